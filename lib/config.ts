@@ -1,0 +1,144 @@
+/**
+ * Configuration: the only reader of process.env. Each entry point calls one loader once at
+ * start-up; a bad or missing variable stops the process with a message naming every offender.
+ * Stand-ins are chosen only through standard settings (AWS_ENDPOINT_URL, DATABASE_URL,
+ * REDIS_URL, ZOHO_*_URL): there is no "local mode" switch.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: RegExp) => z.url({ protocol: protocols, error: "expected a URL" });
+
+/** Settings every process needs: identity, logging, Postgres, Redis and the AWS resources. */
+const base = {
+  /** Deployment name used in metric dimensions and logs. */
+  ENVIRONMENT: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/)
+    .default("local"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  /** When set, every AWS client talks to this endpoint (moto locally); read by the SDK too. */
+  AWS_ENDPOINT_URL: url(/^https?$/).optional(),
+  DATABASE_URL: url(/^postgres(ql)?$/),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /** Statement timeout for every query, in ms: a runaway query cannot hold a connection forever. */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100).default(15_000),
+  REDIS_URL: url(/^rediss?$/),
+  /** Prefix for every Redis key, so environments (and test files) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().max(64).default("bills:"),
+  INCOMING_BUCKET: z.string().min(3).max(63),
+  PROCESSED_BUCKET: z.string().min(3).max(63),
+  /** KMS key for server-side encryption of stored PDFs; unset means the bucket default. */
+  S3_KMS_KEY_ID: z.string().min(1).optional(),
+  /** Path-style S3 addressing; needed by S3 stand-ins such as moto. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  QUEUE_URL: url(/^https?$/),
+  DLQ_URL: url(/^https?$/),
+  METRICS_NAMESPACE: z.string().min(1).default("BillMiddleware"),
+  /** How often batched metrics are flushed with PutMetricData. */
+  METRICS_FLUSH_INTERVAL_MS: int(100).default(10_000),
+  /** X-Ray tracing: segments go to the daemon at AWS_XRAY_DAEMON_ADDRESS when enabled. */
+  XRAY_ENABLED: bool.default(false),
+};
+
+/** Ingest service (Fastify). */
+const service = {
+  ...base,
+  HOST: z.string().default("0.0.0.0"),
+  PORT: int(1, 65535).default(3000),
+  /** Base URL clients use to reach this service; builds status URLs and Location headers. */
+  PUBLIC_BASE_URL: url(/^https?$/).optional(),
+  /** Largest decoded PDF accepted, in bytes (413 above it). */
+  MAX_PDF_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /**
+   * API keys as JSON: [{"name":"netsuite-prod","sha256":"<hex of key>","hmacSecrets":["whsec_..."]}].
+   * Either this or API_KEYS_SECRET_ID (a Secrets Manager secret holding the same JSON).
+   */
+  API_KEYS: z.string().min(2).optional(),
+  API_KEYS_SECRET_ID: z.string().min(1).optional(),
+  /** Requests per minute per API key, shared across all instances through Redis. */
+  RATE_LIMIT_PER_MINUTE: int(1).default(600),
+  /** Failed authentication attempts per minute per client address. */
+  AUTH_FAILURE_LIMIT_PER_MINUTE: int(1).default(20),
+  /** Pending rows not enqueued after this long are re-enqueued by the sweeper. */
+  SWEEPER_STALE_AFTER_MS: int(1000).default(60_000),
+  SWEEPER_INTERVAL_MS: int(100).default(30_000),
+  /** Signed-request timestamps older or newer than this are rejected. */
+  SIGNATURE_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  /** Sunset date announced on the legacy endpoint (RFC 9745 / RFC 8594). */
+  LEGACY_SUNSET: z.string().default("Wed, 30 Jun 2027 00:00:00 GMT"),
+  SHUTDOWN_GRACE_MS: int(0).default(25_000),
+};
+
+/** Delivery worker (sqs-consumer or Lambda). */
+const worker = {
+  ...base,
+  ZOHO_ACCOUNTS_URL: url(/^https?$/).default("https://accounts.zoho.com"),
+  ZOHO_API_URL: url(/^https?$/).default("https://www.zohoapis.com/books/v3"),
+  ZOHO_ORGANIZATION_ID: z.string().regex(/^\d{1,30}$/, "expected Zoho's numeric organization id"),
+  ZOHO_CLIENT_ID: z.string().min(1),
+  ZOHO_CLIENT_SECRET: z.string().min(1),
+  /** Seeds zoho_tokens on first start; afterwards the encrypted row is the source of truth. */
+  ZOHO_REFRESH_TOKEN: z.string().min(1).optional(),
+  /** Key for pgcrypto encryption of tokens at rest (>= 32 characters). */
+  TOKEN_ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters"),
+  /** Requests per minute the whole fleet may spend; below Zoho's 100 to leave room for others. */
+  ZOHO_RATE_LIMIT_PER_MINUTE: int(1).default(80),
+  ZOHO_RATE_WINDOW_MS: int(1000).default(60_000),
+  ZOHO_DAILY_QUOTA: int(1).default(5000),
+  ZOHO_MAX_IN_FLIGHT: int(1).default(8),
+  ZOHO_TIMEOUT_MS: int(100).default(30_000),
+  WORKER_BATCH_SIZE: int(1, 10).default(10),
+  WORKER_VISIBILITY_TIMEOUT_S: int(1, 43200).default(120),
+  WORKER_HEARTBEAT_S: int(1, 43200).default(30),
+  WORKER_WAIT_TIME_S: int(0, 20).default(20),
+  /** Receives after which a message goes to the DLQ; must match the queue's redrive policy. */
+  WORKER_MAX_RECEIVES: int(1, 1000).default(5),
+  SHUTDOWN_GRACE_MS: int(0).default(25_000),
+};
+
+export const serviceSchema = z.object(service);
+export const workerSchema = z.object(worker);
+export const baseSchema = z.object(base);
+export type BaseConfig = Readonly<z.infer<typeof baseSchema>>;
+export type ServiceConfig = Readonly<z.infer<typeof serviceSchema>>;
+export type WorkerConfig = Readonly<z.infer<typeof workerSchema>>;
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  readonly variables: readonly string[];
+  constructor(problems: readonly { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.variables = problems.map((p) => p.variable);
+  }
+}
+
+/** Parses env against a schema; empty strings count as unset. Never echoes values (they may be secrets). */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? "(root)"),
+        message: i.code === "invalid_type" && i.input === undefined ? "is required but not set" : i.message,
+      })),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+export const loadServiceConfig = (env: Env = process.env): ServiceConfig => {
+  const cfg = parseEnv(serviceSchema, env);
+  if (!cfg.API_KEYS && !cfg.API_KEYS_SECRET_ID) {
+    throw new ConfigError([{ variable: "API_KEYS", message: "set API_KEYS or API_KEYS_SECRET_ID" }]);
+  }
+  return cfg;
+};
+export const loadWorkerConfig = (env: Env = process.env): WorkerConfig => parseEnv(workerSchema, env);
+export const loadBaseConfig = (env: Env = process.env): BaseConfig => parseEnv(baseSchema, env);

@@ -1,0 +1,37 @@
+/**
+ * Names of the AWS resources both the infrastructure and the services refer to. The CDKTF stack
+ * and the local bootstrap both call this, so a bucket or queue can never be named two ways.
+ */
+export interface ResourceNames {
+  readonly incomingBucket: string;
+  readonly processedBucket: string;
+  readonly accessLogsBucket: string;
+  readonly artifactsBucket: string;
+  readonly queue: string;
+  readonly deadLetterQueue: string;
+  readonly metricsNamespace: string;
+  readonly apiKeysSecret: string;
+  readonly zohoOAuthSecret: string;
+  readonly releaseParameter: string;
+}
+
+/** @param env environment name (local, staging, production) @param account optional suffix for global S3 names */
+export function resourceNames(env: string, account = ""): ResourceNames {
+  const suffix = account ? `-${account}` : "";
+  const p = `bill-mw-${env}`;
+  return {
+    incomingBucket: `${p}-incoming${suffix}`,
+    processedBucket: `${p}-processed${suffix}`,
+    accessLogsBucket: `${p}-access-logs${suffix}`,
+    artifactsBucket: `${p}-artifacts${suffix}`,
+    queue: `${p}-bills`,
+    deadLetterQueue: `${p}-bills-dlq`,
+    metricsNamespace: "BillMiddleware",
+    apiKeysSecret: `${p}/api-keys`,
+    zohoOAuthSecret: `${p}/zoho-oauth`,
+    releaseParameter: `/${p}/release/version`,
+  };
+}
+
+/** Receives before SQS moves a message to the DLQ; the worker's retry budget is derived from it. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;

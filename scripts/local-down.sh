@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Stops only what scripts/services-up.sh and scripts/local-up.sh started (by their pid files and data dir).
+source "$(dirname "$0")/lib/common.sh"
+for name in service worker zoho-sim moto; do
+  pidf="$LOCAL/$name.pid"
+  if [ -f "$pidf" ]; then
+    kill "$(cat "$pidf")" 2>/dev/null && log "stopped $name"
+    rm -f "$pidf"
+  fi
+done
+if [ -f "$LOCAL/redis.pid" ]; then
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 && log "stopped redis"
+  rm -f "$LOCAL/redis.pid"
+fi
+if [ -f "$LOCAL/pg/postmaster.pid" ]; then
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; else "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; fi
+  log "stopped postgresql"
+fi

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): installs Node 24 and dependencies when missing, starts the
+# local stand-ins, migrates the test template database, then runs typecheck, lint and every tap test.
+# Extra arguments go to tap (e.g. a single file). Ends with a plain "N passed, N failed" line.
+source "$(dirname "$0")/lib/common.sh"
+ensure_node
+ensure_npm_deps
+bash "$ROOT/scripts/services-up.sh"
+# shellcheck disable=SC1091
+source "$LOCAL/env.sh"
+cd "$ROOT"
+
+# Template database every test file clones (lib/testing/harness.ts).
+TEMPLATE_URL="${DATABASE_URL%/*}/bills_template"
+node -e '
+  const pg = require("pg"); const u = new URL(process.argv[1]); u.pathname = "/postgres";
+  const c = new pg.Client({ connectionString: u.toString() });
+  c.connect().then(async () => {
+    const r = await c.query("select 1 from pg_database where datname = $1", ["bills_template"]);
+    if (r.rowCount === 0) await c.query("create database bills_template");
+    await c.end();
+  }).catch((e) => { console.error(e.message); process.exit(1); });' "$DATABASE_URL"
+log "migrating the test template database"
+DATABASE_URL="$TEMPLATE_URL" npx node-pg-migrate up -m migrations --no-verbose >/dev/null
+export TEST_TEMPLATE_DATABASE=bills_template
+
+status=0
+log "typecheck (tsc)"; npx tsc --noEmit -p tsconfig.json || status=1
+log "lint (biome)"; npx biome check --diagnostic-level=error . || status=1
+
+# tap compiles its plugin set on first use; build it first so the run uses the configured plugins.
+npx tap build >/dev/null
+log "tests (tap)"
+out="$LOCAL/tap-output.txt"
+set +e
+npx tap "$@" 2>&1 | tee "$out"
+tap_status=${PIPESTATUS[0]}
+set -e
+[ "$tap_status" -eq 0 ] || status=1
+summary="$(grep -E '^# \{ total: [0-9]+' "$out" | tail -1)"
+pass="$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")"
+fail="$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")"
+echo
+echo "${pass:-0} passed, ${fail:-0} failed"
+[ "$status" -eq 0 ] && [ -n "$summary" ] || exit 1
