@@ -14,6 +14,6 @@ if [ -f "$LOCAL/redis.pid" ]; then
 fi
 if [ -f "$LOCAL/pg/postmaster.pid" ]; then
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; else "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; fi
+  if [ "$(id -u)" -eq 0 ]; then "$(command -v runuser || echo /usr/sbin/runuser)" -u postgres -- "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; else "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; fi
   log "stopped postgresql"
 fi

@@ -19,7 +19,8 @@ else
   [ -x "$PG_BIN/pg_ctl" ] || die "pg_ctl not found under /usr/lib/postgresql"
   PGDATA="$LOCAL/pg"
   # The cluster must not be owned by root: run it as the postgres user when we are root.
-  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  RUNUSER="$(command -v runuser || echo /usr/sbin/runuser)"
+  as_pg() { if [ "$(id -u)" -eq 0 ]; then "$RUNUSER" -u postgres -- "$@"; else "$@"; fi; }
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     log "PostgreSQL: initdb $PGDATA"
     mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$PGDATA" "$LOCAL"
