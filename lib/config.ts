@@ -99,6 +99,28 @@ const worker = {
   /** Receives after which a message goes to the DLQ; must match the queue's redrive policy. */
   WORKER_MAX_RECEIVES: int(1, 1000).default(5),
   SHUTDOWN_GRACE_MS: int(0).default(25_000),
+  /**
+   * Added to ZOHO_RATE_WINDOW_MS by the fleet limiter: a slot is taken a few ms before Zoho sees the
+   * call, and arrival jitter must not squeeze L+1 calls into one of Zoho's windows. 1 s = 1.7% of a minute.
+   */
+  ZOHO_RATE_GUARD_MS: int(0).default(1_000),
+  /** Zoho failures (429, 5xx, network) inside ZOHO_BREAKER_WINDOW_MS that open the shared circuit breaker. */
+  ZOHO_BREAKER_THRESHOLD: int(1).default(5),
+  ZOHO_BREAKER_WINDOW_MS: int(100).default(30_000),
+  /** How long an open breaker pauses every worker's polling and Zoho calls. */
+  ZOHO_BREAKER_COOLDOWN_MS: int(100).default(30_000),
+  /** Refresh the access token this long before Zoho says it expires (capped at half its lifetime). */
+  ZOHO_TOKEN_REFRESH_MARGIN_MS: int(0).default(300_000),
+  /** After a failed token refresh, no worker tries again for this long (Zoho allows ~10 mints per 10 min). */
+  ZOHO_TOKEN_FAILURE_BACKOFF_MS: int(100).default(30_000),
+  /**
+   * Longest a message waits in-process for a limiter slot (or a 429 pause) before it is re-sent with a
+   * delay instead; keep it under the Lambda timeout when running as Lambda.
+   */
+  WORKER_MAX_THROTTLE_WAIT_MS: int(0).default(60_000),
+  /** Exponential backoff with full jitter for transient errors: base * 2^(attempt-1), capped. */
+  WORKER_RETRY_BASE_S: int(1, 900).default(10),
+  WORKER_RETRY_MAX_S: int(1, 43200).default(900),
 };
 
 export const serviceSchema = z.object(service);

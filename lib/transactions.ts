@@ -21,6 +21,8 @@ export interface NewTransaction {
 }
 
 const row = sql.type(TransactionRow);
+/** For statements that return no rows (slonik's typeAlias needs aliases configured, which createDb does not). */
+const noRows = sql.type(z.object({}));
 
 /**
  * Inserts a pending row; when the netsuite_bill_id exists already (a retry or a concurrent
@@ -49,7 +51,7 @@ export const findByNetsuiteBillId = (db: CommonQueryMethods, netsuiteBillId: str
   db.maybeOne(row`SELECT * FROM transactions WHERE netsuite_bill_id = ${netsuiteBillId}`);
 
 export async function markEnqueued(db: CommonQueryMethods, id: string): Promise<void> {
-  await db.query(sql.typeAlias("void")`
+  await db.query(noRows`
     UPDATE transactions SET enqueued_at = now(), enqueue_attempts = enqueue_attempts + 1 WHERE id = ${id}`);
 }
 
@@ -80,3 +82,79 @@ export function claimStalePending(db: CommonQueryMethods, staleAfterMs: number, 
     WHERE t.id = s.id
     RETURNING t.id, t.netsuite_bill_id, t.s3_bucket, t.s3_key, t.content_sha256`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Delivery (consumer): claim, progress and outcome. Exclusivity between workers is a Redis lock
+// (consumer/src/tx-lock.ts); these functions keep the row's state honest for status reads and retries.
+
+/**
+ * Moves a pending (or crashed-while-processing) row to processing and returns it; null when the
+ * row is missing or already settled (success/failed), which the caller then reads to say why.
+ */
+export const claimForDelivery = (db: CommonQueryMethods, id: string) =>
+  db.maybeOne(row`
+    UPDATE transactions SET status = 'processing'
+    WHERE id = ${id} AND status IN ('pending', 'processing')
+    RETURNING *`);
+
+/**
+ * Stamps last_attempt_at just before a Zoho write (create/attach) is sent. A later attempt that
+ * finds it set knows Zoho may already hold the bill or the file, and looks before it writes.
+ */
+export async function markZohoWriteStarted(db: CommonQueryMethods, id: string): Promise<void> {
+  await db.query(noRows`UPDATE transactions SET last_attempt_at = now() WHERE id = ${id}`);
+}
+
+/** Saves Zoho's ids as soon as Zoho returns them, before the remaining steps (copy, success). */
+export async function recordZohoIds(
+  db: CommonQueryMethods,
+  id: string,
+  zohoBillId: string,
+  zohoDocumentId: string | null,
+): Promise<void> {
+  await db.query(noRows`
+    UPDATE transactions SET zoho_bill_id = ${zohoBillId}, zoho_document_id = COALESCE(${zohoDocumentId}, zoho_document_id)
+    WHERE id = ${id}`);
+}
+
+export async function markDelivered(
+  db: CommonQueryMethods,
+  id: string,
+  zohoBillId: string,
+  zohoDocumentId: string | null,
+): Promise<void> {
+  await db.query(noRows`
+    UPDATE transactions
+    SET status = 'success', zoho_bill_id = ${zohoBillId}, zoho_document_id = COALESCE(${zohoDocumentId}, zoho_document_id),
+        error_message = NULL, completed_at = now()
+    WHERE id = ${id}`);
+}
+
+/**
+ * A real attempt failed transiently: count it (retry_count is the retry budget, not SQS's receive
+ * count, which throttling and re-sends distort) and put the row back to pending. Returns the count.
+ */
+export const markRetryScheduled = (db: CommonQueryMethods, id: string, errorMessage: string) =>
+  db.oneFirst(sql.type(z.object({ retry_count: z.number() }))`
+    UPDATE transactions SET status = 'pending', retry_count = retry_count + 1, error_message = ${errorMessage.slice(0, 2000)}
+    WHERE id = ${id}
+    RETURNING retry_count`);
+
+/** Back to pending without counting an attempt (throttled, or released at shutdown). */
+export async function releaseClaim(db: CommonQueryMethods, id: string): Promise<void> {
+  await db.query(noRows`
+    UPDATE transactions SET status = 'pending' WHERE id = ${id} AND status = 'processing'`);
+}
+
+export async function markDeliveryFailed(db: CommonQueryMethods, id: string, errorMessage: string): Promise<void> {
+  await db.query(noRows`
+    UPDATE transactions SET status = 'failed', error_message = ${errorMessage.slice(0, 2000)}, completed_at = now()
+    WHERE id = ${id} AND status <> 'success'`);
+}
+
+/** DLQ replay: a failed or stuck row gets a fresh retry budget. Success rows are never reset. */
+export const resetForReplay = (db: CommonQueryMethods, id: string) =>
+  db.maybeOne(row`
+    UPDATE transactions SET status = 'pending', retry_count = 0, error_message = NULL, completed_at = NULL
+    WHERE id = ${id} AND status <> 'success'
+    RETURNING *`);
