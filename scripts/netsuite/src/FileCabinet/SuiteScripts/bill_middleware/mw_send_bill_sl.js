@@ -1,0 +1,602 @@
+/**
+ * @NApiVersion 2.1
+ * @NScriptType Suitelet
+ * @NModuleScope SameAccount
+ * @description Sends one vendor bill to the bill middleware on demand and shows its delivery status.
+ * Built from scripts/netsuite/ts/entries/mw_send_bill_sl.ts by scripts/netsuite/build.ts; do not edit the .js.
+ */
+define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime","N/search"], function (crypto, encode, file, https, log, record, runtime, search) {
+  "use strict";
+  var __mwBundle = (() => {
+    var __defProp = Object.defineProperty;
+    var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+    var __getOwnPropNames = Object.getOwnPropertyNames;
+    var __hasOwnProp = Object.prototype.hasOwnProperty;
+    var __export = (target, all) => {
+      for (var name in all)
+        __defProp(target, name, { get: all[name], enumerable: true });
+    };
+    var __copyProps = (to, from, except, desc) => {
+      if (from && typeof from === "object" || typeof from === "function") {
+        for (let key of __getOwnPropNames(from))
+          if (!__hasOwnProp.call(to, key) && key !== except)
+            __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+      }
+      return to;
+    };
+    var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+    // ts/entries/mw_send_bill_sl.ts
+    var mw_send_bill_sl_exports = {};
+    __export(mw_send_bill_sl_exports, {
+      create: () => create,
+      dependencies: () => dependencies,
+      entryPointNames: () => entryPointNames
+    });
+
+    // ts/core/outcome.ts
+    var BILL_FIELDS = {
+      transactionId: "custbody_mw_txn_id",
+      status: "custbody_mw_status",
+      error: "custbody_mw_error"
+    };
+    var MAX_ERROR_LENGTH = 3900;
+    function billFieldValues(outcome) {
+      const values = {
+        [BILL_FIELDS.status]: outcome.status,
+        [BILL_FIELDS.error]: outcome.status === "SENT" ? "" : truncate(outcome.message, MAX_ERROR_LENGTH)
+      };
+      if (outcome.transactionId) values[BILL_FIELDS.transactionId] = outcome.transactionId;
+      return values;
+    }
+    function truncate(text, max) {
+      return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+    }
+
+    // ts/core/bill-record.ts
+    function recordOutcome(n, outcome) {
+      n.record.submitFields({
+        type: n.record.Type.VENDOR_BILL,
+        id: outcome.billId,
+        values: billFieldValues(outcome),
+        options: { enableSourcing: false, ignoreMandatoryFields: true }
+      });
+    }
+    function readDelivery(n, billId) {
+      const fields = n.search.lookupFields({
+        type: "vendorbill",
+        id: billId,
+        columns: [BILL_FIELDS.transactionId, BILL_FIELDS.status, BILL_FIELDS.error]
+      });
+      const text = (name) => typeof fields[name] === "string" ? fields[name] : "";
+      return {
+        transactionId: text(BILL_FIELDS.transactionId),
+        status: text(BILL_FIELDS.status),
+        error: text(BILL_FIELDS.error)
+      };
+    }
+
+    // ts/core/governance.ts
+    var COST = {
+      fileLoad: 10,
+      httpsCall: 10,
+      submitFields: 10,
+      lookupFields: 1,
+      runPaged: 5,
+      pageFetch: 5
+    };
+    var HTTPS_WORST_CASE_MS = 6e4;
+    var TIME_LIMIT_MS = {
+      map: 3e5,
+      reduce: 9e5,
+      getInputData: 36e5,
+      suitelet: 3e5
+    };
+    function createBudget(n, host, options) {
+      const startedAt = host.now();
+      const script = n.runtime.getCurrentScript();
+      const remainingUnits = () => script.getRemainingUsage();
+      return {
+        remainingUnits,
+        canSpend: (units) => remainingUnits() >= units + options.reserveUnits,
+        canWaitThenCall: (ms) => host.now() - startedAt + ms + HTTPS_WORST_CASE_MS <= options.timeLimitMs
+      };
+    }
+    function busyWait(ms, now = Date.now) {
+      const until = now() + ms;
+      while (now() < until) {
+      }
+    }
+
+    // ts/core/bill-source.ts
+    var PAGE_SIZE = 1e3;
+    function columns(search) {
+      return {
+        billId: search.createColumn({ name: "internalid", sort: search.Sort.ASC }),
+        tranId: search.createColumn({ name: "tranid" }),
+        transactionNumber: search.createColumn({ name: "transactionnumber" }),
+        vendor: search.createColumn({ name: "entity" }),
+        // Dates as ISO text whatever the user's date preference is.
+        date: search.createColumn({ name: "formulatext", formula: "TO_CHAR({trandate},'YYYY-MM-DD')" }),
+        dueDate: search.createColumn({ name: "formulatext", formula: "TO_CHAR({duedate},'YYYY-MM-DD')" }),
+        currency: search.createColumn({ name: "symbol", join: "currency" }),
+        total: search.createColumn({ name: "fxamount" }),
+        fileId: search.createColumn({ name: "internalid", join: "file", sort: search.Sort.ASC }),
+        fileName: search.createColumn({ name: "name", join: "file" }),
+        fileType: search.createColumn({ name: "filetype", join: "file" })
+      };
+    }
+    function oneBillFilters(billId) {
+      return [
+        ["mainline", "is", "T"],
+        "AND",
+        ["internalid", "anyof", billId],
+        "AND",
+        ["file.internalid", "noneof", "@NONE@"]
+      ];
+    }
+    function isPdf(fileType, fileName) {
+      return fileType.toUpperCase() === "PDF" || /\.pdf$/i.test(fileName);
+    }
+    function toCandidate(row, c) {
+      const value = (column) => {
+        const v = row.getValue(column);
+        return v === null || v === void 0 ? "" : String(v).trim();
+      };
+      const billId = value(c.billId);
+      const fileId = value(c.fileId);
+      const fileName = value(c.fileName);
+      if (!billId || !fileId || !isPdf(row.getText(c.fileType) || value(c.fileType), fileName)) return void 0;
+      const total = Number(value(c.total));
+      const vendorName = row.getText(c.vendor).trim();
+      const bill = {
+        billNumber: value(c.tranId) || value(c.transactionNumber) || `NS-${billId}`,
+        referenceNumber: value(c.transactionNumber) || `NS-${billId}`,
+        ...vendorName ? { vendorName } : {},
+        .../^\d{4}-\d{2}-\d{2}$/.test(value(c.date)) ? { date: value(c.date) } : {},
+        .../^\d{4}-\d{2}-\d{2}$/.test(value(c.dueDate)) ? { dueDate: value(c.dueDate) } : {},
+        .../^[A-Z]{3}$/.test(value(c.currency)) ? { currencyCode: value(c.currency) } : {},
+        // The body line of a payable can carry a negative amount; the bill total is its magnitude.
+        ...value(c.total) !== "" && Number.isFinite(total) ? { total: Math.abs(total) } : {}
+      };
+      return { billId, fileId, fileName: fileName || `bill-${billId}.pdf`, bill };
+    }
+    function findBills(n, filters, options) {
+      const c = columns(n.search);
+      const search = n.search.create({ type: "vendorbill", filters, columns: Object.values(c) });
+      if (!options.canSpend(COST.runPaged)) return { candidates: [], truncated: true };
+      const paged = search.runPaged({ pageSize: PAGE_SIZE });
+      const byBill = /* @__PURE__ */ new Map();
+      let truncated = false;
+      for (const range of paged.pageRanges) {
+        if (!options.canSpend(COST.pageFetch)) {
+          truncated = true;
+          break;
+        }
+        for (const row of paged.fetch({ index: range.index }).data) {
+          const candidate = toCandidate(row, c);
+          if (candidate) byBill.set(candidate.billId, candidate);
+        }
+      }
+      return { candidates: [...byBill.values()], truncated };
+    }
+
+    // ts/core/config.ts
+    var PARAMETER_SUFFIXES = {
+      baseUrl: "base_url",
+      apiKeySecretId: "api_key_secret",
+      signingSecretId: "signing_secret",
+      maxFileBytes: "max_file_bytes",
+      maxAttempts: "max_attempts",
+      backoffMs: "backoff_ms",
+      maxBackoffMs: "max_backoff_ms"
+    };
+    var SUITELET_PARAMETER_PREFIX = "custscript_mw_sl_";
+    var NETSUITE_MAX_CONTENT_BYTES = 10485760;
+    var DEFAULTS = {
+      apiKeySecretId: "custsecret_mw_api_key",
+      maxFileBytes: NETSUITE_MAX_CONTENT_BYTES,
+      maxAttempts: 3,
+      backoffMs: 1e3,
+      maxBackoffMs: 8e3
+    };
+    var ConfigError = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "ConfigError";
+      }
+    };
+    function readConfig(runtime, prefix) {
+      const script = runtime.getCurrentScript();
+      const text = (suffix) => {
+        const value = script.getParameter({ name: prefix + suffix });
+        return value === null || value === void 0 ? "" : String(value).trim();
+      };
+      const integer = (suffix, fallback, min, max) => {
+        const raw = text(suffix);
+        if (raw === "") return fallback;
+        const value = Number(raw);
+        if (!Number.isInteger(value) || value < min || value > max) {
+          throw new ConfigError(`script parameter ${prefix + suffix} must be an integer from ${min} to ${max}`);
+        }
+        return value;
+      };
+      const baseUrl = text(PARAMETER_SUFFIXES.baseUrl).replace(/\/+$/, "");
+      if (!/^https:\/\/[^\s/]+/.test(baseUrl)) {
+        throw new ConfigError(`script parameter ${prefix}${PARAMETER_SUFFIXES.baseUrl} must be an https:// URL`);
+      }
+      const secretId = (suffix) => {
+        const id = text(suffix);
+        if (id !== "" && !/^custsecret[a-z0-9_]+$/.test(id)) {
+          throw new ConfigError(`script parameter ${prefix + suffix} must be an API Secret id (custsecret...)`);
+        }
+        return id;
+      };
+      return {
+        baseUrl,
+        apiKeySecretId: secretId(PARAMETER_SUFFIXES.apiKeySecretId) || DEFAULTS.apiKeySecretId,
+        signingSecretId: secretId(PARAMETER_SUFFIXES.signingSecretId) || null,
+        maxFileBytes: integer(PARAMETER_SUFFIXES.maxFileBytes, DEFAULTS.maxFileBytes, 1, NETSUITE_MAX_CONTENT_BYTES),
+        maxAttempts: integer(PARAMETER_SUFFIXES.maxAttempts, DEFAULTS.maxAttempts, 1, 10),
+        backoffMs: integer(PARAMETER_SUFFIXES.backoffMs, DEFAULTS.backoffMs, 0, 6e4),
+        maxBackoffMs: integer(PARAMETER_SUFFIXES.maxBackoffMs, DEFAULTS.maxBackoffMs, 0, 12e4)
+      };
+    }
+
+    // ts/core/errors.ts
+    function describeError(err) {
+      if (err !== null && typeof err === "object") {
+        const e = err;
+        const text = [e.name, e.message].filter((part) => typeof part === "string" && part !== "").join(": ");
+        if (text) return text;
+      }
+      return String(err);
+    }
+
+    // ts/core/ingest-request.ts
+    var BILLS_PATH = "/api/v1/bills";
+    var TRANSACTIONS_PATH = "/api/v1/transactions";
+    function apiKeyHeader(n, config) {
+      return n.https.createSecureString({ input: `{${config.apiKeySecretId}}` });
+    }
+    function webhookId(netsuiteBillId, fileName) {
+      return `msg_ns_${netsuiteBillId}_${fileName}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+    }
+    function sign(n, signingSecretId, id, timestampSeconds, body) {
+      const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
+      const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
+      hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
+      return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
+    }
+    function buildBillRequest(n, config, payload, nowMs) {
+      const body = JSON.stringify(payload);
+      const headers = {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "x-api-key": apiKeyHeader(n, config)
+      };
+      if (config.signingSecretId) {
+        const id = webhookId(payload.netsuiteBillId, payload.fileName);
+        const timestamp = Math.floor(nowMs / 1e3);
+        headers["webhook-id"] = id;
+        headers["webhook-timestamp"] = String(timestamp);
+        headers["webhook-signature"] = sign(n, config.signingSecretId, id, timestamp, body);
+      }
+      return { url: config.baseUrl + BILLS_PATH, body, headers };
+    }
+    function transactionUrl(config, transactionId) {
+      return `${config.baseUrl}${TRANSACTIONS_PATH}/${encodeURIComponent(transactionId)}`;
+    }
+
+    // ts/core/ingest-client.ts
+    function header(response, name) {
+      var _a;
+      const headers = (_a = response.headers) != null ? _a : {};
+      const wanted = name.toLowerCase();
+      for (const key of Object.keys(headers)) {
+        if (key.toLowerCase() === wanted) {
+          const value = headers[key];
+          return Array.isArray(value) ? String(value[0]) : value === void 0 ? void 0 : String(value);
+        }
+      }
+      return void 0;
+    }
+    function retryAfterMs(value, nowMs) {
+      if (value === void 0 || value.trim() === "") return void 0;
+      if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1e3;
+      const at = Date.parse(value);
+      return Number.isNaN(at) ? void 0 : Math.max(0, at - nowMs);
+    }
+    function parseJson(body) {
+      try {
+        const value = JSON.parse(body);
+        return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+      } catch {
+        return void 0;
+      }
+    }
+    function errorText(response) {
+      var _a, _b, _c, _d, _e;
+      const json = parseJson((_a = response.body) != null ? _a : "");
+      const text = (_e = (_d = (_c = (_b = json == null ? void 0 : json.message) != null ? _b : json == null ? void 0 : json.detail) != null ? _c : json == null ? void 0 : json.title) != null ? _d : json == null ? void 0 : json.error) != null ? _e : response.body || "";
+      return `HTTP ${response.code}: ${String(text).slice(0, 1e3)}`;
+    }
+    function classify(response, nowMs) {
+      var _a;
+      const code = response.code;
+      if (code === 200 || code === 202) {
+        const json = parseJson((_a = response.body) != null ? _a : "");
+        const transactionId = typeof (json == null ? void 0 : json.transactionId) === "string" ? json.transactionId : void 0;
+        if (!transactionId) {
+          return { kind: "retry", httpStatus: code, message: `HTTP ${code} without a transactionId in the body` };
+        }
+        const statusUrl = typeof (json == null ? void 0 : json.statusUrl) === "string" ? json.statusUrl : void 0;
+        const replay = code === 200 ? " (already accepted earlier)" : "";
+        return {
+          kind: "done",
+          outcome: {
+            status: "SENT",
+            httpStatus: code,
+            transactionId,
+            ...statusUrl ? { statusUrl } : {},
+            message: `accepted as ${transactionId}${replay}`
+          }
+        };
+      }
+      if (code === 409) {
+        return {
+          kind: "done",
+          outcome: {
+            status: "CONFLICT",
+            httpStatus: code,
+            message: `content conflict: the service already holds a different PDF for this bill. ${errorText(response)}`
+          }
+        };
+      }
+      if (code === 429 || code >= 500) {
+        const after = retryAfterMs(header(response, "retry-after"), nowMs);
+        return {
+          kind: "retry",
+          httpStatus: code,
+          message: errorText(response),
+          ...after === void 0 ? {} : { retryAfterMs: after }
+        };
+      }
+      if (code === 401 || code === 403) {
+        return {
+          kind: "done",
+          outcome: {
+            status: "RETRY",
+            httpStatus: code,
+            message: `the service refused the API key (check the API Secret). ${errorText(response)}`
+          }
+        };
+      }
+      if (code >= 400) {
+        return { kind: "done", outcome: { status: "REJECTED", httpStatus: code, message: errorText(response) } };
+      }
+      return { kind: "retry", httpStatus: code, message: `unexpected HTTP ${code}` };
+    }
+    function postBill(options, payload) {
+      var _a;
+      const { n, config, budget, host } = options;
+      const billId = payload.netsuiteBillId;
+      let attempts = 0;
+      let last = { message: "not sent" };
+      while (attempts < config.maxAttempts) {
+        if (!budget.canSpend(COST.httpsCall)) {
+          last = {
+            ...last,
+            message: `governance: ${budget.remainingUnits()} units left, stopped before POST. ${last.message}`
+          };
+          break;
+        }
+        const request = buildBillRequest(n, config, payload, host.now());
+        attempts++;
+        let verdict;
+        try {
+          verdict = classify(n.https.post(request), host.now());
+        } catch (err) {
+          verdict = { kind: "retry", message: `request failed: ${describeError(err)}` };
+        }
+        if (verdict.kind === "done") return { billId, attempts, ...verdict.outcome };
+        last = {
+          message: verdict.message,
+          ...verdict.httpStatus === void 0 ? {} : { httpStatus: verdict.httpStatus }
+        };
+        if (attempts >= config.maxAttempts) break;
+        const delay = (_a = verdict.retryAfterMs) != null ? _a : config.backoffMs * 2 ** (attempts - 1);
+        if (delay > config.maxBackoffMs && verdict.retryAfterMs !== void 0) {
+          last = { ...last, message: `${last.message}; Retry-After ${Math.ceil(delay / 1e3)} s, left for the next run` };
+          break;
+        }
+        const wait = Math.min(delay, config.maxBackoffMs);
+        if (!budget.canWaitThenCall(wait)) {
+          last = { ...last, message: `${last.message}; time limit near, left for the next run` };
+          break;
+        }
+        n.log.debug({ title: "retrying bill", details: `bill ${billId}: ${last.message}; waiting ${wait} ms` });
+        host.sleep(wait);
+      }
+      return { billId, attempts, status: "RETRY", ...last };
+    }
+
+    // ts/core/send-bill.ts
+    function sendBill(options, candidate) {
+      const { n, config, budget } = options;
+      const { billId } = candidate;
+      if (!budget.canSpend(COST.fileLoad + COST.httpsCall)) {
+        return {
+          billId,
+          attempts: 0,
+          status: "RETRY",
+          message: `governance: ${budget.remainingUnits()} units left, stopped before loading the file`
+        };
+      }
+      let pdf;
+      try {
+        pdf = n.file.load({ id: candidate.fileId });
+      } catch (err) {
+        return {
+          billId,
+          attempts: 0,
+          status: "ERROR",
+          message: `cannot load file ${candidate.fileId}: ${describeError(err)}`
+        };
+      }
+      if (pdf.fileType !== n.file.Type.PDF) {
+        return {
+          billId,
+          attempts: 0,
+          status: "SKIPPED",
+          message: `file ${candidate.fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`
+        };
+      }
+      if (pdf.size > config.maxFileBytes) {
+        return {
+          billId,
+          attempts: 0,
+          status: "SKIPPED",
+          message: `file ${candidate.fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`
+        };
+      }
+      let base64Data;
+      try {
+        base64Data = pdf.getContents();
+      } catch (err) {
+        return {
+          billId,
+          attempts: 0,
+          status: "SKIPPED",
+          message: `cannot read file ${candidate.fileId}: ${describeError(err)}`
+        };
+      }
+      return postBill(options, {
+        netsuiteBillId: billId,
+        fileName: pdf.name || candidate.fileName,
+        mimeType: "application/pdf",
+        base64Data,
+        bill: candidate.bill
+      });
+    }
+
+    // ts/core/suitelet.ts
+    function escapeHtml(text) {
+      return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    }
+    function fetchTransaction(n, config, transactionId) {
+      const response = n.https.get({
+        url: transactionUrl(config, transactionId),
+        headers: { Accept: "application/json", "x-api-key": apiKeyHeader(n, config) }
+      });
+      if (response.code !== 200) return { httpStatus: response.code, fields: {}, error: errorText(response) };
+      const fields = {};
+      try {
+        const json = JSON.parse(response.body);
+        for (const [key, value] of Object.entries(json)) {
+          if (value === null || ["string", "number", "boolean"].includes(typeof value)) fields[key] = String(value);
+        }
+      } catch {
+        return { httpStatus: response.code, fields, error: "the status answer is not JSON" };
+      }
+      return { httpStatus: response.code, fields };
+    }
+    function table(rows) {
+      const body = rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
+      return `<table border="1" cellpadding="4">${body.join("")}</table>`;
+    }
+    function page(billId, sections) {
+      return [
+        "<!DOCTYPE html><html><head><title>Send vendor bill to the middleware</title></head><body>",
+        "<h1>Vendor bill delivery</h1>",
+        '<form method="POST">',
+        `<label>Vendor bill internal id <input name="billId" value="${escapeHtml(billId)}" pattern="[0-9]+" required></label>`,
+        ' <button type="submit">Send now</button></form>',
+        '<form method="GET"><input type="hidden" name="billId" value="',
+        `${escapeHtml(billId)}"><button type="submit">Refresh status</button></form>`,
+        ...sections,
+        "</body></html>"
+      ].join("\n");
+    }
+    function createSuitelet(n, host) {
+      function sendNow(config, billId) {
+        const budget = createBudget(n, host, { reserveUnits: COST.submitFields, timeLimitMs: TIME_LIMIT_MS.suitelet });
+        const { candidates } = findBills(n, oneBillFilters(billId), { canSpend: budget.canSpend });
+        const candidate = candidates[0];
+        if (!candidate) {
+          return { billId, attempts: 0, status: "SKIPPED", message: "no vendor bill with an attached PDF has this id" };
+        }
+        const outcome = sendBill({ n, config, budget, host }, candidate);
+        recordOutcome(n, outcome);
+        return outcome;
+      }
+      function statusSection(config, billId) {
+        const delivery = readDelivery(n, billId);
+        const rows = [
+          ["Delivery status", delivery.status || "(not sent)"],
+          ["Transaction id", delivery.transactionId || "-"]
+        ];
+        if (delivery.error) rows.push(["Last error", delivery.error]);
+        let middleware = "";
+        if (delivery.transactionId) {
+          const view = fetchTransaction(n, config, delivery.transactionId);
+          middleware = view.error ? `<p>Middleware status unavailable: ${escapeHtml(view.error)}</p>` : `<h2>Middleware</h2>${table(Object.entries(view.fields))}`;
+        }
+        return `<h2>Bill ${escapeHtml(billId)}</h2>${table(rows)}${middleware}`;
+      }
+      function onRequest(context) {
+        var _a;
+        context.response.setHeader({ name: "Content-Type", value: "text/html; charset=utf-8" });
+        const raw = (_a = context.request.parameters) == null ? void 0 : _a.billId;
+        const billId = typeof raw === "string" ? raw.trim() : "";
+        const sections = [];
+        try {
+          const config = readConfig(n.runtime, SUITELET_PARAMETER_PREFIX);
+          if (billId && !/^\d+$/.test(billId)) {
+            sections.push("<p>The bill id must be a number (the vendor bill's internal id).</p>");
+          } else if (billId) {
+            if (context.request.method === "POST") {
+              const outcome = sendNow(config, billId);
+              sections.push(`<p><strong>${escapeHtml(outcome.status)}</strong>: ${escapeHtml(outcome.message)}</p>`);
+            }
+            sections.push(statusSection(config, billId));
+          }
+        } catch (err) {
+          n.log.error({ title: "send bill suitelet", details: describeError(err) });
+          sections.push(`<p>Error: ${escapeHtml(describeError(err))}</p>`);
+        }
+        context.response.write({ output: page(billId, sections) });
+      }
+      return { onRequest };
+    }
+
+    // ts/entries/host.ts
+    var netsuiteHost = {
+      now: () => Date.now(),
+      sleep: (ms) => busyWait(ms)
+    };
+    var N_MODULES = {
+      crypto: "N/crypto",
+      encode: "N/encode",
+      file: "N/file",
+      https: "N/https",
+      log: "N/log",
+      record: "N/record",
+      runtime: "N/runtime",
+      search: "N/search"
+    };
+
+    // ts/entries/mw_send_bill_sl.ts
+    var dependencies = N_MODULES;
+    var entryPointNames = ["onRequest"];
+    function create(n) {
+      const script = createSuitelet(n, netsuiteHost);
+      return { onRequest: (context) => script.onRequest(context) };
+    }
+    return __toCommonJS(mw_send_bill_sl_exports);
+  })();
+  var entryPoints = __mwBundle.create({ crypto: crypto, encode: encode, file: file, https: https, log: log, record: record, runtime: runtime, search: search });
+  return {
+    onRequest: entryPoints.onRequest
+  };
+});

@@ -1,0 +1,96 @@
+/**
+ * Builds the POST /api/v1/bills request exactly as the ingest service expects it (service/README.md):
+ * a JSON string body (signed byte for byte), the API key from an API Secret, and optional Standard
+ * Webhooks signing headers. Nothing here calls the network.
+ */
+import type { ClientConfig } from "./config.ts";
+import type { NModules, SecureString } from "./types.ts";
+
+export const BILLS_PATH = "/api/v1/bills";
+export const TRANSACTIONS_PATH = "/api/v1/transactions";
+
+/** Bill fields the worker can use to create the bill in Zoho Books (lib/bill.ts BillDetails). */
+export interface BillDetails {
+  readonly billNumber: string;
+  readonly vendorName?: string;
+  readonly vendorId?: string;
+  readonly referenceNumber?: string;
+  /** YYYY-MM-DD */
+  readonly date?: string;
+  /** YYYY-MM-DD */
+  readonly dueDate?: string;
+  /** ISO 4217, e.g. USD */
+  readonly currencyCode?: string;
+  readonly total?: number;
+}
+
+export interface BillPayload {
+  readonly netsuiteBillId: string;
+  readonly fileName: string;
+  readonly mimeType: "application/pdf";
+  readonly base64Data: string;
+  readonly zohoBillId?: string;
+  readonly bill?: BillDetails;
+}
+
+export interface BuiltRequest {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Record<string, string | SecureString>;
+}
+
+/** `{custsecret_x}` inside a SecureString is swapped for the secret's value by NetSuite on send. */
+export function apiKeyHeader(n: Pick<NModules, "https">, config: Pick<ClientConfig, "apiKeySecretId">): SecureString {
+  return n.https.createSecureString({ input: `{${config.apiKeySecretId}}` });
+}
+
+/**
+ * Standard Webhooks id: stable for one bill's file, so every retry of the same delivery carries the
+ * same id (the service may use it to drop replays; the timestamp still changes per attempt).
+ */
+export function webhookId(netsuiteBillId: string, fileName: string): string {
+  return `msg_ns_${netsuiteBillId}_${fileName}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+}
+
+/**
+ * v1 signature = base64(HMAC-SHA256(key, `${id}.${timestamp}.${body}`)). The key is the API Secret's
+ * value decoded from base64: store the service's secret without its "whsec_" prefix.
+ */
+export function sign(
+  n: Pick<NModules, "crypto" | "encode">,
+  signingSecretId: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): string {
+  const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
+  const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
+  hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
+  return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
+}
+
+export function buildBillRequest(
+  n: Pick<NModules, "crypto" | "encode" | "https">,
+  config: Pick<ClientConfig, "baseUrl" | "apiKeySecretId" | "signingSecretId">,
+  payload: BillPayload,
+  nowMs: number,
+): BuiltRequest {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string | SecureString> = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    "x-api-key": apiKeyHeader(n, config),
+  };
+  if (config.signingSecretId) {
+    const id = webhookId(payload.netsuiteBillId, payload.fileName);
+    const timestamp = Math.floor(nowMs / 1000);
+    headers["webhook-id"] = id;
+    headers["webhook-timestamp"] = String(timestamp);
+    headers["webhook-signature"] = sign(n, config.signingSecretId, id, timestamp, body);
+  }
+  return { url: config.baseUrl + BILLS_PATH, body, headers };
+}
+
+export function transactionUrl(config: Pick<ClientConfig, "baseUrl">, transactionId: string): string {
+  return `${config.baseUrl}${TRANSACTIONS_PATH}/${encodeURIComponent(transactionId)}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * One bill, start to finish except writing the result: load the PDF, refuse what the service would
+ * refuse (not a PDF, over the size limit) before any POST, then post it. The file's bytes come back
+ * from File.getContents() already base64-encoded for binary types, which is what the service takes.
+ */
+import type { BillCandidate } from "./bill-source.ts";
+import { describeError } from "./errors.ts";
+import { COST } from "./governance.ts";
+import { postBill, type SendOptions } from "./ingest-client.ts";
+import type { Outcome } from "./outcome.ts";
+import type { NModules } from "./types.ts";
+
+export interface SendBillOptions extends SendOptions {
+  readonly n: SendOptions["n"] & Pick<NModules, "file">;
+}
+
+export function sendBill(options: SendBillOptions, candidate: BillCandidate): Outcome {
+  const { n, config, budget } = options;
+  const { billId } = candidate;
+  if (!budget.canSpend(COST.fileLoad + COST.httpsCall)) {
+    return {
+      billId,
+      attempts: 0,
+      status: "RETRY",
+      message: `governance: ${budget.remainingUnits()} units left, stopped before loading the file`,
+    };
+  }
+
+  let pdf: ReturnType<NModules["file"]["load"]>;
+  try {
+    pdf = n.file.load({ id: candidate.fileId });
+  } catch (err) {
+    return {
+      billId,
+      attempts: 0,
+      status: "ERROR",
+      message: `cannot load file ${candidate.fileId}: ${describeError(err)}`,
+    };
+  }
+  if (pdf.fileType !== n.file.Type.PDF) {
+    return {
+      billId,
+      attempts: 0,
+      status: "SKIPPED",
+      message: `file ${candidate.fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`,
+    };
+  }
+  if (pdf.size > config.maxFileBytes) {
+    return {
+      billId,
+      attempts: 0,
+      status: "SKIPPED",
+      message: `file ${candidate.fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`,
+    };
+  }
+
+  let base64Data: string;
+  try {
+    base64Data = pdf.getContents();
+  } catch (err) {
+    return {
+      billId,
+      attempts: 0,
+      status: "SKIPPED",
+      message: `cannot read file ${candidate.fileId}: ${describeError(err)}`,
+    };
+  }
+
+  return postBill(options, {
+    netsuiteBillId: billId,
+    fileName: pdf.name || candidate.fileName,
+    mimeType: "application/pdf",
+    base64Data,
+    bill: candidate.bill,
+  });
+}
