@@ -59,7 +59,8 @@ export function oneBillFilters(billId: string): unknown[] {
 }
 
 function isPdf(fileType: string, fileName: string): boolean {
-  return fileType.toUpperCase() === "PDF" || /\.pdf$/i.test(fileName);
+  // The file join's filetype value/text format is not documented; File.fileType is checked after load.
+  return /pdf/i.test(fileType) || /\.pdf$/i.test(fileName);
 }
 
 interface Row {
