@@ -9,7 +9,7 @@ const payload = {
   fileName: "INV-1001.pdf",
   mimeType: "application/pdf" as const,
   base64Data: Buffer.from("%PDF-1.7 test").toString("base64"),
-  bill: { billNumber: "INV-1001", vendorName: "Ünïcode Vendor GmbH" },
+  billDetails: { billNumber: "INV-1001", vendorName: "Ünïcode Vendor GmbH" },
 };
 
 /** Standard Webhooks verification as a receiver does it (independent of the client code). */

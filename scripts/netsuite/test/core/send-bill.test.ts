@@ -17,7 +17,10 @@ function answers(...list: (FakeResponse | SuiteScriptError)[]) {
 
 function run(list: (FakeResponse | SuiteScriptError)[], config: Partial<ClientConfig> = {}, usage = 1000) {
   const fake = fakeAccount({ responder: answers(...list), remainingUsage: usage });
-  const outcome = sendBill({ n: fake.n, config: { ...CONFIG, ...config }, budget: mapBudget(fake), host: fake.host }, CANDIDATE);
+  const outcome = sendBill(
+    { n: fake.n, config: { ...CONFIG, ...config }, budget: mapBudget(fake), host: fake.host },
+    CANDIDATE,
+  );
   return { ...fake, outcome };
 }
 
@@ -28,7 +31,7 @@ t.test("202 stores the transaction id", async (t) => {
   const body = JSON.parse(state.requests[0]!.body!);
   t.match(body, { netsuiteBillId: "101", fileName: "INV-1001.pdf", mimeType: "application/pdf" });
   t.equal(Buffer.from(body.base64Data, "base64").subarray(0, 5).toString(), "%PDF-", "file bytes sent as base64");
-  t.same(body.bill, CANDIDATE.bill);
+  t.same(body.billDetails, CANDIDATE.bill);
   t.equal(state.remainingUsage, 1000 - 10 - 10, "file.load 10 + https.post 10");
 });
 
@@ -39,9 +42,10 @@ t.test("200 (idempotent replay) also stores the transaction id", async (t) => {
 });
 
 t.test("409 is a content conflict and is not retried", async (t) => {
-  const { outcome, state } = run([{ code: 409, body: JSON.stringify({ message: "different content" }) }]);
+  const conflict = { code: 409, message: "different content", transactionId: "tx-old" };
+  const { outcome, state } = run([{ code: 409, body: JSON.stringify(conflict) }]);
   t.match(outcome, { status: "CONFLICT", httpStatus: 409, attempts: 1 });
-  t.match(outcome.message, /content conflict.*different content/);
+  t.match(outcome.message, /content conflict.*\(transaction tx-old\)\. HTTP 409: different content/);
   t.equal(state.requests.length, 1);
 });
 

@@ -33,6 +33,8 @@ export interface FakeFile {
   size: number;
   /** Raw bytes; getContents() returns them base64-encoded. */
   bytes: Uint8Array;
+  /** The running role cannot open it: file.load throws INSUFFICIENT_PERMISSION. */
+  denied?: boolean;
 }
 
 export interface FakeBill {
@@ -336,7 +338,8 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
       charge(state, COSTS.fileLoad, "file.load");
       const id = String(options.id);
       const f = state.files[id];
-      if (!f) throw new SuiteScriptError("INSUFFICIENT_PERMISSION", `file ${id} does not exist or is not accessible`);
+      if (!f || f.denied)
+        throw new SuiteScriptError("INSUFFICIENT_PERMISSION", `file ${id} does not exist or is not accessible`);
       return {
         id: Number(id),
         name: f.name,
@@ -357,7 +360,8 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
     createSecretKey: (options: { secret?: string; guid?: string; encoding?: string }) => {
       if (options.secret && options.guid) throw new SuiteScriptError("INVALID_ARGUMENT", "secret and guid together");
       const id = options.secret ?? "";
-      if (state.secrets[id] === undefined) throw new SuiteScriptError("INVALID_SECRET", `secret ${id} is not available`);
+      if (state.secrets[id] === undefined)
+        throw new SuiteScriptError("INVALID_SECRET", `secret ${id} is not available`);
       return { guid: "", encoding: options.encoding ?? Encoding.HEX, secretId: id };
     },
     createHmac: (options: { algorithm: string; key: { encoding: string; secretId: string } }) => {

@@ -75,12 +75,14 @@ export function classify(response: HttpsResponse, nowMs: number): Verdict {
     };
   }
   if (code === 409) {
+    const existing = parseJson(response.body ?? "")?.transactionId;
+    const which = typeof existing === "string" ? ` (transaction ${existing})` : "";
     return {
       kind: "done",
       outcome: {
         status: "CONFLICT",
         httpStatus: code,
-        message: `content conflict: the service already holds a different PDF for this bill. ${errorText(response)}`,
+        message: `content conflict: the service already holds a different PDF for this bill${which}. ${errorText(response)}`,
       },
     };
   }

@@ -29,8 +29,10 @@ export interface BillPayload {
   readonly fileName: string;
   readonly mimeType: "application/pdf";
   readonly base64Data: string;
+  /** Attach to this existing Zoho bill (the service refuses it together with billDetails). */
   readonly zohoBillId?: string;
-  readonly bill?: BillDetails;
+  /** What the worker needs to find or create the bill in Zoho Books. */
+  readonly billDetails?: BillDetails;
 }
 
 export interface BuiltRequest {

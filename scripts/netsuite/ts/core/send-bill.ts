@@ -71,6 +71,6 @@ export function sendBill(options: SendBillOptions, candidate: BillCandidate): Ou
     fileName: pdf.name || candidate.fileName,
     mimeType: "application/pdf",
     base64Data,
-    bill: candidate.bill,
+    billDetails: candidate.bill,
   });
 }

@@ -136,7 +136,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       ];
     }
     function isPdf(fileType, fileName) {
-      return fileType.toUpperCase() === "PDF" || /\.pdf$/i.test(fileName);
+      return /pdf/i.test(fileType) || /\.pdf$/i.test(fileName);
     }
     function toCandidate(row, c) {
       const value = (column) => {
@@ -322,7 +322,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       return `HTTP ${response.code}: ${String(text).slice(0, 1e3)}`;
     }
     function classify(response, nowMs) {
-      var _a;
+      var _a, _b, _c;
       const code = response.code;
       if (code === 200 || code === 202) {
         const json = parseJson((_a = response.body) != null ? _a : "");
@@ -344,12 +344,14 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         };
       }
       if (code === 409) {
+        const existing = (_c = parseJson((_b = response.body) != null ? _b : "")) == null ? void 0 : _c.transactionId;
+        const which = typeof existing === "string" ? ` (transaction ${existing})` : "";
         return {
           kind: "done",
           outcome: {
             status: "CONFLICT",
             httpStatus: code,
-            message: `content conflict: the service already holds a different PDF for this bill. ${errorText(response)}`
+            message: `content conflict: the service already holds a different PDF for this bill${which}. ${errorText(response)}`
           }
         };
       }
@@ -476,7 +478,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         fileName: pdf.name || candidate.fileName,
         mimeType: "application/pdf",
         base64Data,
-        bill: candidate.bill
+        billDetails: candidate.bill
       });
     }
 
