@@ -72,6 +72,28 @@ const service = {
   /** Sunset date announced on the legacy endpoint (RFC 9745 / RFC 8594). */
   LEGACY_SUNSET: z.string().default("Wed, 30 Jun 2027 00:00:00 GMT"),
   SHUTDOWN_GRACE_MS: int(0).default(25_000),
+  /** When the legacy endpoint was deprecated (ISO date); sent as the RFC 9745 Deprecation header. */
+  LEGACY_DEPRECATED_AT: z.iso.datetime().default("2026-12-01T00:00:00Z"),
+  /**
+   * Proxy hops whose X-Forwarded-For is trusted for the client address (per-IP auth-failure limit).
+   * 0 trusts nothing (direct exposure); behind the ALB set 1, or every client looks like the ALB.
+   */
+  TRUST_PROXY_HOPS: int(0, 10).default(0),
+  /**
+   * Pending rows whose message was sent longer ago than this are re-sent by the sweeper (the message is
+   * presumed lost). Far above any queue backlog or retry delay; below the queue's retention period.
+   */
+  SWEEPER_RESEND_AFTER_MS: int(60_000).default(24 * 60 * 60 * 1000),
+  /** Rows one sweep claims at most. */
+  SWEEPER_BATCH_SIZE: int(1, 1000).default(100),
+  /** How often keys from API_KEYS_SECRET_ID are re-read, so a rotated secret applies without a restart. */
+  API_KEYS_REFRESH_MS: int(1000).default(300_000),
+  /** @fastify/under-pressure: 503 before the process falls over. 0 turns a check off. */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0).default(1_000),
+  PRESSURE_MAX_HEAP_USED_BYTES: int(0).default(0),
+  PRESSURE_MAX_RSS_BYTES: int(0).default(0),
+  /** Event-loop utilization (0..1) above which requests get 503. */
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0.98),
 };
 
 /** Delivery worker (sqs-consumer or Lambda). */
@@ -164,3 +186,28 @@ export const loadServiceConfig = (env: Env = process.env): ServiceConfig => {
 };
 export const loadWorkerConfig = (env: Env = process.env): WorkerConfig => parseEnv(workerSchema, env);
 export const loadBaseConfig = (env: Env = process.env): BaseConfig => parseEnv(baseSchema, env);
+
+/**
+ * Operational commands (scripts/ops, used by the runbooks): only what they touch, so on-call can
+ * run them on an instance or from a checkout through an SSM port-forward to the database.
+ */
+const ops = {
+  ENVIRONMENT: base.ENVIRONMENT,
+  LOG_LEVEL: base.LOG_LEVEL,
+  AWS_REGION: base.AWS_REGION,
+  AWS_ENDPOINT_URL: base.AWS_ENDPOINT_URL,
+  DATABASE_URL: base.DATABASE_URL,
+  /** A command needs a connection or two, not the service's pool. */
+  DATABASE_POOL_SIZE: int(1, 20).default(2),
+  /** Reports over a month of rows may run longer than any request should. */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100).default(120_000),
+  /** Needed to retry or re-drive (they send to the queue); listing and reports work without it. */
+  QUEUE_URL: base.QUEUE_URL.optional(),
+  /** Needed by the DLQ views and to remove a retried bill's DLQ copy. */
+  DLQ_URL: base.DLQ_URL.optional(),
+  /** Months of api_audit_logs partitions that `scripts/ops/partitions.ts prune` keeps. */
+  AUDIT_RETENTION_MONTHS: int(1, 120).default(13),
+};
+export const opsSchema = z.object(ops);
+export type OpsConfig = Readonly<z.infer<typeof opsSchema>>;
+export const loadOpsConfig = (env: Env = process.env): OpsConfig => parseEnv(opsSchema, env);

@@ -67,20 +67,34 @@ export const STALE_PENDING = z.object({
   s3_key: z.string(),
   content_sha256: z.string(),
 });
-export function claimStalePending(db: CommonQueryMethods, staleAfterMs: number, limit = 100) {
+export function claimStalePending(
+  db: CommonQueryMethods,
+  staleAfterMs: number,
+  limit = 100,
+  /** Sent longer ago than this counts as lost; keep it above any backlog or retry delay. */
+  resendAfterMs = staleAfterMs * 10,
+) {
   return db.any(sql.type(STALE_PENDING)`
     UPDATE transactions t SET enqueue_attempts = t.enqueue_attempts + 1, enqueued_at = now()
     FROM (
       SELECT id FROM transactions
       WHERE status = 'pending'
         AND created_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-        AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => ${(staleAfterMs * 10) / 1000}))
+        AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => ${resendAfterMs / 1000}))
       ORDER BY created_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ) s
     WHERE t.id = s.id
     RETURNING t.id, t.netsuite_bill_id, t.s3_bucket, t.s3_key, t.content_sha256`);
+}
+
+/**
+ * The sweeper claimed the row but could not send its message: clear enqueued_at so the next sweep
+ * (on any instance) claims it again instead of waiting for resendAfterMs.
+ */
+export async function releaseEnqueueClaim(db: CommonQueryMethods, id: string): Promise<void> {
+  await db.query(noRows`UPDATE transactions SET enqueued_at = NULL WHERE id = ${id} AND status = 'pending'`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,10 +154,15 @@ export const markRetryScheduled = (db: CommonQueryMethods, id: string, errorMess
     WHERE id = ${id}
     RETURNING retry_count`);
 
-/** Back to pending without counting an attempt (throttled, or released at shutdown). */
-export async function releaseClaim(db: CommonQueryMethods, id: string): Promise<void> {
+/**
+ * Back to pending without counting an attempt (throttled, or released at shutdown). With
+ * clearWriteStamp, also clears last_attempt_at: for when Zoho refused the write outright (429).
+ */
+export async function releaseClaim(db: CommonQueryMethods, id: string, clearWriteStamp = false): Promise<void> {
   await db.query(noRows`
-    UPDATE transactions SET status = 'pending' WHERE id = ${id} AND status = 'processing'`);
+    UPDATE transactions
+    SET status = 'pending', last_attempt_at = CASE WHEN ${clearWriteStamp} THEN NULL ELSE last_attempt_at END
+    WHERE id = ${id} AND status = 'processing'`);
 }
 
 export async function markDeliveryFailed(db: CommonQueryMethods, id: string, errorMessage: string): Promise<void> {

@@ -1,0 +1,139 @@
+/**
+ * Durable acceptance of one bill: validate and decode, store the object (SSE-KMS, SHA-256 checksum),
+ * commit the row, then enqueue. A 202 means the object and the row exist; a failed enqueue leaves
+ * the row pending with enqueued_at NULL, which the sweeper repairs. Every rejection happens before
+ * anything is written, so a bad request leaves no object, row or message.
+ *
+ * Cost per bill: one base64 decode (no regex), one SHA-256 (handed to S3 as the checksum, so the SDK
+ * computes none), no copies of the decoded buffer.
+ */
+import { createHash } from "node:crypto";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { FastifyBaseLogger } from "fastify";
+import type { DatabasePool } from "slonik";
+import type { BillTarget, TransactionRow } from "../../../lib/bill.ts";
+import type { Metrics } from "../../../lib/metrics.ts";
+import { sendBillMessage } from "../../../lib/queue.ts";
+import { putPdf } from "../../../lib/storage.ts";
+import { inSubsegment } from "../../../lib/tracing.ts";
+import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../../lib/transactions.ts";
+import { billConflict, ERR_NOT_PDF } from "../errors.ts";
+import { decodeStrictBase64 } from "./base64.ts";
+import { objectKey, sanitizeFileName } from "./file-name.ts";
+
+export interface IngestDeps {
+  readonly db: DatabasePool;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly metrics: Metrics;
+  readonly bucket: string;
+  readonly queueUrl: string;
+  readonly kmsKeyId: string | undefined;
+  readonly maxPdfBytes: number;
+  readonly tracing: boolean;
+}
+
+export interface BillInput {
+  /** null (legacy callers only): the content hash becomes the id, "sha256-<hex>". */
+  readonly netsuiteBillId: string | null;
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly base64Data: string;
+  readonly target: BillTarget | null;
+  readonly apiKeyName: string | null;
+}
+
+export interface Accepted {
+  readonly row: TransactionRow;
+  /** false: an earlier request with the same bill id and bytes (idempotent retry). */
+  readonly created: boolean;
+}
+
+const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
+
+export class IngestService {
+  readonly #d: IngestDeps;
+  constructor(deps: IngestDeps) {
+    this.#d = deps;
+  }
+
+  async accept(input: BillInput, log: FastifyBaseLogger): Promise<Accepted> {
+    const d = this.#d;
+    if (input.mimeType.toLowerCase() !== "application/pdf") {
+      throw ERR_NOT_PDF(`mimeType must be application/pdf, got ${input.mimeType.slice(0, 100)}`);
+    }
+    const bytes = decodeStrictBase64(input.base64Data, d.maxPdfBytes);
+    if (bytes.length < PDF_MAGIC.length || bytes.compare(PDF_MAGIC, 0, PDF_MAGIC.length, 0, PDF_MAGIC.length) !== 0) {
+      throw ERR_NOT_PDF("content is not a PDF (it does not start with %PDF-)");
+    }
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const netsuiteBillId = input.netsuiteBillId ?? `sha256-${sha256}`;
+
+    // Retries are common (NetSuite map/reduce restarts): answer them without touching S3.
+    const existing = await inSubsegment(d.tracing, "db.find", () => findByNetsuiteBillId(d.db, netsuiteBillId));
+    if (existing) return this.#settleDuplicate(existing, netsuiteBillId, sha256);
+
+    const fileName = sanitizeFileName(input.fileName);
+    const key = objectKey(netsuiteBillId, sha256, fileName);
+    await inSubsegment(d.tracing, "s3.put", () =>
+      putPdf(d.s3, { bucket: d.bucket, key, body: bytes, sha256, kmsKeyId: d.kmsKeyId }),
+    );
+    const { row, created } = await inSubsegment(d.tracing, "db.insert", () =>
+      insertOrGetTransaction(d.db, {
+        netsuiteBillId,
+        fileName,
+        mimeType: "application/pdf",
+        fileSize: bytes.length,
+        sha256,
+        bucket: d.bucket,
+        key,
+        bill: input.target,
+        apiKeyName: input.apiKeyName,
+      }),
+    );
+    if (!created) {
+      // A concurrent request won the unique index. Same bytes and name share our key (one object);
+      // otherwise our object is an orphan and goes before we answer.
+      if (row.s3_key !== key) await this.#deleteOrphan(key, log);
+      return this.#settleDuplicate(row, netsuiteBillId, sha256);
+    }
+    await this.#enqueue(row, log);
+    return { row, created: true };
+  }
+
+  #settleDuplicate(row: TransactionRow, netsuiteBillId: string, sha256: string): Accepted {
+    if (row.content_sha256 !== sha256) throw billConflict(netsuiteBillId, row.id);
+    return { row, created: false };
+  }
+
+  async #enqueue(row: TransactionRow, log: FastifyBaseLogger): Promise<void> {
+    const d = this.#d;
+    try {
+      await inSubsegment(d.tracing, "sqs.send", () =>
+        sendBillMessage(d.sqs, d.queueUrl, {
+          version: 1,
+          transactionId: row.id,
+          netsuiteBillId: row.netsuite_bill_id,
+          bucket: row.s3_bucket,
+          key: row.s3_key,
+          sha256: row.content_sha256,
+        }),
+      );
+      await markEnqueued(d.db, row.id);
+    } catch (err) {
+      // The bill is stored and committed: the sweeper re-enqueues it. Answer 202 regardless.
+      d.metrics.record("EnqueueFailures", 1);
+      log.warn({ err, transactionId: row.id }, "enqueue failed; the sweeper will re-enqueue");
+    }
+  }
+
+  async #deleteOrphan(key: string, log: FastifyBaseLogger): Promise<void> {
+    try {
+      await this.#d.s3.send(new DeleteObjectCommand({ Bucket: this.#d.bucket, Key: key }));
+    } catch (err) {
+      log.warn({ err, key }, "could not delete the object of a lost concurrent duplicate");
+    }
+  }
+}

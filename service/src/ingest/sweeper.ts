@@ -1,0 +1,81 @@
+/**
+ * Re-enqueues pending rows whose message never went out (enqueue failed after commit, or the
+ * process died in between) or was sent so long ago it must be lost. Runs in every service instance;
+ * claimStalePending uses FOR UPDATE SKIP LOCKED and stamps enqueued_at in the same statement, so
+ * two instances never send the same row in one round.
+ */
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { FastifyBaseLogger } from "fastify";
+import type { DatabasePool } from "slonik";
+import type { Metrics } from "../../../lib/metrics.ts";
+import { sendBillMessage } from "../../../lib/queue.ts";
+import { claimStalePending, releaseEnqueueClaim } from "../../../lib/transactions.ts";
+
+export interface SweeperOptions {
+  readonly db: DatabasePool;
+  readonly sqs: SQSClient;
+  readonly metrics: Metrics;
+  readonly log: FastifyBaseLogger;
+  readonly queueUrl: string;
+  readonly intervalMs: number;
+  readonly staleAfterMs: number;
+  readonly resendAfterMs: number;
+  readonly batchSize: number;
+}
+
+export class Sweeper {
+  readonly #o: SweeperOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+
+  constructor(options: SweeperOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      if (!this.#running) void this.sweepOnce().catch((err) => this.#o.log.error({ err }, "sweep failed"));
+    }, this.#o.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the timer and waits for a sweep in progress (graceful shutdown). */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** One round; returns how many messages were sent. */
+  sweepOnce(): Promise<number> {
+    this.#running ??= this.#sweep().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #sweep(): Promise<number> {
+    const o = this.#o;
+    const rows = await claimStalePending(o.db, o.staleAfterMs, o.batchSize, o.resendAfterMs);
+    let sent = 0;
+    for (const r of rows) {
+      try {
+        await sendBillMessage(o.sqs, o.queueUrl, {
+          version: 1,
+          transactionId: r.id,
+          netsuiteBillId: r.netsuite_bill_id,
+          bucket: r.s3_bucket,
+          key: r.s3_key,
+          sha256: r.content_sha256,
+        });
+        sent++;
+        o.log.info({ transactionId: r.id, netsuiteBillId: r.netsuite_bill_id }, "sweeper re-enqueued a pending bill");
+      } catch (err) {
+        o.log.warn({ err, transactionId: r.id }, "sweeper could not enqueue; will retry next round");
+        await releaseEnqueueClaim(o.db, r.id);
+      }
+    }
+    if (sent > 0) o.metrics.record("SweeperReenqueued", sent);
+    return sent;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Authentication for every route not marked `config: { public: true }`:
+ * - onRequest (before the body is read): x-api-key checked against the hashed keys; the key's name
+ *   joins the request's log context. Failures are counted per client address in Redis; past
+ *   AUTH_FAILURE_LIMIT_PER_MINUTE that address gets 429 for the rest of the window, valid key or not,
+ *   so guessing cannot go on.
+ * - preValidation (after the body is read, before schema work): keys with HMAC secrets must carry a
+ *   valid Standard Webhooks signature over the raw body.
+ */
+import fp from "fastify-plugin";
+import { verifySignature } from "../auth/signature.ts";
+import { ERR_AUTH_RATE_LIMITED, ERR_BAD_SIGNATURE, ERR_UNAUTHORIZED } from "../errors.ts";
+
+const WINDOW_MS = 60_000;
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default fp(
+  async (app) => {
+    const limit = app.config.AUTH_FAILURE_LIMIT_PER_MINUTE;
+    const failureKey = (ip: string) => `authfail:${ip}`;
+    app.decorateRequest("apiKey", undefined);
+
+    async function recordFailure(ip: string): Promise<void> {
+      try {
+        await app.redis.multi().incr(failureKey(ip)).pexpire(failureKey(ip), WINDOW_MS, "NX").exec();
+      } catch (err) {
+        app.log.warn({ err }, "could not count a failed authentication");
+      }
+    }
+
+    /** Milliseconds the address stays blocked, or 0. Redis trouble fails open: keys still decide. */
+    async function blockedFor(ip: string): Promise<number> {
+      try {
+        const [[, count], [, ttl]] = (await app.redis.multi().get(failureKey(ip)).pttl(failureKey(ip)).exec()) as [
+          [unknown, string | null],
+          [unknown, number],
+        ];
+        return Number(count ?? 0) >= limit ? Math.max(ttl, 1000) : 0;
+      } catch {
+        return 0;
+      }
+    }
+
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.routeOptions.config.public || req.is404) return;
+      const blocked = await blockedFor(req.ip);
+      if (blocked > 0) {
+        reply.header("retry-after", String(Math.ceil(blocked / 1000)));
+        throw ERR_AUTH_RATE_LIMITED();
+      }
+      const key = app.apiKeys.find(header(req.headers["x-api-key"]));
+      if (!key) {
+        await recordFailure(req.ip);
+        req.log.warn({ clientIp: req.ip }, "rejected: missing or invalid API key");
+        throw ERR_UNAUTHORIZED();
+      }
+      req.apiKey = key;
+      req.log = reply.log = req.log.child({ apiKeyName: key.name });
+    });
+
+    app.addHook("preValidation", async (req) => {
+      const key = req.apiKey;
+      if (!key || key.hmacKeys.length === 0) return;
+      const verdict = verifySignature(
+        {
+          id: header(req.headers["webhook-id"]),
+          timestamp: header(req.headers["webhook-timestamp"]),
+          signature: header(req.headers["webhook-signature"]),
+        },
+        req.rawBody ?? "",
+        key.hmacKeys,
+        app.config.SIGNATURE_TOLERANCE_SECONDS,
+      );
+      req.rawBody = undefined;
+      if (!verdict.ok) {
+        await recordFailure(req.ip);
+        req.log.warn({ reason: verdict.reason }, "rejected: bad request signature");
+        throw ERR_BAD_SIGNATURE(verdict.reason);
+      }
+    });
+  },
+  { name: "auth", dependencies: ["api-keys", "resources"] },
+);

@@ -1,0 +1,31 @@
+/** OpenAPI document at /docs/json and Swagger UI at /docs (public, not rate limited per key). */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import fp from "fastify-plugin";
+
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "Bill middleware ingest API",
+          version: "1.0.0",
+          description: "NetSuite posts vendor-bill PDFs here; they are stored durably and delivered to Zoho Books.",
+        },
+        servers: app.config.PUBLIC_BASE_URL ? [{ url: app.config.PUBLIC_BASE_URL }] : [],
+        components: {
+          securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } },
+        },
+        security: [{ apiKey: [] }],
+      },
+    });
+    await app.register(async (docs) => {
+      docs.addHook("onRoute", (route) => {
+        route.config = { ...route.config, public: true };
+      });
+      await docs.register(swaggerUi, { routePrefix: "/docs" });
+    });
+  },
+  { name: "swagger" },
+);

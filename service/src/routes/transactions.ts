@@ -1,0 +1,50 @@
+/** GET /api/v1/transactions/:id: status, timestamps, Zoho ids and the last error of one bill. */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { TransactionRow } from "../../../lib/bill.ts";
+import { findTransaction } from "../../../lib/transactions.ts";
+import { ERR_NOT_FOUND } from "../errors.ts";
+import { errorResponses } from "../schemas/common.ts";
+import { TransactionParams, TransactionView } from "../schemas/transactions.ts";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toView(r: TransactionRow): TransactionView {
+  return {
+    transactionId: r.id,
+    netsuiteBillId: r.netsuite_bill_id,
+    status: r.status,
+    fileName: r.file_name,
+    fileSize: r.file_size,
+    sha256: r.content_sha256,
+    retryCount: r.retry_count,
+    lastError: r.error_message,
+    zohoBillId: r.zoho_bill_id,
+    zohoDocumentId: r.zoho_document_id,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+    enqueuedAt: iso(r.enqueued_at),
+    lastAttemptAt: iso(r.last_attempt_at),
+    completedAt: iso(r.completed_at),
+  };
+}
+
+const transactions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    "/api/v1/transactions/:id",
+    {
+      schema: {
+        summary: "Status of one submitted bill",
+        tags: ["bills"],
+        params: TransactionParams,
+        response: { 200: TransactionView, ...errorResponses(400, 401, 404, 429, 500, 503) },
+      },
+    },
+    async (req) => {
+      const row = await findTransaction(app.db, req.params.id);
+      if (!row) throw ERR_NOT_FOUND("Transaction");
+      req.log = req.log.child({ transactionId: row.id });
+      return toView(row);
+    },
+  );
+};
+export default transactions;
