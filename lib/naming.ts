@@ -13,6 +13,12 @@ export interface ResourceNames {
   readonly apiKeysSecret: string;
   readonly zohoOAuthSecret: string;
   readonly releaseParameter: string;
+  /** App fleet (service + worker); the release command starts its instance refresh. */
+  readonly autoScalingGroup: string;
+  /** Burst consumer Lambda; the release command points its code at each new bundle. */
+  readonly burstFunction: string;
+  /** ElastiCache auth token (Secrets Manager). */
+  readonly redisAuthSecret: string;
 }
 
 /** @param env environment name (local, staging, production) @param account optional suffix for global S3 names */
@@ -30,8 +36,14 @@ export function resourceNames(env: string, account = ""): ResourceNames {
     apiKeysSecret: `${p}/api-keys`,
     zohoOAuthSecret: `${p}/zoho-oauth`,
     releaseParameter: `/${p}/release/version`,
+    autoScalingGroup: `${p}-app`,
+    burstFunction: `${p}-burst-consumer`,
+    redisAuthSecret: `${p}/redis-auth`,
   };
 }
 
 /** Receives before SQS moves a message to the DLQ; the worker's retry budget is derived from it. */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+/** Object key of a release bundle in the artifacts bucket (written by scripts/release.ts, read at boot). */
+export const releaseArtifactKey = (version: string): string => `releases/${version}/bill-middleware.zip`;

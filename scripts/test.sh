@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib/common.sh"
 ensure_node
 ensure_npm_deps
+ensure_checkov # infra/test scans the synthesized Terraform with it
 bash "$ROOT/scripts/services-up.sh"
 # shellcheck disable=SC1091
 source "$LOCAL/env.sh"

@@ -61,12 +61,24 @@ ensure_apt() {
   }
 }
 
-# ensure_venv: Python venv with the AWS stand-in (moto) and the IaC scanner (checkov).
+# ensure_venv: Python venv with the AWS stand-in (moto). checkov has its own (ensure_checkov).
 ensure_venv() {
   local venv="$TOOLS/venv" req="$ROOT/scripts/requirements-dev.txt"
   local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "creating Python venv with moto/checkov ($venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+}
+
+# ensure_checkov: checkov in a venv of its own ($TOOLS/checkov-venv): it pins boto3/botocore 1.35,
+# which would break moto's CloudWatch JSON protocol if both shared one venv (scripts/requirements-checkov.txt).
+ensure_checkov() {
+  local venv="$TOOLS/checkov-venv" req="$ROOT/scripts/requirements-checkov.txt"
+  local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "creating Python venv with checkov ($venv)"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   echo "$want" > "$stamp"

@@ -1,0 +1,70 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group/index.js";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group/index.js";
+import { Construct } from "constructs";
+
+export interface CacheProps {
+  readonly namePrefix: string;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly kmsKeyArn: string;
+  readonly logsKeyArn: string;
+  readonly logRetentionDays: number;
+  readonly nodeType: string;
+  /** Primary plus replicas; at least 2 for automatic failover. */
+  readonly nodes: number;
+  /** AUTH token (from Secrets Manager). */
+  readonly authToken: string;
+}
+
+/**
+ * Redis replication group for the token cache, rate limiter and API rate limits: one primary and
+ * replicas spread over the data subnets, Multi-AZ with automatic failover, TLS required, encrypted
+ * at rest with a CMK, AUTH token from Secrets Manager, daily snapshots, slow log to CloudWatch.
+ */
+export class Cache extends Construct {
+  public readonly replicationGroupId: string;
+  public readonly primaryEndpoint: string;
+
+  constructor(scope: Construct, id: string, props: CacheProps) {
+    super(scope, id);
+    if (props.nodes < 2) throw new Error("Cache needs at least 2 nodes for Multi-AZ automatic failover");
+    this.replicationGroupId = `${props.namePrefix}-redis`;
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
+      name: `${props.namePrefix}-data`,
+      subnetIds: props.subnetIds,
+    });
+    const slowLog = new CloudwatchLogGroup(this, "slow-log", {
+      name: `/bill-mw/${props.namePrefix}/redis-slow-log`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKeyArn,
+    });
+    const group = new ElasticacheReplicationGroup(this, "redis", {
+      replicationGroupId: this.replicationGroupId,
+      description: "Bill middleware: Zoho token cache, fleet rate limiter, API rate limits",
+      engine: "redis",
+      engineVersion: "7.1",
+      nodeType: props.nodeType,
+      numCacheClusters: props.nodes,
+      port: 6379,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [props.securityGroupId],
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: props.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      authToken: props.authToken,
+      authTokenUpdateStrategy: "ROTATE",
+      autoMinorVersionUpgrade: "true",
+      snapshotRetentionLimit: 7,
+      snapshotWindow: "02:00-03:00",
+      maintenanceWindow: "sun:05:30-sun:06:30",
+      logDeliveryConfiguration: [
+        { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+      ],
+    });
+    this.primaryEndpoint = group.primaryEndpointAddress;
+  }
+}

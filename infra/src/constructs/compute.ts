@@ -1,0 +1,213 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group/index.js";
+import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy/index.js";
+import { AutoscalingSchedule } from "@cdktf/provider-aws/lib/autoscaling-schedule/index.js";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template/index.js";
+import { Fn, TerraformLocal } from "cdktf";
+import { Construct } from "constructs";
+import type { CapacitySchedule } from "../environments.ts";
+import { assumeRolePolicy, policyDocument, type Statement } from "./iam.ts";
+import { renderUserData, type UserDataProps } from "./user-data.ts";
+
+/** Current Amazon Linux 2023, resolved by EC2 at each launch, so an instance refresh picks up patches. */
+export const AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+/** Group metrics collected at 1-minute granularity; GroupInServiceInstances feeds the backlog policy. */
+export const GROUP_METRICS = [
+  "GroupMinSize",
+  "GroupMaxSize",
+  "GroupDesiredCapacity",
+  "GroupInServiceInstances",
+  "GroupPendingInstances",
+  "GroupTerminatingInstances",
+  "GroupTotalInstances",
+];
+
+export interface ComputeProps {
+  readonly namePrefix: string;
+  readonly autoScalingGroupName: string;
+  readonly instanceType: string;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly targetGroupArn: string;
+  /** CMK of the root volume. */
+  readonly ebsKeyArn: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly cpuTargetPercent: number;
+  readonly backlogPerInstanceTarget: number;
+  readonly queueName: string;
+  readonly scheduleTimeZone: string;
+  readonly nightSchedule: CapacitySchedule;
+  readonly morningSchedule: CapacitySchedule;
+  /** Least-privilege permissions of the instances (the stack lists them). */
+  readonly permissions: readonly Statement[];
+  readonly userData: UserDataProps;
+  /** Root volume size, GiB. @default 20 */
+  readonly rootVolumeGb?: number;
+}
+
+/**
+ * The app fleet: a launch template (IMDSv2 only, encrypted gp3 root volume, no public address,
+ * SSM-resolved AMI) and an Auto Scaling group across the app subnets with ELB health checks,
+ * rolling instance refresh, target tracking on CPU and on SQS backlog per instance (metric math,
+ * as AWS recommends), and night/morning schedules.
+ */
+export class Compute extends Construct {
+  public readonly autoScalingGroupName: string;
+  public readonly roleArn: string;
+  public readonly launchTemplateId: string;
+
+  constructor(scope: Construct, id: string, props: ComputeProps) {
+    super(scope, id);
+    const { namePrefix, rootVolumeGb = 20 } = props;
+    const role = new IamRole(this, "role", {
+      name: `${namePrefix}-app`,
+      assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
+    });
+    new IamRolePolicy(this, "app-policy", {
+      name: "bill-middleware",
+      role: role.id,
+      policy: policyDocument(props.permissions),
+    });
+    // Session Manager instead of SSH: no key pair, no port 22.
+    new IamRolePolicyAttachment(this, "ssm-core", {
+      role: role.name,
+      policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    });
+    const profile = new IamInstanceProfile(this, "profile", { name: `${namePrefix}-app`, role: role.name });
+
+    // A local keeps the script readable in the synthesized JSON; base64 is applied by Terraform.
+    const userData = new TerraformLocal(this, "user-data", renderUserData(props.userData));
+    const template = new LaunchTemplate(this, "template", {
+      name: `${namePrefix}-app`,
+      imageId: `resolve:ssm:${AMI_PARAMETER}`,
+      instanceType: props.instanceType,
+      iamInstanceProfile: { arn: profile.arn },
+      vpcSecurityGroupIds: [props.securityGroupId],
+      updateDefaultVersion: true,
+      ebsOptimized: "true",
+      monitoring: { enabled: true },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required", // IMDSv2 only
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeType: "gp3",
+            volumeSize: rootVolumeGb,
+            encrypted: "true",
+            kmsKeyId: props.ebsKeyArn,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      userData: Fn.base64encode(userData.asString),
+      tagSpecifications: [
+        { resourceType: "instance", tags: { Name: `${namePrefix}-app` } },
+        { resourceType: "volume", tags: { Name: `${namePrefix}-app` } },
+      ],
+    });
+
+    const asg = new AutoscalingGroup(this, "asg", {
+      name: props.autoScalingGroupName,
+      minSize: props.minSize,
+      maxSize: props.maxSize,
+      vpcZoneIdentifier: props.subnetIds,
+      targetGroupArns: [props.targetGroupArn],
+      healthCheckType: "ELB",
+      healthCheckGracePeriod: 300,
+      defaultInstanceWarmup: 300,
+      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: 90, autoRollback: true, skipMatching: true },
+      },
+      enabledMetrics: GROUP_METRICS,
+      metricsGranularity: "1Minute",
+      terminationPolicies: ["OldestLaunchTemplate", "Default"],
+      tag: [{ key: "Name", value: `${namePrefix}-app`, propagateAtLaunch: true }],
+      // Scaling policies and schedules own the desired capacity.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+
+    new AutoscalingPolicy(this, "cpu", {
+      name: "cpu-target",
+      autoscalingGroupName: asg.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+        targetValue: props.cpuTargetPercent,
+      },
+    });
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html
+    new AutoscalingPolicy(this, "backlog", {
+      name: "sqs-backlog-per-instance",
+      autoscalingGroupName: asg.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        targetValue: props.backlogPerInstanceTarget,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: "visible",
+              label: "Messages waiting in the bill queue",
+              metricStat: {
+                metric: {
+                  namespace: "AWS/SQS",
+                  metricName: "ApproximateNumberOfMessagesVisible",
+                  dimensions: [{ name: "QueueName", value: props.queueName }],
+                },
+                stat: "Sum",
+              },
+              returnData: false,
+            },
+            {
+              id: "in_service",
+              label: "Instances in service",
+              metricStat: {
+                metric: {
+                  namespace: "AWS/AutoScaling",
+                  metricName: "GroupInServiceInstances",
+                  dimensions: [{ name: "AutoScalingGroupName", value: props.autoScalingGroupName }],
+                },
+                stat: "Average",
+              },
+              returnData: false,
+            },
+            {
+              id: "backlog_per_instance",
+              label: "Backlog per instance",
+              expression: "visible / in_service",
+              returnData: true,
+            },
+          ],
+        },
+      },
+    });
+
+    const schedule = (sid: string, s: CapacitySchedule) =>
+      new AutoscalingSchedule(this, sid, {
+        scheduledActionName: sid,
+        autoscalingGroupName: asg.name,
+        recurrence: s.recurrence,
+        timeZone: props.scheduleTimeZone,
+        minSize: s.minSize,
+        maxSize: s.maxSize,
+        desiredCapacity: s.desiredCapacity,
+      });
+    schedule("night-scale-down", props.nightSchedule);
+    schedule("morning-scale-up", props.morningSchedule);
+
+    this.autoScalingGroupName = props.autoScalingGroupName;
+    this.roleArn = role.arn;
+    this.launchTemplateId = template.id;
+  }
+}
