@@ -1,0 +1,143 @@
+/**
+ * Builds the handler's dependencies from the worker configuration. Called once by worker.ts or
+ * lambda.ts (nothing connects at import time); close() releases everything.
+ */
+
+import { writeAuditLog } from "../../lib/audit.ts";
+import { createAwsClients, destroyAwsClients } from "../../lib/aws.ts";
+import type { WorkerConfig } from "../../lib/config.ts";
+import { createDb } from "../../lib/db.ts";
+import type { Logger } from "../../lib/logger.ts";
+import { Metrics } from "../../lib/metrics.ts";
+import { createRedis } from "../../lib/redis.ts";
+import type { HandlerDeps } from "./types.ts";
+import { CircuitBreaker } from "./zoho/circuit-breaker.ts";
+import { ZohoBooksClient } from "./zoho/client.ts";
+import { refreshAccessToken } from "./zoho/oauth.ts";
+import { ZohoRateLimiter } from "./zoho/rate-limiter.ts";
+import { ZohoTokenCache } from "./zoho/token-cache.ts";
+import { loadRefreshToken, recordRefreshFailure, recordRefreshSuccess, seedRefreshToken } from "./zoho/token-store.ts";
+
+export interface WorkerDeps extends HandlerDeps {
+  readonly limiter: ZohoRateLimiter;
+  readonly breaker: CircuitBreaker;
+  readonly tokens: ZohoTokenCache;
+  close(): Promise<void>;
+}
+
+export async function buildDeps(config: WorkerConfig, log: Logger, signal?: AbortSignal): Promise<WorkerDeps> {
+  const db = await createDb(config);
+  const redis = createRedis(config, "bill-worker");
+  const aws = createAwsClients(config);
+  const metrics = new Metrics(aws.cloudwatch, {
+    namespace: config.METRICS_NAMESPACE,
+    environment: config.ENVIRONMENT,
+    flushIntervalMs: config.METRICS_FLUSH_INTERVAL_MS,
+    onError: (err) => log.warn({ err }, "metrics flush failed"),
+  }).start();
+  const org = config.ZOHO_ORGANIZATION_ID;
+
+  if (config.ZOHO_REFRESH_TOKEN) {
+    const seeded = await seedRefreshToken(db, org, config.ZOHO_REFRESH_TOKEN, config.TOKEN_ENCRYPTION_KEY);
+    if (seeded) log.info({ organizationId: org }, "seeded the encrypted Zoho refresh token from ZOHO_REFRESH_TOKEN");
+  }
+  const audit = (entry: Parameters<typeof writeAuditLog>[1]) => writeAuditLog(db, entry);
+
+  const limiter = new ZohoRateLimiter(redis, {
+    organizationId: org,
+    limit: config.ZOHO_RATE_LIMIT_PER_MINUTE,
+    windowMs: config.ZOHO_RATE_WINDOW_MS,
+    guardMs: config.ZOHO_RATE_GUARD_MS,
+    dailyQuota: config.ZOHO_DAILY_QUOTA,
+    maxInFlight: config.ZOHO_MAX_IN_FLIGHT,
+    leaseMs: config.ZOHO_TIMEOUT_MS + 5_000,
+  });
+  const breaker = new CircuitBreaker(redis, {
+    organizationId: org,
+    threshold: config.ZOHO_BREAKER_THRESHOLD,
+    windowMs: config.ZOHO_BREAKER_WINDOW_MS,
+    cooldownMs: config.ZOHO_BREAKER_COOLDOWN_MS,
+    pauseKey: limiter.pauseKey,
+  });
+  const tokenUrl = new URL("/oauth/v2/token", config.ZOHO_ACCOUNTS_URL).toString();
+  const tokens = new ZohoTokenCache(redis, {
+    organizationId: org,
+    refreshMarginMs: config.ZOHO_TOKEN_REFRESH_MARGIN_MS,
+    failureBackoffMs: config.ZOHO_TOKEN_FAILURE_BACKOFF_MS,
+    loadRefreshToken: () => loadRefreshToken(db, org, config.TOKEN_ENCRYPTION_KEY),
+    mint: (refreshToken, onAttempt) =>
+      refreshAccessToken(
+        {
+          accountsUrl: config.ZOHO_ACCOUNTS_URL,
+          clientId: config.ZOHO_CLIENT_ID,
+          clientSecret: config.ZOHO_CLIENT_SECRET,
+          refreshToken,
+          timeoutMs: config.ZOHO_TIMEOUT_MS,
+        },
+        onAttempt,
+      ),
+    onRefreshed: async (result, attempt) => {
+      metrics.record("ZohoTokenRefreshes", 1);
+      log.info({ expiresInS: result.expiresInS, zohoOperation: "oauth.refresh" }, "refreshed the Zoho access token");
+      await recordRefreshSuccess(db, org, new Date(Date.now() + result.expiresInS * 1000), result.apiDomain);
+      await auditRefresh(attempt, null);
+    },
+    onRefreshFailed: async (err, attempt) => {
+      metrics.record("ZohoTokenRefreshFailures", 1);
+      log.error({ reason: err.reason, zohoOperation: "oauth.refresh" }, "Zoho access token refresh failed");
+      await recordRefreshFailure(db, org, err.reason).catch(() => {});
+      await auditRefresh(attempt, err.reason);
+    },
+  });
+  async function auditRefresh(
+    attempt: Parameters<NonNullable<ConstructorParameters<typeof ZohoTokenCache>[1]["onRefreshed"]>>[1],
+    error: string | null,
+  ) {
+    await audit({
+      transactionId: null,
+      operation: "oauth.refresh",
+      method: "POST",
+      url: attempt?.url ?? tokenUrl,
+      statusCode: attempt?.statusCode ?? null,
+      zohoCode: null,
+      durationMs: attempt?.durationMs ?? null,
+      request: { grant_type: "refresh_token", client_id: config.ZOHO_CLIENT_ID },
+      response: attempt?.response ?? {},
+      error,
+    }).catch((err) => log.error({ err }, "could not write the audit log row"));
+  }
+
+  const zoho = new ZohoBooksClient({
+    apiUrl: config.ZOHO_API_URL,
+    organizationId: org,
+    timeoutMs: config.ZOHO_TIMEOUT_MS,
+    perMinutePauseMs: config.ZOHO_RATE_WINDOW_MS,
+    tokens,
+    limiter,
+    breaker,
+    audit,
+    metrics,
+    tracing: config.XRAY_ENABLED,
+  });
+
+  return {
+    settings: config,
+    db,
+    redis,
+    s3: aws.s3,
+    sqs: aws.sqs,
+    zoho,
+    metrics,
+    log,
+    signal,
+    limiter,
+    breaker,
+    tokens,
+    async close() {
+      await metrics.stop();
+      await db.end();
+      redis.disconnect();
+      destroyAwsClients(aws);
+    },
+  };
+}

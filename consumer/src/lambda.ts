@@ -1,0 +1,70 @@
+/**
+ * The same handler as an AWS Lambda behind an SQS event source mapping with
+ * ReportBatchItemFailures: only records that must come back are reported; the rest are deleted
+ * by Lambda. Dependencies are built once per execution environment, on the first event.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
+import { loadWorkerConfig } from "../../lib/config.ts";
+import { createLogger } from "../../lib/logger.ts";
+import { buildDeps, type WorkerDeps } from "./deps.ts";
+import { handleBill } from "./handler.ts";
+import { hideFor, resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
+import type { InboundMessage } from "./types.ts";
+
+/** The fields of Lambda's SQS event this handler reads. */
+export interface SqsRecord {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: { readonly ApproximateReceiveCount?: string };
+}
+export interface SqsEvent {
+  readonly Records: readonly SqsRecord[];
+}
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+let depsPromise: Promise<WorkerDeps> | undefined;
+
+function deps(): Promise<WorkerDeps> {
+  depsPromise ??= (async () => {
+    const config = loadWorkerConfig();
+    return buildDeps(config, createLogger(config, "bill-worker-lambda"));
+  })();
+  return depsPromise;
+}
+
+/** Processes one event with the given dependencies (exported for tests). */
+export async function processEvent(event: SqsEvent, d: WorkerDeps): Promise<SqsBatchResponse> {
+  const { QUEUE_URL: queueUrl, DLQ_URL: dlqUrl } = d.settings;
+  const failures: { itemIdentifier: string }[] = [];
+  await Promise.all(
+    event.Records.map(async (r) => {
+      const message: InboundMessage = {
+        messageId: r.messageId,
+        body: r.body,
+        receiptHandle: r.receiptHandle,
+        receiveCount: Number(r.attributes.ApproximateReceiveCount ?? "1"),
+      };
+      try {
+        const outcome = await handleBill(message, d);
+        if (outcome.action === "requeue") await resendWithDelay(d.sqs, queueUrl, message, outcome.delaySeconds);
+        if (outcome.action === "deadletter") await sendToDeadLetter(d.sqs, dlqUrl, message, outcome.reason);
+        if (outcome.action === "retry") {
+          await hideFor(d.sqs, queueUrl, message, outcome.delaySeconds);
+          failures.push({ itemIdentifier: r.messageId });
+        }
+      } catch (err) {
+        d.log.error({ err, messageId: r.messageId }, "message handling failed");
+        failures.push({ itemIdentifier: r.messageId });
+      }
+    }),
+  );
+  await d.metrics.flush();
+  return { batchItemFailures: failures };
+}
+
+export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+  return processEvent(event, await deps());
+}

@@ -1,0 +1,45 @@
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet
+ * (first use, or after a restart/failover). ioredis applies the key prefix to KEYS.
+ */
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+
+export class RedisScript {
+  readonly #lua: string;
+  readonly #sha: string;
+
+  constructor(lua: string) {
+    this.#lua = lua;
+    this.#sha = createHash("sha1").update(lua).digest("hex");
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
+      return redis.eval(this.#lua, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/** Milliseconds from Redis's own clock, so every worker in the fleet shares one time base. */
+export const LUA_NOW = `
+local __t = redis.call('TIME')
+local now = tonumber(__t[1]) * 1000 + math.floor(tonumber(__t[2]) / 1000)
+`;
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error("aborted"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });

@@ -1,0 +1,150 @@
+/**
+ * The delivery worker: sqs-consumer wiring, outcomes applied to SQS, events to logs, graceful stop.
+ * `node consumer/src/worker.ts`. Polling pauses while the fleet is paused (Zoho 429 or open circuit
+ * breaker) or has no limiter capacity, so throttling holds messages in the queue instead of
+ * spending their receives. On SIGTERM/SIGINT it stops polling, lets in-flight bills finish for up to
+ * SHUTDOWN_GRACE_MS, then hands back anything still held (visibility 0) and exits.
+ */
+import type { Message } from "@aws-sdk/client-sqs";
+import { Consumer } from "sqs-consumer";
+import { loadWorkerConfig, type WorkerConfig } from "../../lib/config.ts";
+import { createLogger, type Logger } from "../../lib/logger.ts";
+import { buildDeps, type WorkerDeps } from "./deps.ts";
+import { handleBill } from "./handler.ts";
+import { sleep } from "./redis-script.ts";
+import { hideFor, resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
+import type { InboundMessage } from "./types.ts";
+
+export const toInbound = (m: Message): InboundMessage => ({
+  messageId: m.MessageId ?? "",
+  body: m.Body ?? "",
+  receiptHandle: m.ReceiptHandle ?? "",
+  receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? "1"),
+});
+
+export interface RunningWorker {
+  readonly consumer: Consumer;
+  readonly deps: WorkerDeps;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: WorkerConfig, log: Logger): Promise<RunningWorker> {
+  const abort = new AbortController();
+  const deps = await buildDeps(config, log, abort.signal);
+  const inFlight = new Map<string, InboundMessage>();
+  let stopping = false;
+
+  /** Holds the next receive while the fleet is paused or out of budget (checked each second). */
+  async function gate(): Promise<void> {
+    for (let logged = false; !stopping; ) {
+      const d = await deps.limiter.peek().catch(() => ({ ok: true, waitMs: 0, reason: "ok" as const }));
+      if (d.ok || d.reason === "inflight") return;
+      if (!logged) log.info({ reason: d.reason, waitMs: d.waitMs }, "zoho budget exhausted or paused; polling paused");
+      logged = true;
+      await sleep(Math.min(d.waitMs, 1_000));
+    }
+  }
+
+  async function handleMessage(m: Message): Promise<Message | undefined> {
+    const message = toInbound(m);
+    inFlight.set(message.messageId, message);
+    try {
+      const outcome = await handleBill(message, deps);
+      switch (outcome.action) {
+        case "ack":
+          return m;
+        case "requeue":
+          await resendWithDelay(deps.sqs, config.QUEUE_URL, message, outcome.delaySeconds);
+          return m;
+        case "deadletter":
+          await sendToDeadLetter(deps.sqs, config.DLQ_URL, message, outcome.reason);
+          return m;
+        case "retry":
+          await hideFor(deps.sqs, config.QUEUE_URL, message, outcome.delaySeconds);
+          return undefined;
+      }
+    } catch (err) {
+      // Infrastructure failure outside the handler's own policy (database down...): leave the
+      // message to SQS's visibility timeout and redrive policy.
+      log.error({ err, messageId: message.messageId }, "message handling failed");
+      return undefined;
+    } finally {
+      inFlight.delete(message.messageId);
+    }
+  }
+
+  const consumer = Consumer.create({
+    queueUrl: config.QUEUE_URL,
+    sqs: deps.sqs,
+    batchSize: config.WORKER_BATCH_SIZE,
+    visibilityTimeout: config.WORKER_VISIBILITY_TIMEOUT_S,
+    heartbeatInterval: config.WORKER_HEARTBEAT_S,
+    waitTimeSeconds: config.WORKER_WAIT_TIME_S,
+    pollingCompleteWaitTimeMs: config.SHUTDOWN_GRACE_MS,
+    messageSystemAttributeNames: ["ApproximateReceiveCount"],
+    messageAttributeNames: ["All"],
+    preReceiveMessageCallback: gate,
+    handleMessage,
+  });
+  consumer.on("error", (err) => log.error({ err }, "sqs error"));
+  consumer.on("processing_error", (err, m) => log.error({ err, messageId: m.MessageId }, "processing error"));
+  consumer.on("stopped", () => log.info("consumer stopped"));
+  consumer.start();
+  log.info(
+    {
+      queueUrl: config.QUEUE_URL,
+      batchSize: config.WORKER_BATCH_SIZE,
+      ratePerWindow: config.ZOHO_RATE_LIMIT_PER_MINUTE,
+    },
+    "worker started",
+  );
+
+  let stopped: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    stopped ??= (async () => {
+      stopping = true;
+      const done = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
+      consumer.stop({ abort: false });
+      await done;
+      if (inFlight.size > 0) {
+        // Grace time is up: end waits early and give the messages back to the queue at once.
+        abort.abort(new Error("worker stopping"));
+        await Promise.all(
+          [...inFlight.values()].map((m) =>
+            hideFor(deps.sqs, config.QUEUE_URL, m, 0).catch((err) => log.warn({ err }, "could not release a message")),
+          ),
+        );
+        log.warn({ released: inFlight.size }, "released in-flight messages at shutdown");
+      }
+      await deps.close();
+    })();
+    return stopped;
+  }
+  return { consumer, deps, stop };
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const log = createLogger(config, "bill-worker");
+  const worker = await startWorker(config, log);
+  const onSignal = (signal: string) => {
+    log.info({ signal }, "stopping worker");
+    worker.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, "unclean stop");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+}
+
+if (import.meta.main) {
+  main().catch((err) => {
+    // Config errors name each bad variable and never echo values.
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

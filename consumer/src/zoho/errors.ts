@@ -1,0 +1,113 @@
+/**
+ * Zoho failures as named classes: the handler branches on the class, never on message text.
+ * Each class says how the message should be treated:
+ * - ZohoThrottledError: delay, never counts against the retry budget (429 codes 44/45/1070, or our limiter)
+ * - ZohoTransientError: retry with backoff (5xx, network, timeout, a second 401)
+ * - ZohoPermanentError: fail now with Zoho's message (validation, unknown vendor, file rejected)
+ * - ZohoAuthError: the access token was refused (401); the client refreshes once, then it is transient
+ * - TokenRefreshError: the accounts server refused the refresh token; transient for the message, trips the breaker
+ */
+
+/** Zoho's 429 body codes. @see https://www.zoho.com/books/api/v3/introduction/ */
+export const ZOHO_CODE_PER_MINUTE = 44;
+export const ZOHO_CODE_DAILY = 45;
+export const ZOHO_CODE_CONCURRENCY = 1070;
+
+export interface ZohoErrorDetails {
+  readonly operation: string;
+  readonly status?: number | undefined;
+  readonly zohoCode?: number | undefined;
+}
+
+export class ZohoError extends Error {
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly zohoCode: number | undefined;
+  constructor(message: string, details: ZohoErrorDetails, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ZohoError";
+    this.operation = details.operation;
+    this.status = details.status;
+    this.zohoCode = details.zohoCode;
+  }
+}
+
+export class ZohoThrottledError extends ZohoError {
+  /** How long to hold off, derived from the body code (Zoho sends no Retry-After). */
+  readonly retryAfterMs: number;
+  /** "zoho" when Zoho answered 429; "limiter" when our own fleet limiter had no slot in time. */
+  readonly source: "zoho" | "limiter" | "breaker";
+  constructor(
+    retryAfterMs: number,
+    source: "zoho" | "limiter" | "breaker",
+    details: ZohoErrorDetails,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Zoho rate limit (${source}${details.zohoCode ? ` code ${details.zohoCode}` : ""}); retry in ${retryAfterMs} ms`,
+      details,
+      options,
+    );
+    this.name = "ZohoThrottledError";
+    this.retryAfterMs = retryAfterMs;
+    this.source = source;
+  }
+}
+
+export class ZohoTransientError extends ZohoError {
+  constructor(message: string, details: ZohoErrorDetails, options?: ErrorOptions) {
+    super(message, details, options);
+    this.name = "ZohoTransientError";
+  }
+}
+
+export class ZohoPermanentError extends ZohoError {
+  constructor(message: string, details: ZohoErrorDetails, options?: ErrorOptions) {
+    super(message, details, options);
+    this.name = "ZohoPermanentError";
+  }
+}
+
+export class ZohoAuthError extends ZohoError {
+  constructor(message: string, details: ZohoErrorDetails, options?: ErrorOptions) {
+    super(message, details, options);
+    this.name = "ZohoAuthError";
+  }
+}
+
+export class TokenRefreshError extends Error {
+  /** Zoho's `error` value (invalid_code, invalid_client, Access Denied) or a network failure. */
+  readonly reason: string;
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`Zoho OAuth token refresh failed: ${reason}`, options);
+    this.name = "TokenRefreshError";
+    this.reason = reason;
+  }
+}
+
+/** Network-level failures worth retrying (undici/Node error codes). */
+const CONNECTION_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+  "UND_ERR_ABORTED",
+  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
+]);
+
+export function isConnectionError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
