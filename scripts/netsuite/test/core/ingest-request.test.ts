@@ -33,7 +33,7 @@ t.test("builds a JSON POST with the API key taken from the API Secret", async (t
   t.equal(request.headers["Content-Type"], "application/json");
   const key = request.headers["x-api-key"];
   t.ok(key instanceof FakeSecureString, "the key header is a SecureString, never the value");
-  t.equal((key as FakeSecureString).input, "{custsecret_mw_api_key}");
+  t.equal((key as unknown as FakeSecureString).input, "{custsecret_mw_api_key}");
   t.notOk(JSON.stringify(request).includes(API_KEY), "the key value is nowhere in the script's data");
   t.notOk("webhook-signature" in request.headers, "unsigned when no signing secret is configured");
 

@@ -7,16 +7,11 @@
  */
 import type { FakeNetSuite } from "./n-modules.ts";
 
+/** Entry points as NetSuite calls them; contexts are built here, so their exact types do not matter. */
 interface Stages {
-  getInputData(context: { isRestarted: boolean }): unknown;
-  map(context: {
-    key: string;
-    value: string;
-    isRestarted: boolean;
-    executionNo: number;
-    write(key: string, value: string): void;
-  }): void;
-  reduce(context: { key: string; values: string[]; write(key: string, value: string): void }): void;
+  getInputData(context: never): unknown;
+  map(context: never): unknown;
+  reduce(context: never): unknown;
   summarize(summary: never): unknown;
 }
 
@@ -47,7 +42,7 @@ export function runMapReduce(fake: FakeNetSuite, stages: Stages, options: { inpu
   let input: unknown[] = [];
   fake.state.remainingUsage = options.inputUsage ?? 10_000;
   try {
-    const result = stages.getInputData({ isRestarted: false });
+    const result = stages.getInputData({ isRestarted: false } as never);
     if (!Array.isArray(result)) throw new Error("this driver only supports arrays from getInputData");
     input = result;
   } catch (err) {
@@ -64,11 +59,11 @@ export function runMapReduce(fake: FakeNetSuite, stages: Stages, options: { inpu
         value: typeof element === "string" ? element : JSON.stringify(element),
         isRestarted: false,
         executionNo: 1,
-        write(key, value) {
+        write(key: string, value: string) {
           checkWrite(key, value);
           mapped.set(key, [...(mapped.get(key) ?? []), value]);
         },
-      });
+      } as never);
     } catch (err) {
       mapErrors.push([String(index), describe(err)]);
     }
@@ -82,11 +77,11 @@ export function runMapReduce(fake: FakeNetSuite, stages: Stages, options: { inpu
       stages.reduce({
         key,
         values,
-        write(k, v) {
+        write(k: string, v: string) {
           checkWrite(k, v);
           output.push([k, v]);
         },
-      });
+      } as never);
     } catch (err) {
       reduceErrors.push([key, describe(err)]);
     }

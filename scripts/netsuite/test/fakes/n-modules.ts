@@ -372,7 +372,8 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
         update: (u: { input: string; inputEncoding?: string }) => {
           hmac.update(Buffer.from(u.input, nodeEncoding(u.inputEncoding ?? Encoding.UTF_8)));
         },
-        digest: (d?: { outputEncoding?: string }) => hmac.digest(nodeEncoding(d?.outputEncoding ?? Encoding.HEX)),
+        digest: (d?: { outputEncoding?: string }) =>
+          hmac.digest(nodeEncoding(d?.outputEncoding ?? Encoding.HEX) as "base64" | "hex"),
       };
     },
   };
