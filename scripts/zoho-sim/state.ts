@@ -5,9 +5,9 @@
  */
 import { BillStore } from "./bills-store.ts";
 import { Faults, FaultsBody, mergeLimits } from "./faults.ts";
-import { OrgLimiter } from "./limiter.ts";
+import { OrgLimiter, type WindowBucket } from "./limiter.ts";
 import { type ResolvedOptions, type SimLimits, validateLimits } from "./options.ts";
-import { TokenStore } from "./tokens.ts";
+import { type TokenCounters, TokenStore } from "./tokens.ts";
 
 export interface Organization {
   organizationId: string;
@@ -24,6 +24,39 @@ export interface Counters {
   rejected429: Record<"44" | "45" | "1070", number>;
   injected: { rate429: number; error5xx: number; slow: number; dropBefore: number; dropAfter: number };
   unauthorized: number;
+}
+
+export interface OrgStats {
+  accepted: number;
+  inWindowNow: number;
+  maxInAnyWindow: number;
+  dailyUsed: number;
+  inFlight: number;
+  peakInFlight: number;
+  bills: number;
+  windows: WindowBucket[];
+}
+
+export interface AttachmentStats {
+  document_id: string;
+  file_name: string;
+  file_size: number;
+  sha256: string;
+  uploaded_at: string;
+}
+
+/** GET /__sim/stats. */
+export interface SimStats extends Counters {
+  startedAt: string;
+  uptimeMs: number;
+  limits: SimLimits;
+  tokens: TokenCounters & { liveAccessTokens: number };
+  concurrency: { current: number; peak: number };
+  bills: number;
+  /** bill_id → its documents, with the SHA-256 of the stored bytes. */
+  attachments: Record<string, AttachmentStats[]>;
+  organizations: Record<string, OrgStats>;
+  faults: ReturnType<Faults["describe"]>;
 }
 
 const zeroCounters = (): Counters => ({
@@ -87,9 +120,9 @@ export class SimState {
     this.counters.byStatus[s] = (this.counters.byStatus[s] ?? 0) + 1;
   }
 
-  stats(now = Date.now()): Record<string, unknown> {
-    const organizations: Record<string, unknown> = {};
-    const attachments: Record<string, unknown[]> = {};
+  stats(now = Date.now()): SimStats {
+    const organizations: Record<string, OrgStats> = {};
+    const attachments: Record<string, AttachmentStats[]> = {};
     let bills = 0;
     for (const org of this.organizations.values()) {
       const l = org.limiter;
