@@ -1,0 +1,300 @@
+/**
+ * Load profiles shared by the k6 scripts (loadtest/k6/) and the local benchmark (scripts/bench/):
+ * arrival rates as piecewise-linear stages, the scenario objects k6's arrival-rate executors take,
+ * and a fluid model of the delivery backlog under Zoho's rate limit. No Node built-ins and no k6
+ * imports: k6 loads this file as it is (k6 >= 0.57 strips the types with esbuild).
+ */
+import { DELIVERY_FLOOR_SECONDS } from "./slo.ts";
+
+/** Bills per hour NetSuite sends on a normal business day (the seed's baseline). */
+export const BASELINE_BILLS_PER_HOUR = 1_000;
+/** The monthly test: ten times the baseline. */
+export const SPIKE_MULTIPLIER = 10;
+/** One NetSuite Map/Reduce batch (month-end close). */
+export const BURST_BILLS = 5_000;
+
+/**
+ * Zoho Books allows 100 API requests per minute per organization; a bill costs two calls when the
+ * worker creates it (create + attach) and one when it only attaches. See shared/reference/anchors.md.
+ */
+export const ZOHO_REQUESTS_PER_MINUTE = 100;
+export const ZOHO_CALLS_PER_BILL = 2;
+
+/** Bills per hour the whole worker fleet can deliver under Zoho's per-organization limit. */
+export function zohoBillsPerHour(
+  requestsPerMinute: number = ZOHO_REQUESTS_PER_MINUTE,
+  callsPerBill: number = ZOHO_CALLS_PER_BILL,
+): number {
+  return (requestsPerMinute / callsPerBill) * 60;
+}
+
+/** One stage: the rate moves linearly from the previous stage's target to `targetPerHour`. */
+export interface RateStage {
+  readonly durationSeconds: number;
+  readonly targetPerHour: number;
+}
+
+/** An open-model arrival profile: bills arrive at a rate independent of how fast the service answers. */
+export interface ArrivalProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Rate at t = 0, in bills per hour. */
+  readonly startPerHour: number;
+  readonly stages: readonly RateStage[];
+}
+
+/** A few bills, each followed to delivery: does the whole path work at all? */
+export function smokeProfile(durationSeconds = 60, billsPerHour = 360): ArrivalProfile {
+  return flat("smoke", "a few bills, each followed until delivered", billsPerHour, durationSeconds);
+}
+
+/** A normal hour: 1,000 bills per hour, 30 minutes by default. */
+export function baselineProfile(durationSeconds = 30 * 60): ArrivalProfile {
+  return flat("baseline", "1,000 bills/hour, steady", BASELINE_BILLS_PER_HOUR, durationSeconds);
+}
+
+/** Hours at the baseline rate, to catch leaks (memory, connections, partitions). */
+export function soakProfile(durationSeconds = 4 * 3600): ArrivalProfile {
+  return flat("soak", "1,000 bills/hour for hours", BASELINE_BILLS_PER_HOUR, durationSeconds);
+}
+
+/** Timings of the spike profile, in seconds. */
+export interface SpikeShape {
+  readonly warmSeconds: number;
+  readonly rampUpSeconds: number;
+  readonly holdSeconds: number;
+  readonly rampDownSeconds: number;
+  readonly recoverySeconds: number;
+}
+
+export const DEFAULT_SPIKE_SHAPE: SpikeShape = {
+  warmSeconds: 5 * 60,
+  rampUpSeconds: 5 * 60,
+  holdSeconds: 10 * 60,
+  rampDownSeconds: 5 * 60,
+  recoverySeconds: 10 * 60,
+};
+
+/** Baseline, ramp to ten times the baseline, hold, ramp back, and watch the recovery at baseline. */
+export function spikeProfile(shape: SpikeShape = DEFAULT_SPIKE_SHAPE): ArrivalProfile {
+  const base = BASELINE_BILLS_PER_HOUR;
+  const peak = BASELINE_BILLS_PER_HOUR * SPIKE_MULTIPLIER;
+  return {
+    name: "spike-10x",
+    description: "1,000 → 10,000 bills/hour and back (the monthly test)",
+    startPerHour: base,
+    stages: [
+      { durationSeconds: shape.warmSeconds, targetPerHour: base },
+      { durationSeconds: shape.rampUpSeconds, targetPerHour: peak },
+      { durationSeconds: shape.holdSeconds, targetPerHour: peak },
+      { durationSeconds: shape.rampDownSeconds, targetPerHour: base },
+      { durationSeconds: shape.recoverySeconds, targetPerHour: base },
+    ],
+  };
+}
+
+/**
+ * A batch of 5,000 bills sent within `windowSeconds`. NetSuite's Map/Reduce sends from at most its
+ * concurrency limit of processors, so the default 2-minute window is a deliberate upper bound.
+ */
+export function burstProfile(windowSeconds = 120, bills: number = BURST_BILLS): ArrivalProfile {
+  return flat("burst-5000", `${bills} bills within ${windowSeconds}s`, (bills * 3600) / windowSeconds, windowSeconds);
+}
+
+function flat(name: string, description: string, perHour: number, durationSeconds: number): ArrivalProfile {
+  if (!(durationSeconds > 0) || !(perHour > 0)) throw new RangeError(`${name}: rate and duration must be > 0`);
+  return { name, description, startPerHour: perHour, stages: [{ durationSeconds, targetPerHour: perHour }] };
+}
+
+/** Total length of the profile in seconds. */
+export function profileDurationSeconds(profile: ArrivalProfile): number {
+  return profile.stages.reduce((sum, s) => sum + s.durationSeconds, 0);
+}
+
+/** Highest rate anywhere in the profile, bills per hour. */
+export function peakPerHour(profile: ArrivalProfile): number {
+  return profile.stages.reduce((max, s) => Math.max(max, s.targetPerHour), profile.startPerHour);
+}
+
+/** True when the rate never changes (one constant-arrival-rate scenario describes it exactly). */
+export function isFlat(profile: ArrivalProfile): boolean {
+  return profile.stages.every((s) => s.targetPerHour === profile.startPerHour);
+}
+
+/** The arrival rate at `t` seconds, bills per hour (linear inside a stage, 0 after the end). */
+export function rateAt(profile: ArrivalProfile, t: number): number {
+  let from = profile.startPerHour;
+  let start = 0;
+  for (const stage of profile.stages) {
+    if (t < start + stage.durationSeconds) {
+      const f = (t - start) / stage.durationSeconds;
+      return from + (stage.targetPerHour - from) * f;
+    }
+    start += stage.durationSeconds;
+    from = stage.targetPerHour;
+  }
+  return 0;
+}
+
+/** Bills the profile sends in total (the integral of the rate). */
+export function expectedArrivals(profile: ArrivalProfile): number {
+  let from = profile.startPerHour;
+  let total = 0;
+  for (const stage of profile.stages) {
+    total += (((from + stage.targetPerHour) / 2) * stage.durationSeconds) / 3600;
+    from = stage.targetPerHour;
+  }
+  return total;
+}
+
+/**
+ * The same shape `factor` times faster: durations divided and rates multiplied by `factor`, so the
+ * total number of bills is unchanged. To keep the backlog dynamics, scale the drain capacity by the
+ * same factor (the local benchmark runs the Zoho simulator's limit up accordingly).
+ */
+export function compressProfile(profile: ArrivalProfile, factor: number): ArrivalProfile {
+  if (!(factor > 0)) throw new RangeError("factor must be > 0");
+  return {
+    name: `${profile.name}/${factor}`,
+    description: `${profile.description}, ${factor}x compressed`,
+    startPerHour: profile.startPerHour * factor,
+    stages: profile.stages.map((s) => ({
+      durationSeconds: s.durationSeconds / factor,
+      targetPerHour: s.targetPerHour * factor,
+    })),
+  };
+}
+
+/** What the fluid model says about the delivery queue under a constant drain capacity. */
+export interface BacklogForecast {
+  /** Largest number of accepted-but-undelivered bills. */
+  readonly peakBacklog: number;
+  readonly peakAtSeconds: number;
+  /** Longest time a bill waits in the queue (FIFO at constant capacity: backlog / capacity). */
+  readonly maxWaitSeconds: number;
+  /** When the queue is empty again after the profile (0 if it never builds up). */
+  readonly drainedAtSeconds: number;
+  /** Backlog over time, about 200 points, for charts. */
+  readonly series: readonly { readonly t: number; readonly backlog: number }[];
+}
+
+/** Integrate arrivals minus capacity over the profile (1-second steps), then drain what is left. */
+export function forecastBacklog(profile: ArrivalProfile, capacityPerHour: number, stepSeconds = 1): BacklogForecast {
+  if (!(capacityPerHour > 0)) throw new RangeError("capacity must be > 0");
+  const end = profileDurationSeconds(profile);
+  const every = Math.max(stepSeconds, Math.floor(end / 200));
+  const series: { t: number; backlog: number }[] = [];
+  let backlog = 0;
+  let peakBacklog = 0;
+  let peakAtSeconds = 0;
+  let lastNonEmpty = 0;
+  for (let t = 0; t < end; t += stepSeconds) {
+    const arriving = ((rateAt(profile, t) + rateAt(profile, Math.min(t + stepSeconds, end - 1e-9))) / 2) * stepSeconds;
+    backlog = Math.max(0, backlog + (arriving - capacityPerHour * stepSeconds) / 3600);
+    if (backlog > peakBacklog) {
+      peakBacklog = backlog;
+      peakAtSeconds = t + stepSeconds;
+    }
+    if (backlog > 1e-9) lastNonEmpty = t + stepSeconds;
+    if (t % every === 0) series.push({ t, backlog });
+  }
+  const drainedAtSeconds = backlog > 1e-9 ? end + (backlog / capacityPerHour) * 3600 : lastNonEmpty;
+  series.push({ t: end, backlog });
+  if (backlog > 1e-9) series.push({ t: drainedAtSeconds, backlog: 0 });
+  return {
+    peakBacklog,
+    peakAtSeconds,
+    maxWaitSeconds: (peakBacklog / capacityPerHour) * 3600,
+    drainedAtSeconds,
+    series,
+  };
+}
+
+/**
+ * End-to-end delivery budget for a profile: the longest modelled queue wait plus 25% slack, on top
+ * of the no-backlog floor. Used as the delivery-time threshold and as the probe's give-up time.
+ */
+export function deliveryBudgetSeconds(profile: ArrivalProfile, capacityPerHour: number = zohoBillsPerHour()): number {
+  const { maxWaitSeconds } = forecastBacklog(profile, capacityPerHour);
+  return Math.ceil(DELIVERY_FLOOR_SECONDS + maxWaitSeconds * 1.25);
+}
+
+/** k6 duration string for whole or fractional seconds ("90s", "1.5s"). */
+export function k6Duration(seconds: number): string {
+  return `${Number(seconds.toFixed(3))}s`;
+}
+
+/**
+ * How many VUs an arrival-rate scenario needs: arrivals per second times how long one iteration
+ * lasts. `typicalIterationSeconds` sizes the pre-allocation, `maxIterationSeconds` the ceiling.
+ */
+export interface VuSizing {
+  readonly typicalIterationSeconds: number;
+  readonly maxIterationSeconds: number;
+}
+
+/** Plain-object mirror of k6's arrival-rate scenarios (k6/options types check it in the k6 scripts). */
+export type ArrivalScenario =
+  | {
+      readonly executor: "constant-arrival-rate";
+      readonly rate: number;
+      readonly timeUnit: string;
+      readonly duration: string;
+      readonly preAllocatedVUs: number;
+      readonly maxVUs: number;
+      readonly exec: string;
+      readonly gracefulStop: string;
+      readonly tags: Record<string, string>;
+    }
+  | {
+      readonly executor: "ramping-arrival-rate";
+      readonly startRate: number;
+      readonly timeUnit: string;
+      readonly stages: { readonly duration: string; readonly target: number }[];
+      readonly preAllocatedVUs: number;
+      readonly maxVUs: number;
+      readonly exec: string;
+      readonly gracefulStop: string;
+      readonly tags: Record<string, string>;
+    };
+
+/**
+ * The k6 scenario for a profile. A flat profile becomes one constant-arrival-rate scenario whose
+ * `rate` is the exact number of bills over the whole duration (so burst-5000 sends 5,000, not
+ * 4,999.9); anything else becomes ramping-arrival-rate with rates per hour.
+ */
+export function arrivalScenario(profile: ArrivalProfile, exec: string, sizing: VuSizing): ArrivalScenario {
+  const perSecond = peakPerHour(profile) / 3600;
+  const preAllocatedVUs = Math.max(2, Math.ceil(perSecond * sizing.typicalIterationSeconds));
+  const maxVUs = Math.max(preAllocatedVUs, Math.ceil(perSecond * sizing.maxIterationSeconds) + 1);
+  const gracefulStop = k6Duration(Math.ceil(sizing.maxIterationSeconds) + 5);
+  const tags = { profile: profile.name };
+  if (isFlat(profile)) {
+    const duration = k6Duration(profileDurationSeconds(profile));
+    return {
+      executor: "constant-arrival-rate",
+      rate: Math.round(expectedArrivals(profile)),
+      timeUnit: duration,
+      duration,
+      preAllocatedVUs,
+      maxVUs,
+      exec,
+      gracefulStop,
+      tags,
+    };
+  }
+  return {
+    executor: "ramping-arrival-rate",
+    startRate: Math.round(profile.startPerHour),
+    timeUnit: "1h",
+    stages: profile.stages.map((s) => ({
+      duration: k6Duration(s.durationSeconds),
+      target: Math.round(s.targetPerHour),
+    })),
+    preAllocatedVUs,
+    maxVUs,
+    exec,
+    gracefulStop,
+    tags,
+  };
+}

@@ -1,0 +1,130 @@
+import t from "tap";
+import {
+  arrivalScenario,
+  BASELINE_BILLS_PER_HOUR,
+  baselineProfile,
+  burstProfile,
+  compressProfile,
+  deliveryBudgetSeconds,
+  expectedArrivals,
+  forecastBacklog,
+  isFlat,
+  k6Duration,
+  peakPerHour,
+  profileDurationSeconds,
+  rateAt,
+  smokeProfile,
+  soakProfile,
+  spikeProfile,
+  zohoBillsPerHour,
+} from "../../lib/profiles.ts";
+import { DELIVERY_FLOOR_SECONDS } from "../../lib/slo.ts";
+
+const sizing = { typicalIterationSeconds: 0.8, maxIterationSeconds: 10 };
+
+/** Bills per hour a k6 scenario sends, read back from its own fields. */
+function perHourOf(s: ReturnType<typeof arrivalScenario>): number {
+  if (s.executor !== "constant-arrival-rate") throw new Error("not constant");
+  return (s.rate / Number.parseFloat(s.timeUnit)) * 3600;
+}
+
+t.test("baseline and soak send 1,000 bills per hour", async (t) => {
+  t.equal(BASELINE_BILLS_PER_HOUR, 1000);
+  const baseline = arrivalScenario(baselineProfile(), "ingest", sizing);
+  t.equal(baseline.executor, "constant-arrival-rate");
+  t.equal(perHourOf(baseline), 1000);
+  t.equal(expectedArrivals(baselineProfile(1800)), 500);
+  t.equal(perHourOf(arrivalScenario(soakProfile(6 * 3600), "ingest", sizing)), 1000);
+  t.equal(expectedArrivals(soakProfile(6 * 3600)), 6000);
+});
+
+t.test("spike-10x ramps linearly from 1,000 to 10,000 bills per hour and back", async (t) => {
+  const spike = spikeProfile();
+  t.equal(peakPerHour(spike), 10_000);
+  t.notOk(isFlat(spike));
+  t.equal(rateAt(spike, 0), 1000);
+  t.equal(rateAt(spike, 300 + 150), 5500, "half way up the ramp");
+  t.equal(rateAt(spike, 600 + 300), 10_000, "holding at 10x");
+  t.equal(rateAt(spike, 1200 + 150), 5500, "half way down");
+  t.equal(rateAt(spike, 2099), 1000, "recovering at baseline");
+  t.equal(rateAt(spike, 2100), 0, "nothing after the end");
+  t.equal(profileDurationSeconds(spike), 35 * 60);
+  // 5 min at 1k + ramp (avg 5.5k) 5 min + 10 min at 10k + ramp 5 min + 10 min at 1k
+  t.equal(
+    Math.round(expectedArrivals(spike)),
+    Math.round((1000 * 5 + 5500 * 5 + 10_000 * 10 + 5500 * 5 + 1000 * 10) / 60),
+  );
+  const s = arrivalScenario(spike, "ingest", sizing);
+  t.equal(s.executor, "ramping-arrival-rate");
+  if (s.executor !== "ramping-arrival-rate") return;
+  t.equal(s.timeUnit, "1h");
+  t.equal(s.startRate, 1000);
+  t.same(s.stages, [
+    { duration: "300s", target: 1000 },
+    { duration: "300s", target: 10_000 },
+    { duration: "600s", target: 10_000 },
+    { duration: "300s", target: 1000 },
+    { duration: "600s", target: 1000 },
+  ]);
+  t.equal(s.maxVUs, Math.ceil((10_000 / 3600) * 10) + 1, "VU ceiling = peak arrivals/s x worst iteration");
+});
+
+t.test("burst-5000 is exactly 5,000 bills in its window", async (t) => {
+  const burst = burstProfile();
+  t.equal(expectedArrivals(burst), 5000);
+  const s = arrivalScenario(burst, "ingest", sizing);
+  t.match(s, { executor: "constant-arrival-rate", rate: 5000, timeUnit: "120s", duration: "120s" });
+  t.equal(expectedArrivals(burstProfile(7)), 5000, "any window");
+  t.match(arrivalScenario(burstProfile(7), "ingest", sizing), { rate: 5000, timeUnit: "7s" });
+});
+
+t.test("smoke sends a handful of bills", async (t) => {
+  t.equal(expectedArrivals(smokeProfile()), 6);
+  t.throws(() => smokeProfile(0), RangeError);
+});
+
+t.test("compression keeps the shape and the total", async (t) => {
+  const spike = spikeProfile();
+  const fast = compressProfile(spike, 30);
+  t.equal(profileDurationSeconds(fast), profileDurationSeconds(spike) / 30);
+  t.equal(peakPerHour(fast), 300_000);
+  t.equal(Math.round(expectedArrivals(fast)), Math.round(expectedArrivals(spike)));
+  const slow = forecastBacklog(spike, zohoBillsPerHour());
+  const quick = forecastBacklog(fast, zohoBillsPerHour() * 30);
+  t.ok(Math.abs(quick.peakBacklog - slow.peakBacklog) / slow.peakBacklog < 0.02, "same peak backlog");
+  t.ok(Math.abs(quick.maxWaitSeconds * 30 - slow.maxWaitSeconds) / slow.maxWaitSeconds < 0.05, "waits scale with time");
+  t.throws(() => compressProfile(spike, 0), RangeError);
+});
+
+t.test("the backlog model: no queue under capacity, a drain time over it", async (t) => {
+  t.equal(zohoBillsPerHour(), 3000, "100 requests/min, 2 calls per bill");
+  t.equal(zohoBillsPerHour(100, 1), 6000);
+  const calm = forecastBacklog(baselineProfile(), zohoBillsPerHour());
+  t.equal(calm.peakBacklog, 0);
+  t.equal(calm.drainedAtSeconds, 0);
+  t.equal(deliveryBudgetSeconds(baselineProfile()), DELIVERY_FLOOR_SECONDS);
+
+  // 5,000 bills in 2 minutes against 50 bills/min: 4,900 queued at the end, 100 minutes to drain.
+  const burst = forecastBacklog(burstProfile(), zohoBillsPerHour());
+  t.ok(Math.abs(burst.peakBacklog - 4900) < 1, `peak ${burst.peakBacklog}`);
+  t.ok(Math.abs(burst.drainedAtSeconds - 6000) < 2, `drained at ${burst.drainedAtSeconds}`);
+  t.ok(Math.abs(burst.maxWaitSeconds - 5880) < 2);
+  t.equal(burst.series.at(-1)?.backlog, 0, "series ends drained");
+
+  const spike = forecastBacklog(spikeProfile(), zohoBillsPerHour());
+  t.ok(spike.peakBacklog > 0);
+  t.ok(
+    spike.peakAtSeconds > 1200 && spike.peakAtSeconds <= 1500,
+    "peaks while ramping down, when arrivals fall to capacity",
+  );
+  t.ok(spike.drainedAtSeconds > profileDurationSeconds(spikeProfile()), "still draining after the profile");
+  t.ok(spike.series.length > 100 && spike.series.length < 300);
+  t.equal(deliveryBudgetSeconds(spikeProfile()), Math.ceil(DELIVERY_FLOOR_SECONDS + spike.maxWaitSeconds * 1.25));
+  t.throws(() => forecastBacklog(spikeProfile(), 0), RangeError);
+});
+
+t.test("k6 durations", async (t) => {
+  t.equal(k6Duration(90), "90s");
+  t.equal(k6Duration(1.5), "1.5s");
+  t.equal(k6Duration(10 / 3), "3.333s");
+});
