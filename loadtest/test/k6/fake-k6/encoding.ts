@@ -1,0 +1,3 @@
+export function b64encode(input: ArrayBuffer): string {
+  return Buffer.from(input).toString("base64");
+}
