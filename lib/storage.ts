@@ -24,8 +24,9 @@ export interface PutPdfInput {
 
 export const hexToBase64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
 
-export async function putPdf(s3: S3Client, input: PutPdfInput): Promise<void> {
-  await s3.send(
+/** Returns the new object version (versioned buckets), so a caller can remove exactly what it wrote. */
+export async function putPdf(s3: S3Client, input: PutPdfInput): Promise<{ versionId: string | undefined }> {
+  const out = await s3.send(
     new PutObjectCommand({
       Bucket: input.bucket,
       Key: input.key,
@@ -39,6 +40,7 @@ export async function putPdf(s3: S3Client, input: PutPdfInput): Promise<void> {
       Metadata: { sha256: input.sha256, ...input.metadata },
     }),
   );
+  return { versionId: out.VersionId };
 }
 
 export interface StoredObject {

@@ -8,6 +8,7 @@ import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import Fastify, { type FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { z } from "zod";
 import { type Env, loadServiceConfig, type ServiceConfig } from "../../lib/config.ts";
 import { sql } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
@@ -15,7 +16,6 @@ import { setupTestEnv, type TestEnv } from "../../lib/testing/harness.ts";
 import app from "../src/app.ts";
 import { signRequest } from "../src/auth/signature.ts";
 import { serverOptions } from "../src/server-options.ts";
-import { z } from "zod";
 
 export const API_KEY = "test-key-0123456789abcdef0123456789abcdef";
 export const SIGNED_KEY = "signed-key-0123456789abcdef0123456789abcdef";

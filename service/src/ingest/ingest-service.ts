@@ -77,7 +77,7 @@ export class IngestService {
 
     const fileName = sanitizeFileName(input.fileName);
     const key = objectKey(netsuiteBillId, sha256, fileName);
-    await inSubsegment(d.tracing, "s3.put", () =>
+    const { versionId } = await inSubsegment(d.tracing, "s3.put", () =>
       putPdf(d.s3, { bucket: d.bucket, key, body: bytes, sha256, kmsKeyId: d.kmsKeyId }),
     );
     const { row, created } = await inSubsegment(d.tracing, "db.insert", () =>
@@ -96,7 +96,7 @@ export class IngestService {
     if (!created) {
       // A concurrent request won the unique index. Same bytes and name share our key (one object);
       // otherwise our object is an orphan and goes before we answer.
-      if (row.s3_key !== key) await this.#deleteOrphan(key, log);
+      if (row.s3_key !== key) await this.#deleteOrphan(key, versionId, log);
       return this.#settleDuplicate(row, netsuiteBillId, sha256);
     }
     await this.#enqueue(row, log);
@@ -129,9 +129,10 @@ export class IngestService {
     }
   }
 
-  async #deleteOrphan(key: string, log: FastifyBaseLogger): Promise<void> {
+  /** Deletes exactly the version we wrote (a plain delete would only add a delete marker). */
+  async #deleteOrphan(key: string, versionId: string | undefined, log: FastifyBaseLogger): Promise<void> {
     try {
-      await this.#d.s3.send(new DeleteObjectCommand({ Bucket: this.#d.bucket, Key: key }));
+      await this.#d.s3.send(new DeleteObjectCommand({ Bucket: this.#d.bucket, Key: key, VersionId: versionId }));
     } catch (err) {
       log.warn({ err, key }, "could not delete the object of a lost concurrent duplicate");
     }

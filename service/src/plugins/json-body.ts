@@ -11,7 +11,8 @@ import { ERR_INVALID_JSON } from "../errors.ts";
 export default fp(
   async (app) => {
     app.decorateRequest("rawBody", undefined);
-    app.removeContentTypeParser("application/json");
+    // JSON only: anything else (Fastify also parses text/plain by default) is 415.
+    app.removeContentTypeParser(["application/json", "text/plain"]);
     app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
       const text = body as string;
       if (req.apiKey && req.apiKey.hmacKeys.length > 0) req.rawBody = text;
