@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import t from "tap";
-import { buildBillRequest, sign, transactionUrl, webhookId } from "../../ts/core/ingest-request.ts";
+import { buildBillRequest, buildStatusRequest, sign, transactionUrl, webhookId } from "../../ts/core/ingest-request.ts";
 import { API_KEY, CONFIG, fakeAccount, WEBHOOK_SECRET } from "../fakes/fixtures.ts";
 import { FakeSecureString } from "../fakes/n-modules.ts";
 
@@ -76,4 +76,18 @@ t.test("webhook id is header-safe and stable per bill file", async (t) => {
   t.equal(webhookId("101", "my invoice (1).pdf"), "msg_ns_101_my_invoice__1_.pdf");
   t.equal(webhookId("101", "a.pdf"), webhookId("101", "a.pdf"));
   t.equal(transactionUrl(CONFIG, "a/b"), "https://bills.example.com/api/v1/transactions/a%2Fb");
+});
+
+t.test("the status GET is signed over the empty body when signing is on, and unsigned otherwise", async (t) => {
+  const { n } = fakeAccount();
+  const signed = buildStatusRequest(
+    n,
+    { ...CONFIG, signingSecretId: "custsecret_mw_signing" },
+    "tx-1",
+    1_790_000_000_000,
+  );
+  t.equal(signed.url, "https://bills.example.com/api/v1/transactions/tx-1");
+  t.ok(verify(WEBHOOK_SECRET, signed.headers as Record<string, string>, ""), "verifies over an empty body");
+  const plain = buildStatusRequest(n, CONFIG, "tx-1", 1_790_000_000_000);
+  t.same(Object.keys(plain.headers).sort(), ["Accept", "x-api-key"]);
 });

@@ -71,6 +71,26 @@ export function sign(
   return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
 }
 
+/**
+ * The three Standard Webhooks headers when a signing secret is configured, else none. The service
+ * verifies every request made with a signing key, GETs included (over an empty body).
+ */
+export function signatureHeaders(
+  n: Pick<NModules, "crypto" | "encode">,
+  config: Pick<ClientConfig, "signingSecretId">,
+  id: string,
+  nowMs: number,
+  body: string,
+): Record<string, string> {
+  if (!config.signingSecretId) return {};
+  const timestamp = Math.floor(nowMs / 1000);
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body),
+  };
+}
+
 export function buildBillRequest(
   n: Pick<NModules, "crypto" | "encode" | "https">,
   config: Pick<ClientConfig, "baseUrl" | "apiKeySecretId" | "signingSecretId">,
@@ -82,15 +102,27 @@ export function buildBillRequest(
     "Content-Type": "application/json",
     Accept: "application/json",
     "x-api-key": apiKeyHeader(n, config),
+    ...signatureHeaders(n, config, webhookId(payload.netsuiteBillId, payload.fileName), nowMs, body),
   };
-  if (config.signingSecretId) {
-    const id = webhookId(payload.netsuiteBillId, payload.fileName);
-    const timestamp = Math.floor(nowMs / 1000);
-    headers["webhook-id"] = id;
-    headers["webhook-timestamp"] = String(timestamp);
-    headers["webhook-signature"] = sign(n, config.signingSecretId, id, timestamp, body);
-  }
   return { url: config.baseUrl + BILLS_PATH, body, headers };
+}
+
+/** GET /api/v1/transactions/:id, signed over the empty body when signing is on. */
+export function buildStatusRequest(
+  n: Pick<NModules, "crypto" | "encode" | "https">,
+  config: Pick<ClientConfig, "baseUrl" | "apiKeySecretId" | "signingSecretId">,
+  transactionId: string,
+  nowMs: number,
+): Omit<BuiltRequest, "body"> {
+  const id = `msg_ns_status_${transactionId}_${nowMs}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+  return {
+    url: transactionUrl(config, transactionId),
+    headers: {
+      Accept: "application/json",
+      "x-api-key": apiKeyHeader(n, config),
+      ...signatureHeaders(n, config, id, nowMs, ""),
+    },
+  };
 }
 
 export function transactionUrl(config: Pick<ClientConfig, "baseUrl">, transactionId: string): string {

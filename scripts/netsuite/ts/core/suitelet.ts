@@ -11,7 +11,7 @@ import { type ClientConfig, readConfig, SUITELET_PARAMETER_PREFIX } from "./conf
 import { describeError } from "./errors.ts";
 import { COST, createBudget, TIME_LIMIT_MS } from "./governance.ts";
 import { errorText } from "./ingest-client.ts";
-import { apiKeyHeader, transactionUrl } from "./ingest-request.ts";
+import { buildStatusRequest } from "./ingest-request.ts";
 import type { Outcome } from "./outcome.ts";
 import { sendBill } from "./send-bill.ts";
 import type { Host, NModules } from "./types.ts";
@@ -33,14 +33,12 @@ export interface TransactionView {
 
 /** GET /api/v1/transactions/:id; scalar fields only (the page shows them as a table). */
 export function fetchTransaction(
-  n: Pick<NModules, "https">,
+  n: Pick<NModules, "crypto" | "encode" | "https">,
   config: ClientConfig,
   transactionId: string,
+  nowMs: number,
 ): TransactionView {
-  const response = n.https.get({
-    url: transactionUrl(config, transactionId),
-    headers: { Accept: "application/json", "x-api-key": apiKeyHeader(n, config) },
-  });
+  const response = n.https.get(buildStatusRequest(n, config, transactionId, nowMs));
   if (response.code !== 200) return { httpStatus: response.code, fields: {}, error: errorText(response) };
   const fields: Record<string, string> = {};
   try {
@@ -95,7 +93,7 @@ export function createSuitelet(n: NModules, host: Host) {
     if (delivery.error) rows.push(["Last error", delivery.error]);
     let middleware = "";
     if (delivery.transactionId) {
-      const view = fetchTransaction(n, config, delivery.transactionId);
+      const view = fetchTransaction(n, config, delivery.transactionId, host.now());
       middleware = view.error
         ? `<p>Middleware status unavailable: ${escapeHtml(view.error)}</p>`
         : `<h2>Middleware</h2>${table(Object.entries(view.fields))}`;

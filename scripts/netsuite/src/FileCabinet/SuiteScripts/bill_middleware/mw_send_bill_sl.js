@@ -268,21 +268,35 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
       return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
     }
+    function signatureHeaders(n, config, id, nowMs, body) {
+      if (!config.signingSecretId) return {};
+      const timestamp = Math.floor(nowMs / 1e3);
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body)
+      };
+    }
     function buildBillRequest(n, config, payload, nowMs) {
       const body = JSON.stringify(payload);
       const headers = {
         "Content-Type": "application/json",
         Accept: "application/json",
-        "x-api-key": apiKeyHeader(n, config)
+        "x-api-key": apiKeyHeader(n, config),
+        ...signatureHeaders(n, config, webhookId(payload.netsuiteBillId, payload.fileName), nowMs, body)
       };
-      if (config.signingSecretId) {
-        const id = webhookId(payload.netsuiteBillId, payload.fileName);
-        const timestamp = Math.floor(nowMs / 1e3);
-        headers["webhook-id"] = id;
-        headers["webhook-timestamp"] = String(timestamp);
-        headers["webhook-signature"] = sign(n, config.signingSecretId, id, timestamp, body);
-      }
       return { url: config.baseUrl + BILLS_PATH, body, headers };
+    }
+    function buildStatusRequest(n, config, transactionId, nowMs) {
+      const id = `msg_ns_status_${transactionId}_${nowMs}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+      return {
+        url: transactionUrl(config, transactionId),
+        headers: {
+          Accept: "application/json",
+          "x-api-key": apiKeyHeader(n, config),
+          ...signatureHeaders(n, config, id, nowMs, "")
+        }
+      };
     }
     function transactionUrl(config, transactionId) {
       return `${config.baseUrl}${TRANSACTIONS_PATH}/${encodeURIComponent(transactionId)}`;
@@ -486,11 +500,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     function escapeHtml(text) {
       return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
     }
-    function fetchTransaction(n, config, transactionId) {
-      const response = n.https.get({
-        url: transactionUrl(config, transactionId),
-        headers: { Accept: "application/json", "x-api-key": apiKeyHeader(n, config) }
-      });
+    function fetchTransaction(n, config, transactionId, nowMs) {
+      const response = n.https.get(buildStatusRequest(n, config, transactionId, nowMs));
       if (response.code !== 200) return { httpStatus: response.code, fields: {}, error: errorText(response) };
       const fields = {};
       try {
@@ -541,7 +552,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         if (delivery.error) rows.push(["Last error", delivery.error]);
         let middleware = "";
         if (delivery.transactionId) {
-          const view = fetchTransaction(n, config, delivery.transactionId);
+          const view = fetchTransaction(n, config, delivery.transactionId, host.now());
           middleware = view.error ? `<p>Middleware status unavailable: ${escapeHtml(view.error)}</p>` : `<h2>Middleware</h2>${table(Object.entries(view.fields))}`;
         }
         return `<h2>Bill ${escapeHtml(billId)}</h2>${table(rows)}${middleware}`;

@@ -252,20 +252,23 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
       return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
     }
+    function signatureHeaders(n, config, id, nowMs, body) {
+      if (!config.signingSecretId) return {};
+      const timestamp = Math.floor(nowMs / 1e3);
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body)
+      };
+    }
     function buildBillRequest(n, config, payload, nowMs) {
       const body = JSON.stringify(payload);
       const headers = {
         "Content-Type": "application/json",
         Accept: "application/json",
-        "x-api-key": apiKeyHeader(n, config)
+        "x-api-key": apiKeyHeader(n, config),
+        ...signatureHeaders(n, config, webhookId(payload.netsuiteBillId, payload.fileName), nowMs, body)
       };
-      if (config.signingSecretId) {
-        const id = webhookId(payload.netsuiteBillId, payload.fileName);
-        const timestamp = Math.floor(nowMs / 1e3);
-        headers["webhook-id"] = id;
-        headers["webhook-timestamp"] = String(timestamp);
-        headers["webhook-signature"] = sign(n, config.signingSecretId, id, timestamp, body);
-      }
       return { url: config.baseUrl + BILLS_PATH, body, headers };
     }
 
