@@ -1,0 +1,56 @@
+/**
+ * Re-drive one transaction: reset it to pending and send it to the queue again, whatever stalled
+ * it (failed, a lost message leaving it pending, a worker that died while it was processing).
+ * Delivered bills are refused; the worker never delivers twice anyway.
+ *
+ *   node scripts/ops/redrive.ts <transaction-id> --reason "why" [--by who] [--stale-minutes 15] [--json]
+ *
+ * Audited in operator_actions. Exit codes: 0 re-driven, 2 bad input, 3 refused (the reason is printed).
+ */
+import { parseArgs } from "node:util";
+import { OperationError, redriveTransaction } from "../../lib/operations.ts";
+import { type OpsContext, openContext, operatorFrom, printJson, requireSetting, run } from "./cli.ts";
+
+export async function redriveCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      reason: { type: "string" },
+      by: { type: "string" },
+      "stale-minutes": { type: "string", default: "15" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const [id] = positionals;
+  if (!id || positionals.length !== 1) throw new OperationError("ERR_ARGS", "give exactly one transaction id");
+  const result = await redriveTransaction(
+    {
+      db: ctx.db,
+      sqs: ctx.sqs,
+      queueUrl: requireSetting(ctx.config.QUEUE_URL, "QUEUE_URL"),
+      dlqUrl: ctx.config.DLQ_URL,
+    },
+    { id, operator: operatorFrom(values), staleAfterMs: Number(values["stale-minutes"]) * 60_000 },
+  );
+  if (values.json) printJson(result, out);
+  else {
+    for (const r of result.requeued)
+      out(`re-driven ${r.id} -> message ${r.messageId} (operator_actions #${result.actionId})`);
+    for (const s of result.skipped) out(`refused ${s.id}: ${s.reason}`);
+    for (const f of result.sendFailed)
+      out(`send failed ${f.id}: ${f.error} (left pending: the sweeper re-enqueues it)`);
+  }
+  return result.requeued.length === 1 ? 0 : 3;
+}
+
+if (import.meta.main) {
+  await run(async () => {
+    const ctx = await openContext();
+    try {
+      return await redriveCommand(ctx, process.argv.slice(2));
+    } finally {
+      await ctx.close();
+    }
+  });
+}
