@@ -75,6 +75,9 @@ const EnvSchema = z.object({
   ZOHO_SIM_MAX_ATTACHMENT_BYTES: posInt.optional(),
   ZOHO_SIM_MAX_ATTACHMENTS_PER_BILL: posInt.optional(),
   ZOHO_SIM_ORGANIZATION_IDS: list.optional(),
+  /** Single-value forms, merged with the lists (the local stack sets these). */
+  ZOHO_SIM_ORGANIZATION_ID: list.optional(),
+  ZOHO_SIM_REFRESH_TOKEN: list.optional(),
   ZOHO_SIM_CLIENT_ID: z.string().min(1).optional(),
   ZOHO_SIM_CLIENT_SECRET: z.string().min(1).optional(),
   ZOHO_SIM_REFRESH_TOKENS: list.optional(),
@@ -113,6 +116,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ZohoSim
   setLimit("maxAttachmentBytes", e.ZOHO_SIM_MAX_ATTACHMENT_BYTES);
   setLimit("maxAttachmentsPerBill", e.ZOHO_SIM_MAX_ATTACHMENTS_PER_BILL);
 
+  const orgIds = union(e.ZOHO_SIM_ORGANIZATION_ID, e.ZOHO_SIM_ORGANIZATION_IDS);
+  const refreshTokens = union(e.ZOHO_SIM_REFRESH_TOKEN, e.ZOHO_SIM_REFRESH_TOKENS);
   const clientId = e.ZOHO_SIM_CLIENT_ID;
   const clientSecret = e.ZOHO_SIM_CLIENT_SECRET;
   if ((clientId === undefined) !== (clientSecret === undefined)) {
@@ -123,15 +128,15 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ZohoSim
     host: e.ZOHO_SIM_HOST,
     logLevel: e.ZOHO_SIM_LOG_LEVEL === "off" ? false : e.ZOHO_SIM_LOG_LEVEL,
     limits,
-    ...(e.ZOHO_SIM_ORGANIZATION_IDS && {
-      organizations: e.ZOHO_SIM_ORGANIZATION_IDS.map((id, i) => ({
+    ...(orgIds && {
+      organizations: orgIds.map((id, i) => ({
         organizationId: id,
         name: `Simulated Org ${i + 1}`,
       })),
     }),
     ...(clientId && clientSecret && { clients: [{ clientId, clientSecret }] }),
-    ...(e.ZOHO_SIM_REFRESH_TOKENS && {
-      refreshTokens: e.ZOHO_SIM_REFRESH_TOKENS.map((token) => ({ token, clientId: clientId ?? "1000.SIMCLIENT" })),
+    ...(refreshTokens && {
+      refreshTokens: refreshTokens.map((token) => ({ token, clientId: clientId ?? "1000.SIMCLIENT" })),
     }),
     ...(e.ZOHO_SIM_GRANT_CODE_TTL_MS !== undefined && { grantCodeTtlMs: e.ZOHO_SIM_GRANT_CODE_TTL_MS }),
     ...(e.ZOHO_SIM_VENDORS && { vendors: e.ZOHO_SIM_VENDORS }),
@@ -142,4 +147,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): ZohoSim
     ...(e.ZOHO_SIM_STORE_ATTACHMENT_BYTES !== undefined && { storeAttachmentBytes: e.ZOHO_SIM_STORE_ATTACHMENT_BYTES }),
     ...(e.ZOHO_SIM_FAULTS && { faults: e.ZOHO_SIM_FAULTS }),
   };
+}
+
+function union(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  return a || b ? [...new Set([...(a ?? []), ...(b ?? [])])] : undefined;
 }

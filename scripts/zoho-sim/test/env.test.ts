@@ -77,6 +77,21 @@ t.test("every variable maps to its option", async (t) => {
   });
 });
 
+t.test("single-value forms merge with the lists", async (t) => {
+  const o = optionsFromEnv({
+    ZOHO_SIM_ORGANIZATION_ID: "333",
+    ZOHO_SIM_ORGANIZATION_IDS: "333,444",
+    ZOHO_SIM_CLIENT_ID: "1000.LOCALCLIENT",
+    ZOHO_SIM_CLIENT_SECRET: "x",
+    ZOHO_SIM_REFRESH_TOKEN: "1000.local",
+  });
+  t.same(
+    o.organizations?.map((org) => org.organizationId),
+    ["333", "444"],
+  );
+  t.same(o.refreshTokens, [{ token: "1000.local", clientId: "1000.LOCALCLIENT" }]);
+});
+
 t.test("vendors as JSON", async (t) => {
   const o = optionsFromEnv({ ZOHO_SIM_VENDORS: '[{"contactId":"5","contactName":"Five","email":"a@b.c"}]' });
   t.same(o.vendors, [{ contactId: "5", contactName: "Five", email: "a@b.c" }]);
