@@ -1,5 +1,5 @@
 /**
- * Request bodies for `POST /api/v1/bills` (the ingest contract, issue 3) and the ids that make
+ * Request bodies for `POST /api/v1/bills` (service/src/schemas/bills.ts BillBody) and the ids that make
  * every bill of a run unique. Shared by the k6 scripts and the local benchmark; no Node built-ins.
  */
 import type { Base64Encoder } from "./base64.ts";
@@ -29,8 +29,8 @@ export interface BillRequestBody {
   readonly fileName: string;
   readonly mimeType: "application/pdf";
   readonly base64Data: string;
-  /** Present unless the test sends bare PDFs (the worker then looks the bill up by reference). */
-  readonly bill?: BillDetailsBody;
+  /** Present unless the test sends bare PDFs (service/src/schemas/bills.ts `billDetails`). */
+  readonly billDetails?: BillDetailsBody;
 }
 
 /**
@@ -81,7 +81,7 @@ export function buildBillRequest(options: BuildBillOptions): BillRequestBody {
   const { netsuiteBillId, template, encode = encodeBase64, withDetails = true, today } = options;
   const base64Data = encode(stampPdf(template, netsuiteBillId));
   const body = { netsuiteBillId, fileName: `${netsuiteBillId}.pdf`, mimeType: "application/pdf" as const, base64Data };
-  return withDetails ? { ...body, bill: billDetails(netsuiteBillId, today) } : body;
+  return withDetails ? { ...body, billDetails: billDetails(netsuiteBillId, today) } : body;
 }
 
 function hash(text: string): number {

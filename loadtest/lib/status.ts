@@ -70,6 +70,18 @@ export function processingMsOf(body: unknown): number | undefined {
   return done - started;
 }
 
+/**
+ * Accept to completion on the service's clock (`completedAt − createdAt`): queue wait included,
+ * poll granularity excluded. Undefined until the bill is final.
+ */
+export function serverTimeMsOf(body: unknown): number | undefined {
+  const o = asObject(body);
+  const created = toEpochMs(pick(o, "createdAt", "created_at"));
+  const done = toEpochMs(pick(o, "completedAt", "completed_at", "deliveredAt"));
+  if (created === undefined || done === undefined || done < created) return undefined;
+  return done - created;
+}
+
 /** The status field of a status body, if it is a string. */
 export function statusOf(body: unknown): string | undefined {
   const s = pick(asObject(body), "status");

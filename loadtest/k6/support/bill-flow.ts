@@ -11,13 +11,15 @@ import { Counter, Rate, Trend } from "k6/metrics";
 import { API_KEY_HEADER, billId, buildBillRequest, INGEST_PATH, newRunId } from "../../lib/payload.ts";
 import type { PdfTemplate } from "../../lib/pdf.ts";
 import { createPdfTemplate } from "../../lib/pdf.ts";
-import { isTerminal, processingMsOf, statusOf, statusUrlOf } from "../../lib/status.ts";
+import { isTerminal, processingMsOf, serverTimeMsOf, statusOf, statusUrlOf } from "../../lib/status.ts";
 import { settings } from "./env.ts";
 
 /** Accept (before the POST) to final status seen by polling, ms. */
 export const deliveryTime = new Trend("bill_delivery_time", true);
 /** Worker-side time of the attempt that delivered, from the status body, ms. */
 export const processingTime = new Trend("bill_processing_time", true);
+/** Accept to completion on the service's clock (createdAt to completedAt in the status), ms. */
+export const serverTime = new Trend("bill_server_time", true);
 /** 1 when a probed bill ended `failed` or was not final before the probe gave up. */
 export const deliveryFailed = new Rate("bill_delivery_failed");
 export const billsAccepted = new Counter("bills_accepted");
@@ -119,6 +121,8 @@ export function followDelivery(accepted: Accepted, giveUpSeconds: number): void 
   deliveryFailed.add(!delivered);
   if (!delivered) return;
   deliveryTime.add(Date.now() - accepted.startedAt);
+  const server = serverTimeMsOf(last);
+  if (server !== undefined) serverTime.add(server);
   const processing = processingMsOf(last);
   check(last, { "status carries processing timestamps": () => processing !== undefined });
   if (processing !== undefined) processingTime.add(processing);

@@ -196,6 +196,7 @@ t.test("a probe POSTs a valid bill, follows its status URL to success and record
         body: JSON.stringify({
           transactionId: "tx-1",
           status: done ? "success" : "processing",
+          createdAt: "2026-11-20T09:59:59.000Z",
           lastAttemptAt: "2026-11-20T10:00:00.000Z",
           completedAt: done ? "2026-11-20T10:00:00.420Z" : null,
         }),
@@ -223,6 +224,7 @@ t.test("a probe POSTs a valid bill, follows its status URL to success and record
   t.same(values("bills_accepted"), [1]);
   t.same(values("bill_delivery_failed"), [0]);
   t.same(values("bill_processing_time"), [420]);
+  t.same(values("bill_server_time"), [1420]);
   t.equal(values("bill_delivery_time").length, 1);
   t.ok(
     k6.checks.every((c) => c.ok),

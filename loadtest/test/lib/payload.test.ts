@@ -1,5 +1,7 @@
 import t from "tap";
+import { Value } from "typebox/value";
 import { BillDetails } from "../../../lib/bill.ts";
+import { BillBody } from "../../../service/src/schemas/bills.ts";
 import { billDetails, billId, buildBillRequest, newRunId } from "../../lib/payload.ts";
 import { createPdfTemplate, PDF_ID_SLOT } from "../../lib/pdf.ts";
 
@@ -16,18 +18,21 @@ t.test("a bill request follows the ingest contract", async (t) => {
   t.equal(pdf.subarray(0, 5).toString(), "%PDF-");
   t.equal(body.base64Data, pdf.toString("base64"), "strict, padded base64");
   t.ok(pdf.toString("latin1").includes(id));
-  t.match(body.bill, { date: "2026-11-30", dueDate: "2026-12-30", currencyCode: "USD", billNumber: id });
-  t.ok(BillDetails.safeParse(body.bill).success, "bill details pass the shared zod schema (lib/bill.ts)");
-  t.equal(body.bill?.lineItems[0]?.rate, body.bill?.total, "total matches the line");
-  const total = body.bill?.total ?? Number.NaN;
+  t.match(body.billDetails, { date: "2026-11-30", dueDate: "2026-12-30", currencyCode: "USD", billNumber: id });
+  t.ok(BillDetails.safeParse(body.billDetails).success, "bill details pass the shared zod schema (lib/bill.ts)");
+  t.equal(body.billDetails?.lineItems[0]?.rate, body.billDetails?.total, "total matches the line");
+  t.ok(Value.Check(BillBody, body), "the body passes the service's own route schema");
+  const total = body.billDetails?.total ?? Number.NaN;
   t.equal(Math.round(total * 100) / 100, total, "a two-decimal amount");
 });
 
 t.test("bare bills, custom encoders", async (t) => {
   const template = createPdfTemplate(4096, "x");
   const bare = buildBillRequest({ netsuiteBillId: "b1", template, withDetails: false });
-  t.equal(bare.bill, undefined);
+  t.equal(bare.billDetails, undefined);
   t.same(Object.keys(bare), ["netsuiteBillId", "fileName", "mimeType", "base64Data"]);
+  t.ok(Value.Check(BillBody, bare));
+  t.notOk(Value.Check(BillBody, { ...bare, bill: {} }), "the schema is closed: a wrong field name would be a 400");
   const custom = buildBillRequest({ netsuiteBillId: "b2", template, encode: (b) => `len:${b.length}` });
   t.equal(custom.base64Data, "len:4096");
 });

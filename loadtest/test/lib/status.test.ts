@@ -1,5 +1,13 @@
 import t from "tap";
-import { isTerminal, processingMsOf, statusOf, statusUrlOf, toEpochMs, transactionIdOf } from "../../lib/status.ts";
+import {
+  isTerminal,
+  processingMsOf,
+  serverTimeMsOf,
+  statusOf,
+  statusUrlOf,
+  toEpochMs,
+  transactionIdOf,
+} from "../../lib/status.ts";
 
 t.test("the status URL comes from the body, the Location header or the id", async (t) => {
   const base = "https://staging.example.com/";
@@ -35,4 +43,10 @@ t.test("processing time from the status body, in any of its spellings", async (t
   t.equal(processingMsOf({ lastAttemptAt: "2026-11-20T10:00:05Z", completedAt: "2026-11-20T10:00:00Z" }), undefined);
   t.equal(processingMsOf({ lastAttemptAt: "garbage", completedAt: "2026-11-20T10:00:00Z" }), undefined);
   t.equal(toEpochMs(null), undefined);
+});
+
+t.test("server-side time from accept to completion", async (t) => {
+  t.equal(serverTimeMsOf({ createdAt: "2026-11-20T10:00:00Z", completedAt: "2026-11-20T10:00:02.5Z" }), 2500);
+  t.equal(serverTimeMsOf({ createdAt: "2026-11-20T10:00:00Z", completedAt: null }), undefined);
+  t.equal(serverTimeMsOf({ created_at: 2_000, completed_at: 1_000 }), undefined);
 });
