@@ -12,7 +12,7 @@ source "$LOCAL/env.sh"
 cd "$ROOT"
 
 log "migrating $DATABASE_URL"
-npx node-pg-migrate up -m migrations --no-verbose >/dev/null
+npm run --silent migrate -- up >/dev/null
 
 log "bootstrapping buckets, queue and DLQ on the AWS stand-in"
 node scripts/aws-bootstrap.ts local > "$LOCAL/aws.env"

@@ -22,7 +22,7 @@ node -e '
     await c.end();
   }).catch((e) => { console.error(e.message); process.exit(1); });' "$DATABASE_URL"
 log "migrating the test template database"
-DATABASE_URL="$TEMPLATE_URL" npx node-pg-migrate up -m migrations --no-verbose >/dev/null
+DATABASE_URL="$TEMPLATE_URL" npm run --silent migrate -- up >/dev/null
 export TEST_TEMPLATE_DATABASE=bills_template
 
 status=0
