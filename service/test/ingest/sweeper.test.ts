@@ -1,0 +1,65 @@
+import { CreateQueueCommand, DeleteQueueCommand } from "@aws-sdk/client-sqs";
+import t from "tap";
+import { setupTestEnv } from "../../../lib/testing/harness.ts";
+import { findTransaction } from "../../../lib/transactions.ts";
+import { API_KEYS, billBody, build, messageCount, pdf, post, receiveAll } from "../helper.ts";
+
+const NOWHERE = "http://127.0.0.1:1/000000000000/nowhere";
+
+t.test("a queue that dies between commit and enqueue: 202 anyway, and the sweeper delivers later", async (t) => {
+  const { app, env } = await build(t, { SWEEPER_INTERVAL_MS: "200", SWEEPER_STALE_AFTER_MS: "1000" });
+  const queueName = env.queueUrl.split("/").pop() ?? "";
+
+  // Kill the queue: the object and row are written, the send fails.
+  await env.sqs.send(new DeleteQueueCommand({ QueueUrl: env.queueUrl }));
+  const res = await post(app, billBody(pdf(2048)));
+  t.equal(res.statusCode, 202, "accepted: the bill is stored and committed");
+  const id = res.json().transactionId;
+  const row = await findTransaction(app.db, id);
+  t.equal(row?.status, "pending");
+  t.equal(row?.enqueued_at, null, "no successful send recorded");
+
+  // The queue comes back (same name, same URL); the sweeper finds the stale pending row.
+  await env.sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+  t.equal(await messageCount(env), 0, "nothing was delivered while the queue was down");
+  const deadline = Date.now() + 10_000;
+  let messages: Record<string, unknown>[] = [];
+  while (Date.now() < deadline && messages.length === 0) {
+    await new Promise((r) => setTimeout(r, 250));
+    messages = await receiveAll(env);
+  }
+  t.equal(messages.length, 1, "the sweeper sent exactly one message");
+  t.match(messages[0], { version: 1, transactionId: id, bucket: env.incomingBucket, key: row?.s3_key });
+  const after = await findTransaction(app.db, id);
+  t.ok(after?.enqueued_at, "enqueued_at stamped");
+  t.equal(after?.enqueue_attempts, 1);
+});
+
+t.test("sweepers on several instances never send the same row twice in a round", async (t) => {
+  const env = await setupTestEnv(t, { API_KEYS });
+  const { app } = await build(t, { SWEEPER_STALE_AFTER_MS: "1000", QUEUE_URL: NOWHERE }, { env });
+  // Enqueue fails (nothing listens there): 12 stale pending rows.
+  for (let i = 0; i < 12; i++) t.equal((await post(app, billBody(pdf(512)))).statusCode, 202);
+  await new Promise((r) => setTimeout(r, 1100));
+  const peers = await Promise.all(
+    [1, 2, 3, 4].map(() => build(t, { SWEEPER_STALE_AFTER_MS: "1000", SWEEPER_BATCH_SIZE: "5" }, { env })),
+  );
+  const sent = await Promise.all(peers.map((p) => p.app.sweeper.sweepOnce()));
+  const again = await Promise.all(peers.map((p) => p.app.sweeper.sweepOnce()));
+  const total = [...sent, ...again].reduce((a, b) => a + b, 0);
+  t.equal(total, 12, `12 rows, 12 sends in all (${sent} then ${again})`);
+  t.equal(await messageCount(env), 12);
+  t.equal(await peers[0]?.app.sweeper.sweepOnce(), 0, "nothing left to sweep");
+});
+
+t.test("a failed sweeper send releases the row for the next round", async (t) => {
+  const env = await setupTestEnv(t, { API_KEYS });
+  const { app } = await build(t, { SWEEPER_STALE_AFTER_MS: "1000", QUEUE_URL: NOWHERE }, { env });
+  const id = (await post(app, billBody(pdf(512)))).json().transactionId;
+  await new Promise((r) => setTimeout(r, 1100));
+  t.equal(await app.sweeper.sweepOnce(), 0, "the send failed");
+  const row = await findTransaction(app.db, id);
+  t.equal(row?.enqueued_at, null, "claim released");
+  const healthy = await build(t, { SWEEPER_STALE_AFTER_MS: "1000" }, { env });
+  t.equal(await healthy.app.sweeper.sweepOnce(), 1, "the next round delivers it");
+});
