@@ -43,8 +43,14 @@ ensure_npm_deps() {
   local stamp="$ROOT/node_modules/.lock-stamp"
   local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  log "installing npm dependencies (npm ci)"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  if [ -d "$ROOT/node_modules" ]; then
+    # Incremental: npm ci would delete node_modules under processes that are using it.
+    log "updating npm dependencies to the lockfile (npm install)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+  else
+    log "installing npm dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
   echo "$want" > "$stamp"
 }
 
