@@ -389,20 +389,25 @@ async function requeue(
   return { actionId, requeued, skipped, sendFailed, removedFromDlq };
 }
 
-/** Mark failed bills resolved: no further delivery is wanted (fixed by hand in Zoho, duplicate, cancelled). */
+/**
+ * Mark failed bills resolved: no further delivery is wanted (fixed by hand in Zoho, duplicate,
+ * cancelled). With `dlq`, their DLQ copies are deleted too, so a later DLQ replay cannot revive them.
+ */
 export async function resolveFailedBills(
   db: DatabasePool,
   input: { ids: readonly string[]; operator: Operator },
+  dlq?: { sqs: SQSClient; dlqUrl: string },
 ): Promise<{
   actionId: number | null;
   resolved: readonly string[];
   skipped: readonly { id: string; reason: string }[];
+  removedFromDlq: number;
 }> {
   const ids = [...new Set(input.ids)];
   if (ids.length === 0) throw new OperationError("ERR_NO_IDS", "give at least one transaction id");
   assertUuids(ids);
   const op = Operator.parse(input.operator);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const found = await tx.any(sql.type(
       z.object({ id: z.string(), status: z.string(), resolved_at: epoch.nullable() }),
     )`
@@ -422,6 +427,11 @@ export async function resolveFailedBills(
     const actionId = await recordOperatorAction(tx, op, "resolve", resolved, { skipped });
     return { actionId, resolved, skipped };
   });
+  const removedFromDlq =
+    dlq && result.resolved.length > 0
+      ? await removeFromDlq(dlq.sqs, dlq.dlqUrl, new Set(result.resolved)).catch(() => 0)
+      : 0;
+  return { ...result, removedFromDlq };
 }
 
 export interface DlqEntry {

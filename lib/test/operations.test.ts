@@ -168,3 +168,19 @@ t.test("peekDlq shows DLQ messages and leaves them there", async (t) => {
     "still there after a peek",
   );
 });
+
+t.test("resolve deletes the resolved bill's DLQ copy so a replay cannot revive it", async (t) => {
+  const id = await seedBill(db);
+  const row = await findTransaction(db, id);
+  await sendBillMessage(env.sqs, env.dlqUrl, {
+    version: 1,
+    transactionId: id,
+    netsuiteBillId: row!.netsuite_bill_id,
+    bucket: row!.s3_bucket,
+    key: row!.s3_key,
+    sha256: row!.content_sha256,
+  });
+  const result = await resolveFailedBills(db, { ids: [id], operator: who }, { sqs: env.sqs, dlqUrl: env.dlqUrl });
+  t.equal(result.removedFromDlq, 1);
+  t.notOk((await peekDlq(env.sqs, env.dlqUrl)).some((e) => e.transactionId === id));
+});

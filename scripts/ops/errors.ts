@@ -131,11 +131,17 @@ export async function errorsCommand(ctx: OpsContext, argv: readonly string[], ou
       return result.skipped.length > 0 || result.sendFailed.length > 0 ? 3 : 0;
     }
     case "resolve": {
-      const result = await resolveFailedBills(ctx.db, { ids, operator: operatorFrom(values) });
+      const dlqUrl = ctx.config.DLQ_URL;
+      const result = await resolveFailedBills(
+        ctx.db,
+        { ids, operator: operatorFrom(values) },
+        dlqUrl ? { sqs: ctx.sqs, dlqUrl } : undefined,
+      );
       if (json) printJson(result, out);
       else {
         out(`resolved ${result.resolved.length} (operator_actions #${result.actionId ?? "-"})`);
         for (const s of result.skipped) out(`skipped ${s.id}: ${s.reason}`);
+        if (result.removedFromDlq > 0) out(`removed ${result.removedFromDlq} copies from the DLQ`);
       }
       return result.skipped.length > 0 ? 3 : 0;
     }

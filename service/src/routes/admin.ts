@@ -255,18 +255,27 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: route,
       schema: {
-        summary: "Mark failed bills resolved (no further delivery wanted), with who and why",
+        summary: "Mark failed bills resolved (no further delivery wanted), with who and why; drops their DLQ copies",
         tags,
         body: Type.Object(ChangeBody, { additionalProperties: false }),
         response: {
-          200: Type.Object({ actionId: NInt, resolved: Type.Array(Str), skipped: Skipped }),
+          200: Type.Object({
+            actionId: NInt,
+            resolved: Type.Array(Str),
+            skipped: Skipped,
+            removedFromDlq: Type.Integer(),
+          }),
           ...errors,
         },
       },
     },
     async (req) => {
-      const r = await resolveFailedBills(app.db, { ids: req.body.ids, operator: operatorOf(req, req.body) });
-      return { actionId: r.actionId, resolved: [...r.resolved], skipped: [...r.skipped] };
+      const r = await resolveFailedBills(
+        app.db,
+        { ids: req.body.ids, operator: operatorOf(req, req.body) },
+        { sqs: app.aws.sqs, dlqUrl: app.config.DLQ_URL },
+      );
+      return { ...r, resolved: [...r.resolved], skipped: [...r.skipped] };
     },
   );
 
