@@ -218,3 +218,12 @@ const ops = {
 export const opsSchema = z.object(ops);
 export type OpsConfig = Readonly<z.infer<typeof opsSchema>>;
 export const loadOpsConfig = (env: Env = process.env): OpsConfig => parseEnv(opsSchema, env);
+
+/** Secret-rotation Lambda (infra/functions/secret-rotation.ts): tells this topic a renewal is due. */
+const rotation = {
+  AWS_REGION: base.AWS_REGION,
+  ROTATION_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, "expected an SNS topic ARN"),
+};
+export const rotationSchema = z.object(rotation);
+export type RotationConfig = Readonly<z.infer<typeof rotationSchema>>;
+export const loadRotationConfig = (env: Env = process.env): RotationConfig => parseEnv(rotationSchema, env);

@@ -17,6 +17,8 @@ export interface ResourceNames {
   readonly autoScalingGroup: string;
   /** Burst consumer Lambda; the release command points its code at each new bundle. */
   readonly burstFunction: string;
+  /** Rotation Lambda of the Zoho OAuth and API-key secrets (same bundle). */
+  readonly secretRotationFunction: string;
   /** ElastiCache auth token (Secrets Manager). */
   readonly redisAuthSecret: string;
 }
@@ -38,6 +40,7 @@ export function resourceNames(env: string, account = ""): ResourceNames {
     releaseParameter: `/${p}/release/version`,
     autoScalingGroup: `${p}-app`,
     burstFunction: `${p}-burst-consumer`,
+    secretRotationFunction: `${p}-secret-rotation`,
     redisAuthSecret: `${p}/redis-auth`,
   };
 }

@@ -353,7 +353,7 @@ export class BillMiddlewareStack extends TerraformStack {
     });
     new SecretRotation(this, "secret-rotation", {
       ...functionBase,
-      functionName: `${namePrefix}-secret-rotation`,
+      functionName: names.secretRotationFunction,
       timeoutSeconds: 60,
       reservedConcurrency: 1,
       memoryMb: 256,
