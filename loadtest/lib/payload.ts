@@ -14,7 +14,8 @@ export const API_KEY_HEADER = "x-api-key";
 
 /** Bill fields the worker uses to create the bill in Zoho (lib/bill.ts BillDetails, as JSON). */
 export interface BillDetailsBody {
-  readonly vendorName: string;
+  readonly vendorName?: string;
+  readonly vendorId?: string;
   readonly billNumber: string;
   readonly referenceNumber: string;
   readonly date: string;
@@ -48,14 +49,25 @@ export function newRunId(now: number = Date.now(), random: number = Math.random(
     .padStart(4, "0")}`;
 }
 
+/**
+ * The vendor the bills are for: it must exist in the Zoho organization (a name matching exactly
+ * one vendor, or its contact id). The default is one of the Zoho simulator's vendors.
+ */
+export type Vendor = { readonly vendorName: string } | { readonly vendorId: string };
+export const DEFAULT_VENDOR: Vendor = { vendorName: "Acme Supplies" };
+
 /** The details of a made-up bill whose total matches its one line item. */
-export function billDetails(netsuiteBillId: string, today: Date = new Date()): BillDetailsBody {
+export function billDetails(
+  netsuiteBillId: string,
+  today: Date = new Date(),
+  vendor: Vendor = DEFAULT_VENDOR,
+): BillDetailsBody {
   const day = (d: Date): string => d.toISOString().slice(0, 10);
   const due = new Date(today.getTime() + 30 * 86_400_000);
   // One division of an integer: the nearest double to a two-decimal amount, printed as such.
   const total = (10_000 + (hash(netsuiteBillId) % 900_000)) / 100;
   return {
-    vendorName: "Load Test Vendor",
+    ...vendor,
     billNumber: netsuiteBillId.slice(-100),
     referenceNumber: netsuiteBillId.slice(-100),
     date: day(today),
@@ -71,17 +83,19 @@ export interface BuildBillOptions {
   readonly template: PdfTemplate;
   /** Defaults to the plain-TypeScript encoder; pass k6's b64encode or Buffer in their runtimes. */
   readonly encode?: Base64Encoder;
-  /** Send bill details so the worker creates the bill (two Zoho calls). @default true */
+  /** Send bill details so the worker creates the bill (else it looks it up by reference). @default true */
   readonly withDetails?: boolean;
   readonly today?: Date;
+  /** @default DEFAULT_VENDOR */
+  readonly vendor?: Vendor;
 }
 
 /** The JSON body for one bill, with its own PDF bytes. */
 export function buildBillRequest(options: BuildBillOptions): BillRequestBody {
-  const { netsuiteBillId, template, encode = encodeBase64, withDetails = true, today } = options;
+  const { netsuiteBillId, template, encode = encodeBase64, withDetails = true, today, vendor } = options;
   const base64Data = encode(stampPdf(template, netsuiteBillId));
   const body = { netsuiteBillId, fileName: `${netsuiteBillId}.pdf`, mimeType: "application/pdf" as const, base64Data };
-  return withDetails ? { ...body, billDetails: billDetails(netsuiteBillId, today) } : body;
+  return withDetails ? { ...body, billDetails: billDetails(netsuiteBillId, today, vendor) } : body;
 }
 
 function hash(text: string): number {

@@ -72,6 +72,7 @@ export function sendBill(data: RunData): Accepted | undefined {
     template: pdfTemplate(),
     encode: (bytes) => b64encode(bytes.buffer as ArrayBuffer),
     withDetails: settings.withDetails,
+    vendor: settings.vendor,
   });
   const startedAt = Date.now();
   const res = http.post(`${settings.baseUrl}${INGEST_PATH}`, JSON.stringify(body), {

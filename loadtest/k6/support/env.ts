@@ -26,9 +26,11 @@ export const settings = {
   apiKey: text("API_KEY", ""),
   /** Size of every PDF, KiB. @default 100 */
   pdfKiB: number("PDF_KIB", 100),
-  /** Send bill details (the worker creates the bill: two Zoho calls). @default true */
+  /** Send bill details (the worker creates the bill with its PDF in one Zoho call). @default true */
   withDetails: text("WITH_DETAILS", "true") !== "false",
-  /** Drain capacity of the worker fleet (Zoho's limit), bills/hour; sets the delivery budget. @default 3000 */
+  /** The Zoho vendor of every bill: VENDOR_ID, else VENDOR_NAME. @default the simulator's "Acme Supplies" */
+  vendor: __ENV.VENDOR_ID ? { vendorId: __ENV.VENDOR_ID } : { vendorName: text("VENDOR_NAME", "Acme Supplies") },
+  /** Drain capacity of the worker fleet (its share of Zoho's limit), bills/hour; sets the delivery budget. @default 4800 */
   zohoBillsPerHour: number("ZOHO_BILLS_PER_HOUR", zohoBillsPerHour()),
   /** Delivery probes per hour (each POSTs a bill and polls it to the end). @default enough for 30 samples, at least 60/h */
   probePerHour: __ENV.PROBE_PER_HOUR ? number("PROBE_PER_HOUR", 60) : undefined,

@@ -43,4 +43,7 @@ t.test("run ids are short, distinct and keep bill ids inside the PDF slot", asyn
   t.not(newRunId(1_790_000_000_000, 0.1), newRunId(1_790_000_000_000, 0.2));
   t.ok(billId(newRunId(), "spike-10x-probe", 99_999_999).length <= PDF_ID_SLOT);
   t.equal(billDetails("x").billNumber, "x");
+  t.equal(billDetails("x").vendorName, "Acme Supplies", "a vendor the Zoho simulator knows");
+  t.match(billDetails("x", new Date(), { vendorId: "460000000000101" }), { vendorId: "460000000000101" });
+  t.equal(billDetails("x", new Date(), { vendorId: "1" }).vendorName, undefined);
 });

@@ -97,18 +97,18 @@ t.test("compression keeps the shape and the total", async (t) => {
 });
 
 t.test("the backlog model: no queue under capacity, a drain time over it", async (t) => {
-  t.equal(zohoBillsPerHour(), 3000, "100 requests/min, 2 calls per bill");
-  t.equal(zohoBillsPerHour(100, 1), 6000);
+  t.equal(zohoBillsPerHour(), 4800, "the fleet's 80 requests/min, one call per created bill");
+  t.equal(zohoBillsPerHour(100, 2), 3000);
   const calm = forecastBacklog(baselineProfile(), zohoBillsPerHour());
   t.equal(calm.peakBacklog, 0);
   t.equal(calm.drainedAtSeconds, 0);
   t.equal(deliveryBudgetSeconds(baselineProfile()), DELIVERY_FLOOR_SECONDS);
 
-  // 5,000 bills in 2 minutes against 50 bills/min: 4,900 queued at the end, 100 minutes to drain.
+  // 5,000 bills in 2 minutes against 80 bills/min: 4,840 queued at the end, 60.5 more minutes to drain.
   const burst = forecastBacklog(burstProfile(), zohoBillsPerHour());
-  t.ok(Math.abs(burst.peakBacklog - 4900) < 1, `peak ${burst.peakBacklog}`);
-  t.ok(Math.abs(burst.drainedAtSeconds - 6000) < 2, `drained at ${burst.drainedAtSeconds}`);
-  t.ok(Math.abs(burst.maxWaitSeconds - 5880) < 2);
+  t.ok(Math.abs(burst.peakBacklog - 4840) < 1, `peak ${burst.peakBacklog}`);
+  t.ok(Math.abs(burst.drainedAtSeconds - 3750) < 2, `drained at ${burst.drainedAtSeconds}`);
+  t.ok(Math.abs(burst.maxWaitSeconds - 3630) < 2);
   t.equal(burst.series.at(-1)?.backlog, 0, "series ends drained");
 
   const spike = forecastBacklog(spikeProfile(), zohoBillsPerHour());
