@@ -12,6 +12,16 @@ export default fp(
     app.addHook("onRequest", async (req, reply) => {
       reply.header("x-request-id", req.id);
     });
+
+    // While draining, answers to in-flight requests close their keep-alive connection, so close()
+    // completes when the last response is out instead of waiting for clients to hang up.
+    let closing = false;
+    app.addHook("preClose", async () => {
+      closing = true;
+    });
+    app.addHook("onSend", async (_req, reply) => {
+      if (closing) reply.header("connection", "close");
+    });
     app.addHook("onResponse", async (req, reply) => {
       const statusCode = reply.statusCode;
       const responseTime = Math.round(reply.elapsedTime * 10) / 10;
