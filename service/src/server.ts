@@ -15,7 +15,9 @@ const logger = createLogger(config, "bill-service");
 const server = Fastify(serverOptions(config, logger));
 await server.register(fp(app), { config });
 
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+// SIGUSR2 is Node's --heapsnapshot-signal (runbooks/memory-leak.md); close-with-grace would
+// otherwise treat it as a shutdown request.
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger, skip: ["SIGUSR2"] }, async ({ signal, err }) => {
   if (err) logger.error({ err }, "closing after an uncaught error");
   else logger.info({ signal }, "closing: draining in-flight requests");
   await server.close();
