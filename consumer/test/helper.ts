@@ -92,6 +92,7 @@ export interface SeededBill {
   readonly sha256: string;
   readonly fileName: string;
   readonly billNumber: string;
+  readonly key: string;
 }
 
 /** A small valid PDF with random content, so every bill's SHA-256 differs. */
@@ -135,7 +136,7 @@ export async function seedBill(
       sha256,
     });
   }
-  return { transactionId: row.id, netsuiteBillId, sha256, fileName, billNumber };
+  return { transactionId: row.id, netsuiteBillId, sha256, fileName, billNumber, key };
 }
 
 export const simStats = (e: ConsumerTestEnv): SimStats => e.sim.state.stats();

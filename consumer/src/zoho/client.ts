@@ -43,6 +43,8 @@ export interface ZohoClientOptions {
 interface Body {
   readonly headers: Record<string, string>;
   readonly body: string | Readable;
+  /** The source stream under a multipart body, destroyed if the body is never sent. */
+  readonly source?: Readable;
   readonly audit: unknown;
 }
 
@@ -60,6 +62,14 @@ interface CallSpec {
 export interface ZohoResponse {
   readonly status: number;
   readonly json: Record<string, unknown>;
+}
+
+/** A pre-opened S3 stream older than this is re-opened before upload. */
+const STALE_STREAM_MS = 5_000;
+
+function destroyBody(body: Body | undefined): void {
+  body?.source?.destroy();
+  if (body && typeof body.body !== "string") body.body.destroy();
 }
 
 /** Milliseconds until the next UTC midnight (Zoho's daily quota), at least one minute. */
@@ -130,6 +140,7 @@ export class ZohoBooksClient {
     return {
       headers: { "content-type": mp.contentType, "content-length": String(mp.contentLength) },
       body: mp.body,
+      source: stream,
       audit: { ...auditExtra, attachment: { fileName: file.fileName, bytes: size, sha256: file.sha256 } },
     };
   }
@@ -170,24 +181,38 @@ export class ZohoBooksClient {
   /** One HTTP exchange under one limiter slot. Returns 2xx, accepted statuses and 401; throws otherwise. */
   async #once(ctx: CallContext, spec: CallSpec, token: string): Promise<ZohoResponse> {
     const o = this.#o;
-    const slot = await o.limiter.acquire({ deadline: ctx.deadline, signal: ctx.signal, operation: spec.operation });
+    // The file stream is opened before the slot is taken, so the slot is used the moment it is
+    // granted (opening it after would stretch every window by the S3 latency). A stream that
+    // waited long for its slot is re-opened: an idle S3 read must not fail mid-upload.
+    let body = spec.body ? await spec.body() : undefined;
+    const waitStarted = Date.now();
+    let slot: string;
+    try {
+      slot = await o.limiter.acquire({ deadline: ctx.deadline, signal: ctx.signal, operation: spec.operation });
+    } catch (err) {
+      destroyBody(body);
+      throw err;
+    }
+    if (body && Date.now() - waitStarted > STALE_STREAM_MS) {
+      destroyBody(body);
+      try {
+        body = await spec.body!();
+      } catch (err) {
+        // Opening the file (S3) failed: not a Zoho call, nothing to audit or count against Zoho.
+        await o.limiter.release(slot).catch(() => {});
+        throw err;
+      }
+    }
     const url = new URL(`${o.apiUrl.replace(/\/$/, "")}${spec.path}`);
     for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, v);
     url.searchParams.set("organization_id", o.organizationId);
-    let started = performance.now();
     let status: number | null = null;
     let json: Record<string, unknown> = {};
     let auditRequest: unknown = { query: spec.query ?? {} };
-    let body: Body | undefined;
-    try {
-      body = spec.body ? await spec.body() : undefined;
-    } catch (err) {
-      // Opening the file (S3) failed: not a Zoho call, nothing to audit or count against Zoho.
-      await o.limiter.release(slot).catch(() => {});
-      throw err;
-    }
     if (body) auditRequest = { query: spec.query ?? {}, ...(body.audit as object) };
-    started = performance.now();
+    // Count the call from when it really leaves (only ever later than the reservation).
+    if (body) await o.limiter.markSent(slot);
+    const started = performance.now();
     try {
       const res = await request(url, {
         method: spec.method,

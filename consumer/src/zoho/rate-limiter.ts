@@ -75,6 +75,12 @@ redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000)
 return tonumber(ARGV[1])
 `);
 
+// KEYS: window zset; ARGV: member. Moves a reservation to the moment the request actually leaves
+// (after the file stream is open), so the window counts send times, not reservation times.
+const RESTAMP = new RedisScript(`${LUA_NOW}
+return redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+`);
+
 const PAUSED_FOR = new RedisScript(`${LUA_NOW}
 local pause = tonumber(redis.call('GET', KEYS[1]) or '0')
 if pause > now then return pause - now end
@@ -150,6 +156,14 @@ export class ZohoRateLimiter {
         throw new ZohoThrottledError(0, "limiter", { operation: opts.operation ?? "acquire" });
       }
     }
+  }
+
+  /**
+   * Re-times a slot to now, just before the request is sent. Only ever moves it later, which can
+   * only make the window stricter for everyone else; covers slow work between slot and send.
+   */
+  async markSent(member: string): Promise<void> {
+    await RESTAMP.run(this.#redis, [this.#keys.window], [member]);
   }
 
   async release(member: string): Promise<void> {
