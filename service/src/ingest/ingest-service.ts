@@ -55,11 +55,29 @@ const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
 
 export class IngestService {
   readonly #d: IngestDeps;
+  readonly #inFlight = new Set<Promise<unknown>>();
   constructor(deps: IngestDeps) {
     this.#d = deps;
   }
 
-  async accept(input: BillInput, log: FastifyBaseLogger): Promise<Accepted> {
+  /**
+   * Accepts one bill. Tracked until it settles, even if the client hangs up, so that shutdown can
+   * wait for it (drain) before the pool and clients close under it.
+   */
+  accept(input: BillInput, log: FastifyBaseLogger): Promise<Accepted> {
+    const p = this.#accept(input, log);
+    this.#inFlight.add(p);
+    const forget = () => this.#inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Resolves when every accept() in progress has settled. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #accept(input: BillInput, log: FastifyBaseLogger): Promise<Accepted> {
     const d = this.#d;
     if (input.mimeType.toLowerCase() !== "application/pdf") {
       throw ERR_NOT_PDF(`mimeType must be application/pdf, got ${input.mimeType.slice(0, 100)}`);

@@ -6,20 +6,21 @@ import { Sweeper } from "../ingest/sweeper.ts";
 export default fp(
   async (app) => {
     const c = app.config;
-    app.decorate(
-      "ingest",
-      new IngestService({
-        db: app.db,
-        s3: app.aws.s3,
-        sqs: app.aws.sqs,
-        metrics: app.metrics,
-        bucket: c.INCOMING_BUCKET,
-        queueUrl: c.QUEUE_URL,
-        kmsKeyId: c.S3_KMS_KEY_ID,
-        maxPdfBytes: c.MAX_PDF_BYTES,
-        tracing: c.XRAY_ENABLED,
-      }),
-    );
+    const ingest = new IngestService({
+      db: app.db,
+      s3: app.aws.s3,
+      sqs: app.aws.sqs,
+      metrics: app.metrics,
+      bucket: c.INCOMING_BUCKET,
+      queueUrl: c.QUEUE_URL,
+      kmsKeyId: c.S3_KMS_KEY_ID,
+      maxPdfBytes: c.MAX_PDF_BYTES,
+      tracing: c.XRAY_ENABLED,
+    });
+    app.decorate("ingest", ingest);
+    // onClose hooks run last-registered first: this runs before resources.ts closes the pool and
+    // clients, so work whose client hung up still finishes (and enqueues) during shutdown.
+    app.addHook("onClose", () => ingest.drain());
     const sweeper = new Sweeper({
       db: app.db,
       sqs: app.aws.sqs,
