@@ -1,6 +1,6 @@
 /**
  * CLI: release (or roll back to) a version in one environment.
- *   node scripts/release.ts <staging|production> <version>
+ *   node scripts/release.ts <staging|production> <version> [--upload-only]
  * Builds and uploads the bundle unless that version is already in the artifact bucket, updates
  * the Lambdas, records the version in SSM and starts a rolling instance refresh. Rolling back is
  * the same command with the previous version. Uses the standard AWS credential chain.
@@ -13,10 +13,14 @@ import { environments } from "../infra/src/environments.ts";
 import { resourceNames } from "../lib/naming.ts";
 import { buildBundle, release } from "./lib/release.ts";
 
-const [envName, version] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const uploadOnly = args.includes("--upload-only"); // first deploy: the bundle must exist before the Lambdas
+const [envName, version] = args.filter((a) => a !== "--upload-only");
 const config = environments.find((e) => e.name === envName);
 if (!config || !version) {
-  console.error(`usage: node scripts/release.ts <${environments.map((e) => e.name).join("|")}> <version>`);
+  console.error(
+    `usage: node scripts/release.ts <${environments.map((e) => e.name).join("|")}> <version> [--upload-only]`,
+  );
   process.exit(2);
 }
 const region = config.region;
@@ -30,6 +34,7 @@ try {
   const result = await release(clients, resourceNames(config.name, config.accountId), version, {
     bundle: () => buildBundle(version),
     log: (msg) => console.log(msg),
+    uploadOnly,
   });
   console.log(`released ${result.version} to ${config.name}`);
 } catch (e) {

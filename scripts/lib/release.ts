@@ -89,7 +89,12 @@ export async function release(
   clients: ReleaseClients,
   names: ResourceNames,
   version: string,
-  options: { bundle: () => Promise<Uint8Array>; log?: (msg: string) => void },
+  options: {
+    bundle: () => Promise<Uint8Array>;
+    log?: (msg: string) => void;
+    /** Stop after the upload: bootstraps a new environment, whose Lambdas are created from the bundle. */
+    uploadOnly?: boolean;
+  },
 ): Promise<ReleaseResult> {
   if (!VERSION_PATTERN.test(version)) throw new Error(`invalid release version "${version}"`);
   const log = options.log ?? (() => {});
@@ -112,6 +117,8 @@ export async function release(
   } else {
     log(`s3://${bucket}/${key} already exists: reusing it`);
   }
+
+  if (options.uploadOnly) return { version, key, uploaded };
 
   for (const fn of [names.burstFunction, names.secretRotationFunction]) {
     await clients.lambda.send(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { unzipSync, zipSync } from "fflate";
 import t from "tap";
@@ -124,6 +124,23 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
   t.equal(builds, 2, "and does not rebuild");
   t.equal((await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }))).Parameter?.Value, "1.2.3");
   t.equal(refreshes.length, 3, "every release, rollbacks included, refreshes the fleet");
+});
+
+t.test("--upload-only bootstraps a new environment: bundle in the bucket, nothing else touched", async (t) => {
+  const names = resourceNames(`rel${randomUUID().slice(0, 8)}`, "123456789012");
+  await s3.send(new CreateBucketCommand({ Bucket: names.artifactsBucket }));
+  const before = refreshes.length;
+  const result = await release({ s3, ssm, lambda, autoscaling }, names, "0.1.0", {
+    bundle: async () => bundle,
+    uploadOnly: true,
+  });
+  t.match(result, { uploaded: true, instanceRefreshId: undefined });
+  const head = await s3.send(
+    new HeadObjectCommand({ Bucket: names.artifactsBucket, Key: releaseArtifactKey("0.1.0") }),
+  );
+  t.equal(head.ContentType, "application/zip");
+  await t.rejects(ssm.send(new GetParameterCommand({ Name: names.releaseParameter })), "no version recorded");
+  t.equal(refreshes.length, before);
 });
 
 t.test("a version that is not a plain label is refused before anything changes", async (t) => {
