@@ -42,6 +42,9 @@ WorkingDirectory=/opt/bill-middleware/current
 ExecStartPre=+/usr/local/bin/bill-mw-env
 EnvironmentFile=/etc/bill-middleware/app.env
 EnvironmentFile=/run/bill-middleware/secrets.env
+# Heap snapshots on demand (runbooks/memory-leak.md): kill -USR2, files land in the state directory.
+StateDirectory=${name}
+Environment="NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/var/lib/${name}"
 ExecStart=/usr/bin/node-24 --enable-source-maps /opt/bill-middleware/current/${entry}
 Restart=always
 RestartSec=5

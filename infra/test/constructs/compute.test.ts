@@ -46,6 +46,14 @@ for (const config of allEnvironments) {
       t.match(userData, /ExecStart=\/usr\/bin\/node-24 .*service\.mjs/);
       t.match(userData, /ExecStart=\/usr\/bin\/node-24 .*worker\.mjs/);
       t.match(userData, /systemctl enable --now bill-mw-service bill-mw-worker/);
+      for (const unit of ["bill-mw-service", "bill-mw-worker"]) {
+        t.match(userData, `StateDirectory=${unit}\n`, "writable diagnostic dir under ProtectSystem=strict");
+        t.match(
+          userData,
+          `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/var/lib/${unit}"`,
+          "runbooks/memory-leak.md",
+        );
+      }
       t.notMatch(
         userData,
         /^[A-Z_]*(PASSWORD|SECRET|TOKEN|KEY)=(?!\$\()/m,
