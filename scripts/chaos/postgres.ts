@@ -1,0 +1,111 @@
+/**
+ * A PostgreSQL cluster of the chaos run's own (initdb into a temporary directory, its own port),
+ * so restarting it harms nobody else's tests. Runs as the postgres user when we are root, like
+ * scripts/services-up.sh. Restart = immediate stop (no checkpoint, as after a crash) and start.
+ */
+import { execFile } from "node:child_process";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+
+function findPgBin(env: Record<string, string | undefined>): string {
+  if (env.PG_BIN && existsSync(join(env.PG_BIN, "pg_ctl"))) return env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, "bin", "pg_ctl")))
+        .sort((a, b) => Number(a) - Number(b))
+    : [];
+  const last = versions.at(-1);
+  if (!last) throw new Error("pg_ctl not found (set PG_BIN or run scripts/services-up.sh, which installs PostgreSQL)");
+  return join(root, last, "bin");
+}
+
+async function pgUser(): Promise<{ uid: number; gid: number } | null> {
+  if (process.getuid?.() !== 0) return null;
+  const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
+  const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
+  return { uid, gid };
+}
+
+export class ChaosPostgres {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logPath: string;
+  readonly #bin: string;
+  #owner: { uid: number; gid: number } | null = null;
+  restarts = 0;
+
+  constructor(port: number, logPath: string, env: Record<string, string | undefined>) {
+    this.port = port;
+    this.logPath = logPath;
+    this.#bin = findPgBin(env);
+    this.dataDir = mkdtempSync(join(tmpdir(), "chaos-pg-"));
+  }
+
+  url(database = "bills"): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async #pg(tool: string, args: string[]): Promise<void> {
+    const bin = join(this.#bin, tool);
+    if (this.#owner) await run("runuser", ["-u", "postgres", "--", bin, ...args]);
+    else await run(bin, args);
+  }
+
+  async init(): Promise<void> {
+    this.#owner = await pgUser();
+    writeFileSync(this.logPath, "");
+    if (this.#owner) {
+      chownSync(this.dataDir, this.#owner.uid, this.#owner.gid);
+      chownSync(this.logPath, this.#owner.uid, this.#owner.gid);
+    }
+    await this.#pg("initdb", ["-D", this.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+    appendFileSync(
+      join(this.dataDir, "postgresql.conf"),
+      [
+        "listen_addresses = '127.0.0.1'",
+        `port = ${this.port}`,
+        `unix_socket_directories = '${this.dataDir}'`,
+        "fsync = off",
+        "synchronous_commit = off",
+        "full_page_writes = off",
+        "max_connections = 200",
+        "",
+      ].join("\n"),
+    );
+    await this.start();
+    const admin = new pg.Client({ connectionString: this.url("postgres") });
+    await admin.connect();
+    try {
+      await admin.query("CREATE DATABASE bills");
+    } finally {
+      await admin.end();
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.#pg("pg_ctl", ["-D", this.dataDir, "-l", this.logPath, "-w", "-t", "60", "start"]);
+  }
+
+  /** Immediate stop: every backend is killed, recovery runs at the next start (a crash, in effect). */
+  async stop(mode: "immediate" | "fast" = "immediate"): Promise<void> {
+    await this.#pg("pg_ctl", ["-D", this.dataDir, "-m", mode, "-w", "-t", "60", "stop"]);
+  }
+
+  async restart(downMs: number): Promise<void> {
+    await this.stop("immediate");
+    this.restarts++;
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.start();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop("fast").catch(() => this.stop("immediate").catch(() => {}));
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
