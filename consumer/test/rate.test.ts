@@ -9,16 +9,16 @@ import { sql } from "../../lib/db.ts";
 import { sendBillMessage } from "../../lib/queue.ts";
 import { seedBill, setupConsumerEnv, simStats, spawnWorker, waitFor } from "./helper.ts";
 
-const L = 25;
-const WINDOW_MS = 4000;
-const BILLS = 125;
+const L = 20;
+const WINDOW_MS = 5000;
+const BILLS = 100;
 const WORKERS = 4;
 
 const e = await setupConsumerEnv(t, {
   env: {
     ZOHO_RATE_LIMIT_PER_MINUTE: String(L),
     ZOHO_RATE_WINDOW_MS: String(WINDOW_MS),
-    ZOHO_RATE_GUARD_MS: "200",
+    ZOHO_RATE_GUARD_MS: "250",
     ZOHO_MAX_IN_FLIGHT: "8",
     WORKER_VISIBILITY_TIMEOUT_S: "30",
     WORKER_HEARTBEAT_S: "10",
