@@ -6,7 +6,8 @@
  *
  * Auth: its own key set, ADMIN_API_KEYS, sent as `x-admin-key` (NetSuite's keys cannot reach it).
  * The routes are marked public for the NetSuite-key hook and checked by this plugin's own hook.
- * Without ADMIN_API_KEYS the routes are not registered (404).
+ * Without ADMIN_API_KEYS the routes are not registered (404). They are left out of the public
+ * OpenAPI document at /docs (NetSuite's contract); this header and runbooks/dlq-growing.md describe them.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
@@ -145,6 +146,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Failed bills with Zoho's last answer (open by default)",
         tags,
+        hide: true,
         querystring: Type.Object({
           state: Type.Optional(Type.Union([Type.Literal("open"), Type.Literal("resolved"), Type.Literal("all")])),
           from: Type.Optional(Type.String({ format: "date-time" })),
@@ -175,6 +177,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "One bill's error with every Zoho call and operator action",
         tags,
+        hide: true,
         params: Type.Object({ id: Uuid }),
         response: {
           200: Type.Object({
@@ -226,6 +229,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Retry failed bills; with `fix` (one id only) correct the bill data first",
         tags,
+        hide: true,
         body: Type.Object(
           {
             ...ChangeBody,
@@ -257,6 +261,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Mark failed bills resolved (no further delivery wanted), with who and why; drops their DLQ copies",
         tags,
+        hide: true,
         body: Type.Object(ChangeBody, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -286,6 +291,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Messages in the dead-letter queue (left in place)",
         tags,
+        hide: true,
         querystring: Type.Object({ max: Type.Optional(Count) }),
         response: {
           200: Type.Object({
@@ -316,6 +322,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "The audit of operator actions, newest first",
         tags,
+        hide: true,
         querystring: Type.Object({
           transactionId: Type.Optional(Uuid),
           limit: Type.Optional(Count),

@@ -102,3 +102,16 @@ t.test("admin API: auth, list, show, retry with a fix, resolve, audit", async (t
   const dlq = await app.inject({ method: "GET", url: "/admin/v1/dlq?max=5", headers });
   t.same(dlq.json(), { items: [] });
 });
+
+t.test("the admin API stays out of the public OpenAPI document", async (t) => {
+  const { app } = await build(t, { ADMIN_API_KEYS });
+  const doc = (await app.inject({ method: "GET", url: "/docs/json" })).json();
+  t.ok(
+    Object.keys(doc.paths).some((p) => p.startsWith("/api/v1/")),
+    "the public routes are documented",
+  );
+  t.notOk(
+    Object.keys(doc.paths).some((p) => p.startsWith("/admin/")),
+    "no /admin path",
+  );
+});
