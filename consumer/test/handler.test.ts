@@ -1,3 +1,4 @@
+import { CloudWatchClient, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import t from "tap";
 import { z } from "zod";
@@ -180,6 +181,25 @@ t.test("a message whose bill another worker holds is re-sent for later, never dr
   const outcome = await handleBill(await next(), deps);
   t.equal(outcome.action, "requeue");
   t.equal((await findTransaction(e.db, bill.transactionId))?.status, "pending");
+});
+
+t.test("delivery metrics reach CloudWatch in batched PutMetricData calls", async (t) => {
+  const before = deps.metrics.calls;
+  await deps.metrics.flush();
+  t.equal(deps.metrics.calls - before, 1, "one PutMetricData for everything recorded so far");
+  const listed = await new CloudWatchClient({ region: process.env.AWS_REGION ?? "us-east-1" }).send(
+    new ListMetricsCommand({ Namespace: "BillMiddleware", Dimensions: [{ Name: "Environment", Value: "test" }] }),
+  );
+  const names = new Set((listed.Metrics ?? []).map((m) => m.MetricName));
+  for (const name of [
+    "PDFProcessingTime",
+    "PDFsProcessed",
+    "ZohoAPISuccessRate",
+    "ZohoCallsPerBill",
+    "ZohoThrottles",
+  ]) {
+    t.ok(names.has(name), name);
+  }
 });
 
 t.test("an unreadable message is dead-lettered", async (t) => {

@@ -75,6 +75,13 @@ t.test("N bills sent to the queue all arrive in Zoho exactly once, one Zoho call
   await waitFor("queue drained", async () => (await queueDepth(e)) === 0, 10_000);
   t.equal(await w1.stop(), 0, "SIGTERM stops cleanly");
   t.equal(await w2.stop(), 0);
+  const logs = w1.output() + w2.output();
+  t.match(
+    logs,
+    /"transactionId":"[0-9a-f-]{36}".*"msg":"bill delivered to Zoho Books"/,
+    "JSON logs carry the transaction id",
+  );
+  t.notMatch(logs, /sim-refresh-token|sim-client-secret|Zoho-oauthtoken|test-encryption-key/, "no secret in the logs");
 });
 
 t.test("a worker killed with SIGKILL mid-upload loses and duplicates nothing", async (t) => {
