@@ -5,9 +5,15 @@
 # Writes .local/env.sh with the settings every other command sources.
 source "$(dirname "$0")/lib/common.sh"
 
+# One run at a time: parallel test runs must not start two servers on one port or interleave env.sh.
+exec 9> "$LOCAL/services.lock"
+flock 9
+
 ENV_FILE="$LOCAL/env.sh"
-: > "$ENV_FILE.tmp"
-emit() { printf 'export %s=%q\n' "$1" "$2" >> "$ENV_FILE.tmp"; }
+ENV_TMP="$(mktemp "$LOCAL/env.sh.XXXXXX")"
+emit() { printf 'export %s=%q\n' "$1" "$2" >> "$ENV_TMP"; }
+# port_open PORT: something already listens on 127.0.0.1:PORT (cheap; no request that could be slow under load).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---- PostgreSQL ------------------------------------------------------------
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -70,16 +76,17 @@ if [ -n "${AWS_ENDPOINT_URL:-}" ]; then
   emit AWS_ENDPOINT_URL "$AWS_ENDPOINT_URL"
 else
   ensure_venv
-  if ! curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" >/dev/null 2>&1; then
+  if ! port_open "$MOTO_PORT"; then
     log "moto: starting on 127.0.0.1:$MOTO_PORT"
     nohup "$TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOCAL/moto.log" 2>&1 &
     echo $! > "$LOCAL/moto.pid"
-    for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 150); do port_open "$MOTO_PORT" && break; sleep 0.1; done
+    port_open "$MOTO_PORT" || die "moto did not start; see $LOCAL/moto.log"
   fi
   emit AWS_ENDPOINT_URL "http://127.0.0.1:$MOTO_PORT"
   emit AWS_ACCESS_KEY_ID "test"
   emit AWS_SECRET_ACCESS_KEY "test"
 fi
 emit AWS_REGION "${AWS_REGION:-us-east-1}"
-mv "$ENV_FILE.tmp" "$ENV_FILE"
+mv "$ENV_TMP" "$ENV_FILE"
 log "stand-ins ready; settings in $ENV_FILE"
