@@ -71,9 +71,11 @@ export class ChaosPostgres {
         "listen_addresses = '127.0.0.1'",
         `port = ${this.port}`,
         `unix_socket_directories = '${this.dataDir}'`,
+        // A restart here is a process crash, not a power cut: the OS keeps what was written, so
+        // fsync can be off. synchronous_commit must stay on, or a crash loses commits the service
+        // already answered 202 for (RDS runs with it on).
         "fsync = off",
-        "synchronous_commit = off",
-        "full_page_writes = off",
+        "synchronous_commit = on",
         "max_connections = 200",
         "",
       ].join("\n"),

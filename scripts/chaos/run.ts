@@ -223,7 +223,7 @@ export function formatSummary(s: ChaosSummary): string {
     `  queue left / DLQ         ${s.queue.visible + s.queue.inFlight} / ${s.queue.dlq}`,
     "  faults (applied / fired):",
     ...Object.entries(s.faults).map(([k, v]) => `      ${k.padEnd(18)} ${v.applied} / ${v.fired}`),
-    `  worker kills / starts    ${s.processes.workerKills} / ${s.processes.workerStarts}; unexpected exits ${s.processes.unexpectedExits.length}`,
+    `  worker kills / starts    ${s.processes.workerKills} / ${s.processes.workerStarts}; crashes ${s.processes.unexpectedExits.filter((e) => e.afterReady).length}, boot failures ${s.processes.unexpectedExits.filter((e) => !e.afterReady).length}`,
     `  summary JSON             ${s.summaryPath}`,
     `  logs                     ${s.logs}`,
   ];

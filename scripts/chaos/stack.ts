@@ -27,6 +27,8 @@ export const CHAOS_MAX_RECEIVES = 5;
 /** Worker visibility timeout (s): a SIGKILLed worker's messages (and its bill locks) come back after this. */
 export const CHAOS_VISIBILITY_S = 20;
 export const ORGANIZATION_ID = "10234695";
+/** Zoho's per-minute window, compressed for the run (simulator and worker agree on it). */
+export const CHAOS_ZOHO_WINDOW_MS = 10_000;
 
 export interface Stack {
   readonly runId: string;
@@ -151,8 +153,16 @@ export async function startStack(
       AWS_REGION: region,
     };
     const node = process.execPath;
-    const proc = (name: string, script: string, env: Record<string, string | undefined>) =>
-      new Supervised({ name, command: node, args: [script], env, cwd: root, logPath: join(runDir, `${name}.log`) });
+    const proc = (name: string, script: string, env: Record<string, string | undefined>, readyMarker?: string) =>
+      new Supervised({
+        name,
+        command: node,
+        args: [script],
+        env,
+        cwd: root,
+        logPath: join(runDir, `${name}.log`),
+        ...(readyMarker ? { readyMarker } : {}),
+      });
 
     say(`Zoho simulator on ${simUrl}`);
     const sim = proc("zoho-sim", "scripts/zoho-sim/server.ts", {
@@ -162,8 +172,10 @@ export async function startStack(
       ZOHO_SIM_CLIENT_SECRET: clientSecret,
       ZOHO_SIM_REFRESH_TOKEN: refreshToken,
       ZOHO_SIM_ORGANIZATION_ID: ORGANIZATION_ID,
-      // Throughput limits raised so 2,000 bills fit in minutes; 429s come from the injected storms.
-      ZOHO_SIM_RATE_LIMIT: "6000",
+      // Zoho's "minute" compressed to 10 s (the worker's window matches), and the limit raised so
+      // 2,000 bills fit in minutes; 429s come from the injected storms.
+      ZOHO_SIM_RATE_LIMIT: "1000",
+      ZOHO_SIM_WINDOW_MS: String(CHAOS_ZOHO_WINDOW_MS),
       ZOHO_SIM_DAILY_QUOTA: "1000000",
       // Hours of revocations and Redis losses are packed into minutes: allow more mints than Zoho's 10/10 min.
       ZOHO_SIM_MINT_LIMIT: "100",
@@ -201,7 +213,9 @@ export async function startStack(
       ZOHO_CLIENT_SECRET: clientSecret,
       ZOHO_REFRESH_TOKEN: refreshToken,
       TOKEN_ENCRYPTION_KEY: rnd(32),
-      ZOHO_RATE_LIMIT_PER_MINUTE: "4800",
+      ZOHO_RATE_LIMIT_PER_MINUTE: "800",
+      // A code-44 429 pauses the fleet for one window: 10 s here instead of a minute.
+      ZOHO_RATE_WINDOW_MS: String(CHAOS_ZOHO_WINDOW_MS),
       ZOHO_DAILY_QUOTA: "1000000",
       ZOHO_TIMEOUT_MS: "4000",
       WORKER_VISIBILITY_TIMEOUT_S: String(CHAOS_VISIBILITY_S),
@@ -217,10 +231,11 @@ export async function startStack(
       SHUTDOWN_GRACE_MS: "2000",
     };
     const workers = Array.from({ length: o.workers }, (_, i) =>
-      proc(`worker-${i + 1}`, "consumer/src/worker.ts", workerEnv),
+      proc(`worker-${i + 1}`, "consumer/src/worker.ts", workerEnv, "worker started"),
     );
     started.push({ stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) });
     for (const w of workers) w.start();
+    await Promise.all(workers.map((w) => w.waitReady()));
 
     return {
       runId,

@@ -1,0 +1,58 @@
+/**
+ * CI short version of `npm run chaos`: the same runner with 300 bills and a compressed fault
+ * schedule (one fault every ~1.5 s, every kind at least once while bills are being sent).
+ * Nothing accepted may be duplicated, lost or corrupted, and every fault kind must have fired.
+ */
+import { readFileSync } from "node:fs";
+import t from "tap";
+import { FAULT_KINDS, resolveOptions } from "../options.ts";
+import { formatSummary, runChaos } from "../run.ts";
+
+t.setTimeout(170_000);
+
+t.test("chaos short run: exactly once under every fault kind", async (t) => {
+  const out = t.testdir();
+  const started = Date.now();
+  const summary = await runChaos(
+    resolveOptions({
+      bills: 300,
+      rate: 15,
+      concurrency: 8,
+      workers: 3,
+      pdfBytes: 4096,
+      faultEveryMs: 1_500,
+      minRounds: 1,
+      drainTimeoutMs: 90_000,
+      sendDeadlineMs: 60_000,
+      seed: 20261124,
+      out,
+      verbose: false,
+    }),
+  );
+  t.comment(formatSummary(summary));
+  t.comment(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  t.equal(summary.accepted, 300, "the service accepted every bill (the sender retries 5xx/429/network errors)");
+  t.equal(summary.duplicated, 0, "no bill reached Zoho twice (or with two documents)");
+  t.equal(summary.lost, 0, "no accepted bill is missing from Zoho without a failed row");
+  t.equal(summary.corrupt, 0, "every Zoho document is the PDF that was sent");
+  t.equal(summary.inconsistent, 0, "every delivered bill's row says success with its Zoho bill id");
+  t.not(summary.timeToDrainMs, null, "every accepted bill settled before the drain timeout");
+  t.equal(
+    summary.deliveredExactlyOnce + summary.failed,
+    summary.accepted,
+    "each accepted bill is delivered exactly once or visibly failed",
+  );
+  t.same(
+    summary.processes.unexpectedExits.filter((e) => e.afterReady),
+    [],
+    "no running process crashed on its own (a worker may refuse to boot while Postgres is down; it is restarted)",
+  );
+  for (const kind of FAULT_KINDS) {
+    t.ok(summary.faults[kind].applied >= 1, `${kind} was applied`);
+    t.ok(summary.faults[kind].fired >= 1, `${kind} took effect (fired ${summary.faults[kind].fired})`);
+  }
+  const written = JSON.parse(readFileSync(summary.summaryPath, "utf8")) as { runId: string; ok: boolean };
+  t.equal(written.runId, summary.runId, "the summary JSON was written");
+  t.equal(written.ok, true);
+});
