@@ -4,8 +4,10 @@
  * by Lambda. Dependencies are built once per execution environment, on the first event.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { loadWorkerConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/logger.ts";
+import { resolveSecretEnv } from "../../lib/secret-env.ts";
 import { buildDeps, type WorkerDeps } from "./deps.ts";
 import { handleBill } from "./handler.ts";
 import { hideFor, resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
@@ -29,9 +31,14 @@ let depsPromise: Promise<WorkerDeps> | undefined;
 
 function deps(): Promise<WorkerDeps> {
   depsPromise ??= (async () => {
-    const config = loadWorkerConfig();
+    // The function's environment names secrets (infra); resolve them before parsing the settings.
+    const secrets = new SecretsManagerClient({});
+    const config = loadWorkerConfig(await resolveSecretEnv(secrets).finally(() => secrets.destroy()));
     return buildDeps(config, createLogger(config, "bill-worker-lambda"));
-  })();
+  })().catch((err: unknown) => {
+    depsPromise = undefined; // a failed start (e.g. Secrets Manager throttled) is retried on the next event
+    throw err;
+  });
   return depsPromise;
 }
 
