@@ -35,6 +35,11 @@ export const ERR_RATE_LIMITED = coded(
   (after: string) => `Rate limit exceeded, retry in ${after}`,
 );
 export const ERR_INVALID_JSON = coded("ERR_INVALID_JSON", 400, () => "Body is not valid JSON");
+export const ERR_INVALID_TEXT = coded(
+  "ERR_INVALID_TEXT",
+  400,
+  (where: string) => `Text must not contain NUL (U+0000) or unpaired UTF-16 surrogates: found in ${where}`,
+);
 export const ERR_INVALID_BASE64 = coded(
   "ERR_INVALID_BASE64",
   400,

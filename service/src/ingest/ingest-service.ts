@@ -19,9 +19,10 @@ import { sendBillMessage } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../../lib/transactions.ts";
-import { billConflict, ERR_NOT_PDF } from "../errors.ts";
+import { billConflict, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
 import { decodeStrictBase64 } from "./base64.ts";
 import { objectKey, sanitizeFileName } from "./file-name.ts";
+import { findUnstorableText } from "./storable-text.ts";
 
 export interface IngestDeps {
   readonly db: DatabasePool;
@@ -82,6 +83,8 @@ export class IngestService {
     if (input.mimeType.toLowerCase() !== "application/pdf") {
       throw ERR_NOT_PDF(`mimeType must be application/pdf, got ${input.mimeType.slice(0, 100)}`);
     }
+    const unstorable = findUnstorableText(input.target);
+    if (unstorable !== null) throw ERR_INVALID_TEXT(unstorable.replace(/^details\b/, "billDetails").slice(0, 200));
     const bytes = decodeStrictBase64(input.base64Data, d.maxPdfBytes);
     if (bytes.length < PDF_MAGIC.length || bytes.compare(PDF_MAGIC, 0, PDF_MAGIC.length, 0, PDF_MAGIC.length) !== 0) {
       throw ERR_NOT_PDF("content is not a PDF (it does not start with %PDF-)");

@@ -27,14 +27,16 @@ async function check(fn: (signal: AbortSignal) => Promise<unknown>) {
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const publicRoute = { public: true, rateLimit: false } as const;
+  // No key needed: `security: []` overrides the document's global x-api-key requirement.
+  const schema = { tags: ["health"], security: [] };
 
-  app.get("/health/live", { config: publicRoute, schema: { tags: ["health"], response: { 200: Live } } }, async () => ({
+  app.get("/health/live", { config: publicRoute, schema: { ...schema, response: { 200: Live } } }, async () => ({
     status: "ok" as const,
   }));
 
   app.get(
     "/health/ready",
-    { config: publicRoute, schema: { tags: ["health"], response: { 200: Ready, 503: Ready } } },
+    { config: publicRoute, schema: { ...schema, response: { 200: Ready, 503: Ready } } },
     async (_req, reply) => {
       const [db, redis, queue] = await Promise.all([
         check(() => app.db.oneFirst(sql.unsafe`SELECT 1`)),
