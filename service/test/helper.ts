@@ -46,7 +46,9 @@ export async function build(
   opts: { captureLogs?: boolean; env?: TestEnv } = {},
 ): Promise<Built> {
   const env = opts.env ?? (await setupTestEnv(t, { API_KEYS, ...overrides }));
-  const config = loadServiceConfig({ ...env.env, API_KEYS, ...overrides });
+  // Load shedding off unless a test turns it on: a busy CI box must not turn assertions into 503s.
+  const noShedding = { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: "0", PRESSURE_MAX_EVENT_LOOP_UTILIZATION: "0" };
+  const config = loadServiceConfig({ ...env.env, ...noShedding, API_KEYS, ...overrides });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -10,6 +10,9 @@ export default fp(
       maxHeapUsedBytes: c.PRESSURE_MAX_HEAP_USED_BYTES,
       maxRssBytes: c.PRESSURE_MAX_RSS_BYTES,
       maxEventLoopUtilization: c.PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
+      // Utilization over the last sample, not since start: start-up (module loading, JIT) would
+      // otherwise count as overload for the first minutes.
+      eventLoopUtilizationMode: "interval",
       retryAfter: 10,
       pressureHandler: (req, reply, type, value) => {
         req.log.warn({ type, value }, "under pressure: shedding request");
