@@ -24,22 +24,35 @@ export interface PutPdfInput {
 
 export const hexToBase64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
 
+/**
+ * SigV4 signs the payload hash; by default the SDK hashes the body again to get it. The signer
+ * uses an x-amz-content-sha256 header when one is present, so we hand it the hash we already have.
+ */
+const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
+
 /** Returns the new object version (versioned buckets), so a caller can remove exactly what it wrote. */
 export async function putPdf(s3: S3Client, input: PutPdfInput): Promise<{ versionId: string | undefined }> {
-  const out = await s3.send(
-    new PutObjectCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      Body: input.body,
-      ContentType: "application/pdf",
-      ContentLength: input.body.byteLength,
-      ChecksumAlgorithm: "SHA256",
-      ChecksumSHA256: hexToBase64(input.sha256),
-      ServerSideEncryption: "aws:kms",
-      SSEKMSKeyId: input.kmsKeyId,
-      Metadata: { sha256: input.sha256, ...input.metadata },
-    }),
+  const command = new PutObjectCommand({
+    Bucket: input.bucket,
+    Key: input.key,
+    Body: input.body,
+    ContentType: "application/pdf",
+    ContentLength: input.body.byteLength,
+    ChecksumAlgorithm: "SHA256",
+    ChecksumSHA256: hexToBase64(input.sha256),
+    ServerSideEncryption: "aws:kms",
+    SSEKMSKeyId: input.kmsKeyId,
+    Metadata: { sha256: input.sha256, ...input.metadata },
+  });
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[PAYLOAD_HASH_HEADER] = input.sha256;
+      return next(args);
+    },
+    { step: "build", name: "reusePayloadSha256" },
   );
+  const out = await s3.send(command);
   return { versionId: out.VersionId };
 }
 
