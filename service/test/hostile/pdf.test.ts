@@ -1,0 +1,149 @@
+/**
+ * Hostile PDFs and base64 (docs/hostile-inputs.md): invalid base64, a PDF header followed by junk,
+ * a zero-byte file, content that is not a PDF, and a 100 MiB body over a real socket.
+ */
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import t from "tap";
+import { findTransaction } from "../../../lib/transactions.ts";
+import { API_KEY, billBody, build, pdf, post } from "../helper.ts";
+import { nothingLeft, rejected } from "./expect.ts";
+
+const MAX = 64 * 1024;
+const MiB = 1024 * 1024;
+const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
+
+t.test("invalid base64 is 400 ERR_INVALID_BASE64", async (t) => {
+  const { app, env } = await build(t, { MAX_PDF_BYTES: String(MAX) });
+  const valid = pdf(300).toString("base64");
+  const cases: [string, string][] = [
+    ["characters outside the alphabet", `${valid.slice(0, 8)}$$$$${valid.slice(12)}`],
+    ["URL-safe alphabet", `${valid.slice(0, 8)}-_${valid.slice(10)}`],
+    ["missing padding", b64("%PDF-1.7\n1").replace(/=+$/, "")],
+    ["too much padding", `${b64("%PDF-1.7\n")}====`],
+    ["padding in the middle", `${valid.slice(0, 8)}=${valid.slice(9)}`],
+    ["MIME line breaks", valid.replace(/(.{76})/g, "$1\r\n")],
+    ["spaces", valid.replace(/(.{64})/g, "$1 ")],
+    ["a data: URL prefix", `data:application/pdf;base64,${valid}`],
+    ["non-ASCII letters", `${valid.slice(0, 8)}éé${valid.slice(10)}`],
+  ];
+  for (const [what, data] of cases) {
+    rejected(t, await post(app, billBody(pdf(1), { base64Data: data })), 400, "ERR_INVALID_BASE64", what);
+  }
+  await nothingLeft(t, app, env, "invalid base64");
+});
+
+t.test("a zero-byte file is 400 ERR_INVALID_BASE64 on both ingest routes", async (t) => {
+  const { app, env } = await build(t, { MAX_PDF_BYTES: String(MAX) });
+  rejected(t, await post(app, billBody(pdf(1), { base64Data: "" })), 400, "ERR_INVALID_BASE64", "v1, empty data");
+  const legacy = await post(app, { base64Data: "" }, {}, "/api/convert/base64-to-binary");
+  rejected(t, legacy, 400, "ERR_INVALID_BASE64", "legacy, empty data");
+  const missing = await post(app, { fileName: "a.pdf" }, {}, "/api/convert/base64-to-binary");
+  rejected(t, missing, 400, "ERR_INVALID_BASE64", "legacy, no data at all");
+  await nothingLeft(t, app, env, "zero-byte file");
+});
+
+t.test("content that does not start with %PDF- is 415 ERR_NOT_PDF", async (t) => {
+  const { app, env } = await build(t, { MAX_PDF_BYTES: String(MAX) });
+  const cases: [string, Buffer][] = [
+    ["a ZIP", Buffer.from("PK\u0003\u0004 not a pdf")],
+    ["a PNG", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+    ["an HTML page", Buffer.from("<html><script>alert(1)</script></html>")],
+    ["%PDF without the dash", Buffer.from("%PDF")],
+    ["lower-case %pdf-", Buffer.from("%pdf-1.7\n")],
+    ["a byte-order mark before %PDF-", Buffer.from("\ufeff%PDF-1.7\n")],
+    ["one byte", Buffer.from([0])],
+    ["the PDF as hex text (valid base64 letters, decodes to junk)", Buffer.from(pdf(300).toString("hex"), "base64")],
+  ];
+  for (const [what, bytes] of cases) {
+    rejected(t, await post(app, billBody(pdf(1), { base64Data: bytes.toString("base64") })), 415, "ERR_NOT_PDF", what);
+  }
+  for (const mimeType of ["image/png", "application/pdf; charset=binary", "application/x-pdf", ""]) {
+    rejected(t, await post(app, billBody(pdf(1024), { mimeType })), 415, "ERR_NOT_PDF", `mimeType "${mimeType}"`);
+  }
+  await nothingLeft(t, app, env, "not a PDF");
+});
+
+t.test(
+  "a PDF header followed by junk is accepted and stored byte for byte (the service checks the magic only)",
+  async (t) => {
+    const { app, env } = await build(t, { MAX_PDF_BYTES: String(MAX) });
+    const junk = Buffer.concat([
+      Buffer.from("%PDF-"),
+      Buffer.from("\u0000\u00ff junk <script> '; DROP TABLE x; --", "latin1"),
+    ]);
+    const res = await post(app, billBody(pdf(1), { base64Data: junk.toString("base64") }));
+    t.equal(res.statusCode, 202, res.body);
+    const row = await findTransaction(app.db, res.json().transactionId);
+    const obj = await env.s3.send(new GetObjectCommand({ Bucket: env.incomingBucket, Key: row?.s3_key }));
+    t.same(Buffer.from(await (obj.Body?.transformToByteArray() ?? new Uint8Array())), junk, "stored unchanged");
+    const header = await post(app, billBody(pdf(1), { base64Data: b64("%PDF-") }));
+    t.equal(header.statusCode, 202, "the five header bytes alone are accepted too");
+    await nothingLeft(t, app, env, "exactly the two accepted bills", { objects: 2, rows: 2, messages: 2 });
+  },
+);
+
+t.test("a decoded size over MAX_PDF_BYTES is 413 ERR_BILL_TOO_LARGE, judged before decoding", async (t) => {
+  const { app, env } = await build(t, { MAX_PDF_BYTES: String(MAX) });
+  rejected(t, await post(app, billBody(pdf(MAX + 1))), 413, "ERR_BILL_TOO_LARGE", "one byte over");
+  const notBase64 = "%".repeat(Math.ceil(MAX / 3) * 4 + 8);
+  rejected(
+    t,
+    await post(app, billBody(pdf(1), { base64Data: notBase64 })),
+    413,
+    "ERR_BILL_TOO_LARGE",
+    "junk, too long",
+  );
+  await nothingLeft(t, app, env, "too large");
+});
+
+/** Sends a POST over a real socket, body written in 1 MiB chunks until the server answers. */
+function streamUntilAnswered(url: string, total: number, chunked: boolean) {
+  return new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const headers: Record<string, string | number> = { "content-type": "application/json", "x-api-key": API_KEY };
+    if (!chunked) headers["content-length"] = total;
+    const req = request(`${url}/api/v1/bills`, { method: "POST", headers }, (res) => {
+      answered = true;
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => {
+        body += d;
+      });
+      res.on("end", () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body, sent });
+      });
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err);
+    });
+    const chunk = Buffer.alloc(MiB, "A");
+    chunk.write('{"base64Data":"', 0);
+    const pump = () => {
+      while (!answered && sent < total) {
+        sent += MiB;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
+t.test("a 100 MiB body is 413 FST_ERR_CTP_BODY_TOO_LARGE, cut off at the body limit", async (t) => {
+  const { app, env } = await build(t); // the production default MAX_PDF_BYTES (10 MiB)
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const limit = app.config.MAX_PDF_BYTES;
+  for (const chunked of [false, true]) {
+    const what = chunked ? "100 MiB chunked (no Content-Length)" : "100 MiB with Content-Length";
+    const res = await streamUntilAnswered(url, 100 * MiB, chunked);
+    t.equal(res.status, 413, `${what}: 413`);
+    t.match(JSON.parse(res.body), { statusCode: 413, code: "FST_ERR_CTP_BODY_TOO_LARGE", message: String }, what);
+    t.ok(res.sent < 2 * limit + 8 * MiB, `${what}: answered after ${res.sent / MiB} MiB, not 100`);
+  }
+  await nothingLeft(t, app, env, "100 MiB body");
+});
