@@ -21,6 +21,10 @@ export interface ResourceNames {
   readonly secretRotationFunction: string;
   /** ElastiCache auth token (Secrets Manager). */
   readonly redisAuthSecret: string;
+  /** Keys of the admin API (lib/config.ts ADMIN_API_KEYS, JSON); written into the service's environment. */
+  readonly adminApiKeysSecret: string;
+  /** pgcrypto key of zoho_tokens (lib/config.ts TOKEN_ENCRYPTION_KEY), generated once, never rotated with Zoho's. */
+  readonly tokenEncryptionKeySecret: string;
 }
 
 /** @param env environment name (local, staging, production) @param account optional suffix for global S3 names */
@@ -42,6 +46,8 @@ export function resourceNames(env: string, account = ""): ResourceNames {
     burstFunction: `${p}-burst-consumer`,
     secretRotationFunction: `${p}-secret-rotation`,
     redisAuthSecret: `${p}/redis-auth`,
+    adminApiKeysSecret: `${p}/admin-api-keys`,
+    tokenEncryptionKeySecret: `${p}/token-encryption-key`,
   };
 }
 

@@ -7,6 +7,13 @@ import {
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { Construct } from "constructs";
+import { AGENT_NAMESPACE } from "./user-data.ts";
+
+/** The units' log groups (the CloudWatch agent ships to them; the runbooks query them). */
+export const appLogGroupNames = (namePrefix: string) => ({
+  service: `/bill-mw/${namePrefix}/service`,
+  worker: `/bill-mw/${namePrefix}/worker`,
+});
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -208,6 +215,24 @@ export function alarmSpecs(t: AlarmTargets): AlarmSpec[] {
       },
     },
     {
+      id: "memory-high",
+      runbook: "runbooks/memory-leak.md",
+      severity: "warning",
+      summary: "An app instance above 85% memory used for 15 minutes: a process may be leaking",
+      threshold: 85,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+      metric: {
+        // CloudWatch agent, aggregated per fleet: Maximum is the fullest instance.
+        namespace: AGENT_NAMESPACE,
+        metricName: "mem_used_percent",
+        dimensions: { AutoScalingGroupName: t.autoScalingGroupName },
+        statistic: "Maximum",
+        period: 300,
+      },
+    },
+    {
       id: "zoho-throttles",
       runbook: "runbooks/zoho-throttling.md",
       severity: "warning",
@@ -270,7 +295,7 @@ export class Observability extends Construct {
       });
     }
 
-    this.logGroupNames = { service: `/bill-mw/${namePrefix}/service`, worker: `/bill-mw/${namePrefix}/worker` };
+    this.logGroupNames = appLogGroupNames(namePrefix);
     for (const [kind, name] of Object.entries(this.logGroupNames)) {
       new CloudwatchLogGroup(this, `logs-${kind}`, {
         name,

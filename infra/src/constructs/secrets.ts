@@ -11,15 +11,17 @@ export interface SecretsProps {
 }
 
 /**
- * Secrets Manager secrets. Values of `zoho-oauth` and `api-keys` are put by an operator
- * (infra/README.md gives their JSON shape); Terraform never holds them. The Redis auth token is
- * generated once by Secrets Manager and then left alone by Terraform (ignore_changes), so a plan
- * never rotates it behind the cache's back.
+ * Secrets Manager secrets. Values of `zoho-oauth`, `api-keys` and `admin-api-keys` are put by an
+ * operator (infra/README.md gives their JSON shape); Terraform never holds them. The Redis auth
+ * token and the token-encryption key are generated once by Secrets Manager and then left alone by
+ * Terraform (ignore_changes), so a plan never rotates them behind the cache's or the database's back.
  */
 export class Secrets extends Construct {
   public readonly zohoOAuthArn: string;
   public readonly apiKeysArn: string;
   public readonly redisAuthArn: string;
+  public readonly adminApiKeysArn: string;
+  public readonly tokenEncryptionKeyArn: string;
   /** The token the replication group is created with. */
   public readonly redisAuthToken: string;
 
@@ -34,19 +36,34 @@ export class Secrets extends Construct {
       "Zoho Books OAuth client, organization and token-encryption key (JSON)",
     );
     const apiKeys = secret("api-keys", names.apiKeysSecret, "NetSuite API keys: names, SHA-256 hashes, HMAC secrets");
+    const adminKeys = secret(
+      "admin-api-keys",
+      names.adminApiKeysSecret,
+      "Admin API keys (/admin/v1): names and SHA-256 hashes (JSON); no value = admin API off",
+    );
     const redis = secret("redis-auth", names.redisAuthSecret, "ElastiCache AUTH token");
-    const generated = new DataAwsSecretsmanagerRandomPassword(this, "redis-auth-random", {
-      passwordLength: 64,
-      excludePunctuation: true, // ElastiCache AUTH allows only printable ASCII without @, ", /
-    });
-    const version = new SecretsmanagerSecretVersion(this, "redis-auth-value", {
-      secretId: redis.id,
-      secretString: generated.randomPassword,
-      lifecycle: { ignoreChanges: ["secret_string"] },
-    });
+    const tokenKey = secret(
+      "token-encryption-key",
+      names.tokenEncryptionKeySecret,
+      "pgcrypto key of the stored Zoho tokens; changing it makes the stored refresh token unreadable",
+    );
+    /** A value generated once; ignore_changes keeps later plans from replacing it. */
+    const generated = (gid: string, secretId: string) =>
+      new SecretsmanagerSecretVersion(this, `${gid}-value`, {
+        secretId,
+        secretString: new DataAwsSecretsmanagerRandomPassword(this, `${gid}-random`, {
+          passwordLength: 64,
+          excludePunctuation: true, // ElastiCache AUTH allows only printable ASCII without @, ", /
+        }).randomPassword,
+        lifecycle: { ignoreChanges: ["secret_string"] },
+      });
+    const version = generated("redis-auth", redis.id);
+    generated("token-encryption-key", tokenKey.id);
     this.zohoOAuthArn = zoho.arn;
     this.apiKeysArn = apiKeys.arn;
     this.redisAuthArn = redis.arn;
+    this.adminApiKeysArn = adminKeys.arn;
+    this.tokenEncryptionKeyArn = tokenKey.arn;
     this.redisAuthToken = version.secretString;
   }
 }

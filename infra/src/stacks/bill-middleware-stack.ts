@@ -3,6 +3,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter/index.js";
 import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { resourceNames } from "../../../lib/naming.ts";
+import type { SECRET_ENV_INPUTS } from "../../../lib/secret-env.ts";
 import { Audit } from "../constructs/audit.ts";
 import { BurstConsumer } from "../constructs/burst-consumer.ts";
 import { Cache } from "../constructs/cache.ts";
@@ -14,12 +15,13 @@ import { Endpoints } from "../constructs/endpoints.ts";
 import type { Statement } from "../constructs/iam.ts";
 import { KmsKey, type PolicyStatement } from "../constructs/kms-key.ts";
 import { Network } from "../constructs/network.ts";
-import { Observability } from "../constructs/observability.ts";
+import { appLogGroupNames, Observability } from "../constructs/observability.ts";
 import { Queue } from "../constructs/queue.ts";
 import { SecretRotation } from "../constructs/secret-rotation.ts";
 import { Secrets } from "../constructs/secrets.ts";
 import { SecurityGroups } from "../constructs/security-groups.ts";
 import { LOG_PREFIXES, Storage } from "../constructs/storage.ts";
+import { AGENT_NAMESPACE } from "../constructs/user-data.ts";
 import type { EnvironmentConfig } from "../environments.ts";
 
 /** Port the service listens on (lib/config.ts PORT default). */
@@ -182,7 +184,15 @@ export class BillMiddlewareStack extends TerraformStack {
       appPort: APP_PORT,
     });
 
-    const appSecrets = [secrets.zohoOAuthArn, secrets.apiKeysArn, secrets.redisAuthArn, database.masterSecretArn];
+    const appSecrets = [
+      secrets.zohoOAuthArn,
+      secrets.apiKeysArn,
+      secrets.redisAuthArn,
+      secrets.tokenEncryptionKeyArn,
+      database.masterSecretArn,
+    ];
+    const logGroups = appLogGroupNames(namePrefix);
+    const logGroupArn = (name: string) => `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
     // What the service and the worker do, and nothing else (shared by the instances and the burst Lambda).
     const workloadPermissions: Statement[] = [
       {
@@ -266,6 +276,33 @@ export class BillMiddlewareStack extends TerraformStack {
           Resource: `${storage.artifacts.arn}/releases/*`,
         },
         { Sid: "ReleaseVersion", Effect: "Allow", Action: "ssm:GetParameter", Resource: release.arn },
+        // Only the service reads the admin keys (the burst Lambda runs the worker only).
+        {
+          Sid: "AdminKeys",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: secrets.adminApiKeysArn,
+        },
+        // CloudWatch agent: the units' logs to their groups, memory metrics to its own namespace.
+        {
+          Sid: "AgentLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [logGroupArn(logGroups.service), logGroupArn(logGroups.worker)],
+        },
+        {
+          Sid: "AgentMetrics",
+          Effect: "Allow",
+          Action: "cloudwatch:PutMetricData",
+          Resource: "*", // no resource type; the namespace condition scopes it
+          Condition: { StringEquals: { "cloudwatch:namespace": AGENT_NAMESPACE } },
+        },
+        {
+          Sid: "AgentAsgDimension",
+          Effect: "Allow",
+          Action: "ec2:DescribeTags", // the agent's AutoScalingGroupName dimension; no resource-level permissions
+          Resource: "*",
+        },
         {
           Sid: "Tracing",
           Effect: "Allow",
@@ -290,10 +327,27 @@ export class BillMiddlewareStack extends TerraformStack {
         databaseName: database.databaseName,
         redisAuthSecretArn: secrets.redisAuthArn,
         redisHost: cache.primaryEndpoint,
+        tokenEncryptionKeySecretArn: secrets.tokenEncryptionKeyArn,
+        adminApiKeysSecretArn: secrets.adminApiKeysArn,
+        logGroups,
         stopTimeoutSeconds: config.workerBudgetSeconds + 30,
       },
     });
 
+    const secretInputs: Record<(typeof SECRET_ENV_INPUTS)[keyof typeof SECRET_ENV_INPUTS][number], string> = {
+      ZOHO_OAUTH_SECRET_ID: secrets.zohoOAuthArn,
+      TOKEN_ENCRYPTION_KEY_SECRET_ID: secrets.tokenEncryptionKeyArn,
+      DATABASE_SECRET_ID: database.masterSecretArn,
+      DATABASE_HOST: database.address,
+      DATABASE_NAME: database.databaseName,
+      REDIS_AUTH_SECRET_ID: secrets.redisAuthArn,
+      REDIS_HOST: cache.primaryEndpoint,
+    };
+    const burstSecretEnv = {
+      ...secretInputs,
+      // Lambda's Node 20+ runtimes no longer load Amazon's CAs (RDS included) unless told to.
+      NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+    };
     const functionBase = {
       artifactsBucket: names.artifactsBucket,
       initialReleaseVersion: config.initialReleaseVersion,
@@ -311,16 +365,8 @@ export class BillMiddlewareStack extends TerraformStack {
       reservedConcurrency: config.burstReservedConcurrency,
       timeoutSeconds: lambdaTimeoutSeconds,
       permissions: workloadPermissions,
-      // Secrets are named, not copied: the handler resolves them from Secrets Manager at cold start.
-      environment: {
-        ...settings,
-        ZOHO_OAUTH_SECRET_ID: secrets.zohoOAuthArn,
-        DATABASE_SECRET_ID: database.masterSecretArn,
-        DATABASE_HOST: database.address,
-        DATABASE_NAME: database.databaseName,
-        REDIS_AUTH_SECRET_ID: secrets.redisAuthArn,
-        REDIS_HOST: cache.primaryEndpoint,
-      },
+      // Secrets are named, not copied: lib/secret-env.ts resolves them at cold start.
+      environment: { ...settings, ...burstSecretEnv },
     });
 
     // ---- audit and observability --------------------------------------------------------------------
@@ -358,7 +404,7 @@ export class BillMiddlewareStack extends TerraformStack {
       reservedConcurrency: 1,
       memoryMb: 256,
       environment: { ENVIRONMENT: config.name },
-      secretArns: [secrets.zohoOAuthArn, secrets.apiKeysArn],
+      secretArns: [secrets.zohoOAuthArn, secrets.apiKeysArn, secrets.adminApiKeysArn],
       secretsKeyArn: secretsKey.arn,
       topicArn: observability.topicArns.warning,
       messagingKeyArn: messagingKey.arn,
@@ -396,6 +442,7 @@ export class BillMiddlewareStack extends TerraformStack {
     output("redis_endpoint", cache.primaryEndpoint, "Redis primary endpoint (TLS + AUTH)");
     output("zoho_oauth_secret_arn", secrets.zohoOAuthArn, "Put the Zoho OAuth JSON here");
     output("api_keys_secret_arn", secrets.apiKeysArn, "Put the API keys JSON here");
+    output("admin_api_keys_secret_arn", secrets.adminApiKeysArn, "Put the admin API keys JSON here (optional)");
     output("alarm_topic_critical_arn", observability.topicArns.critical, "Critical alarms (page)");
   }
 }

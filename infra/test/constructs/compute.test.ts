@@ -135,11 +135,22 @@ for (const config of allEnvironments) {
     );
     for (const st of statements.filter((x) => x.Resource === "*")) {
       t.ok(
-        [st.Action].flat().every((a) => a === "cloudwatch:PutMetricData" || a.startsWith("xray:")),
+        [st.Action]
+          .flat()
+          .every((a) => a === "cloudwatch:PutMetricData" || a === "ec2:DescribeTags" || a.startsWith("xray:")),
         `only unscoped-by-design actions use Resource * (${st.Action})`,
       );
     }
     t.ok(actions.includes("ssm:GetParameter") && actions.includes("secretsmanager:GetSecretValue"));
+    const metrics = statements.filter((st) => [st.Action].flat().includes("cloudwatch:PutMetricData"));
+    t.same(
+      metrics.map((st) => (st as { Condition?: unknown }).Condition),
+      [
+        { StringEquals: { "cloudwatch:namespace": "BillMiddleware" } },
+        { StringEquals: { "cloudwatch:namespace": "CWAgent" } },
+      ],
+      "PutMetricData only into the app's and the agent's namespaces",
+    );
   });
 
   t.test(`${config.name}: burst Lambda runs the consumer handler from the release bundle, bounded`, async (t) => {

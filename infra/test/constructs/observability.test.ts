@@ -16,6 +16,7 @@ const expected = (maxInstances: number, freeStorageBytes: number): Record<string
   "queue-oldest-message": [900, "GreaterThanThreshold", "runbooks/queue-backlog.md"],
   "asg-at-max": [maxInstances, "GreaterThanOrEqualToThreshold", "runbooks/traffic-spike.md"],
   "az-unhealthy-targets": [1, "GreaterThanOrEqualToThreshold", "runbooks/az-failure.md"],
+  "memory-high": [85, "GreaterThanThreshold", "runbooks/memory-leak.md"],
   "zoho-throttles": [20, "GreaterThanThreshold", "runbooks/zoho-throttling.md"],
   "zoho-token-refresh-failures": [1, "GreaterThanOrEqualToThreshold", "runbooks/zoho-token-refresh.md"],
 });
@@ -66,6 +67,15 @@ for (const config of allEnvironments) {
       metric_name: "ZohoThrottles",
       dimensions: { Environment: config.name },
     });
+    t.match(alarms.get("memory-high"), {
+      namespace: "CWAgent",
+      metric_name: "mem_used_percent",
+      dimensions: { AutoScalingGroupName: `${prefix}app` },
+      statistic: "Maximum",
+      period: 300,
+      evaluation_periods: 3,
+    });
+    t.equal(topicOf((alarms.get("memory-high")!.alarm_actions as unknown[])[0]), "warning");
     t.match(alarms.get("zoho-token-refresh-failures"), {
       namespace: "BillMiddleware",
       metric_name: "ZohoTokenRefreshFailures",

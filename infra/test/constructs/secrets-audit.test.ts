@@ -6,25 +6,49 @@ for (const config of allEnvironments) {
   const s = synth(config);
   const secrets = new Map(resources(s, "aws_secretsmanager_secret").map(([n, p]) => [n, p]));
 
-  t.test(`${config.name}: Zoho OAuth, API keys and Redis AUTH secrets, each with the secrets CMK`, async (t) => {
-    t.same([...secrets.values()].map((p) => p.name).sort(), [
-      `bill-mw-${config.name}/api-keys`,
-      `bill-mw-${config.name}/redis-auth`,
-      `bill-mw-${config.name}/zoho-oauth`,
-    ]);
-    for (const p of secrets.values()) t.match(p.kms_key_id, /aws_kms_key\.key-secrets_key/);
-  });
+  t.test(
+    `${config.name}: Zoho OAuth, API keys, admin keys, Redis AUTH, token key, each with the secrets CMK`,
+    async (t) => {
+      t.same([...secrets.values()].map((p) => p.name).sort(), [
+        `bill-mw-${config.name}/admin-api-keys`,
+        `bill-mw-${config.name}/api-keys`,
+        `bill-mw-${config.name}/redis-auth`,
+        `bill-mw-${config.name}/token-encryption-key`,
+        `bill-mw-${config.name}/zoho-oauth`,
+      ]);
+      for (const p of secrets.values()) t.match(p.kms_key_id, /aws_kms_key\.key-secrets_key/);
+    },
+  );
 
-  t.test(`${config.name}: Zoho OAuth and API keys rotate every 90 days`, async (t) => {
+  t.test(`${config.name}: Zoho OAuth, API keys and admin keys rotate every 90 days`, async (t) => {
     const rotations = resources(s, "aws_secretsmanager_secret_rotation").map(([, p]) => p);
     t.equal(ROTATION_DAYS, 90);
     const rotated = rotations.map((r) => String(secrets.get(refName(r.secret_id))?.name)).sort();
-    t.same(rotated, [`bill-mw-${config.name}/api-keys`, `bill-mw-${config.name}/zoho-oauth`]);
+    t.same(rotated, [
+      `bill-mw-${config.name}/admin-api-keys`,
+      `bill-mw-${config.name}/api-keys`,
+      `bill-mw-${config.name}/zoho-oauth`,
+    ]);
     for (const r of rotations) {
       t.match(r.rotation_rules, { automatically_after_days: 90 });
       t.match(r.rotation_lambda_arn, /aws_lambda_function\.secret-rotation_rotator_function/);
     }
     t.match(resource(s, "aws_lambda_function", "secret-rotation"), { handler: "secret-rotation.handler" });
+  });
+
+  t.test(`${config.name}: Redis AUTH and the token key are generated once and never replaced by a plan`, async (t) => {
+    const versions = resources(s, "aws_secretsmanager_secret_version").map(([, p]) => p);
+    t.same(versions.map((v) => String(secrets.get(refName(v.secret_id))?.name)).sort(), [
+      `bill-mw-${config.name}/redis-auth`,
+      `bill-mw-${config.name}/token-encryption-key`,
+    ]);
+    for (const v of versions) {
+      t.match(v.secret_string, /^\$\{data\.aws_secretsmanager_random_password\./);
+      t.match(v.lifecycle, { ignore_changes: ["secret_string"] });
+    }
+    const random = Object.values(s.json.data?.aws_secretsmanager_random_password ?? {});
+    t.equal(random.length, 2);
+    for (const r of random) t.match(r, { password_length: 64, exclude_punctuation: true });
   });
 
   t.test(`${config.name}: every KMS key rotates and has an explicit policy`, async (t) => {
