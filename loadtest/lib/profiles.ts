@@ -168,6 +168,40 @@ export function compressProfile(profile: ArrivalProfile, factor: number): Arriva
   };
 }
 
+/**
+ * The same timing with every rate multiplied by `factor` (and so `factor` times the bills). With
+ * compressProfile this gives a spike small enough for one machine: compress time by F, then scale
+ * rates by k/F, and scale the drain capacity by k.
+ */
+export function scaleProfileRates(profile: ArrivalProfile, factor: number): ArrivalProfile {
+  if (!(factor > 0)) throw new RangeError("factor must be > 0");
+  return {
+    name: `${profile.name}x${factor}`,
+    description: `${profile.description}, rates x${factor}`,
+    startPerHour: profile.startPerHour * factor,
+    stages: profile.stages.map((s) => ({
+      durationSeconds: s.durationSeconds,
+      targetPerHour: s.targetPerHour * factor,
+    })),
+  };
+}
+
+/** Arrival times (seconds from the start) of every bill of the profile, for a Node open-model sender. */
+export function arrivalTimes(profile: ArrivalProfile, stepSeconds = 0.01): number[] {
+  const end = profileDurationSeconds(profile);
+  const times: number[] = [];
+  let cumulative = 0;
+  let next = 1;
+  for (let t = 0; t < end; t += stepSeconds) {
+    cumulative += (rateAt(profile, t) * stepSeconds) / 3600;
+    while (cumulative >= next - 0.5) {
+      times.push(t);
+      next += 1;
+    }
+  }
+  return times;
+}
+
 /** What the fluid model says about the delivery queue under a constant drain capacity. */
 export interface BacklogForecast {
   /** Largest number of accepted-but-undelivered bills. */

@@ -1,6 +1,7 @@
 import t from "tap";
 import {
   arrivalScenario,
+  arrivalTimes,
   BASELINE_BILLS_PER_HOUR,
   baselineProfile,
   burstProfile,
@@ -13,6 +14,7 @@ import {
   peakPerHour,
   profileDurationSeconds,
   rateAt,
+  scaleProfileRates,
   smokeProfile,
   soakProfile,
   spikeProfile,
@@ -127,4 +129,24 @@ t.test("k6 durations", async (t) => {
   t.equal(k6Duration(90), "90s");
   t.equal(k6Duration(1.5), "1.5s");
   t.equal(k6Duration(10 / 3), "3.333s");
+});
+
+t.test("rate scaling and arrival times for a Node sender", async (t) => {
+  const spike = spikeProfile();
+  const small = scaleProfileRates(compressProfile(spike, 30), 6 / 30);
+  t.equal(profileDurationSeconds(small), 70);
+  t.equal(peakPerHour(small), 60_000);
+  t.equal(Math.round(expectedArrivals(small)), Math.round((expectedArrivals(spike) * 6) / 30));
+  const times = arrivalTimes(small);
+  t.equal(times.length, Math.round(expectedArrivals(small)), "one time per bill");
+  t.ok(
+    times.every((x, i) => i === 0 || x >= times[i - 1]!),
+    "in order",
+  );
+  t.ok(times.at(-1)! < 70);
+  const atPeak = times.filter((x) => x >= 20 && x < 40).length;
+  const warm = times.filter((x) => x < 10).length;
+  t.ok(atPeak / 20 > (warm / 10) * 8, "ten times denser at the peak than while warming up");
+  t.equal(arrivalTimes(burstProfile(10, 100)).length, 100);
+  t.throws(() => scaleProfileRates(spike, -1), RangeError);
 });
