@@ -64,7 +64,7 @@ export async function startFuzzTarget(t?: Teardowns, overrides: Env = {}): Promi
   // Registered before the app plugin so it sees every answer, errors and 404s included.
   instance.addHook("onSend", async (req, reply, payload) => {
     const run = typeof req.headers["x-fuzz-run"] === "string" ? req.headers["x-fuzz-run"] : "-";
-    let route = `${run} ${req.method} ${req.routeOptions.url ?? "(no route)"} ${reply.statusCode}`;
+    let route = `${run} ${req.method} ${req.routeOptions.url ?? "(unrouted)"} ${reply.statusCode}`;
     if (reply.statusCode >= 400 && typeof payload === "string" && payload.startsWith("{")) {
       route += ` ${(JSON.parse(payload) as { code?: string }).code ?? ""}`;
     }

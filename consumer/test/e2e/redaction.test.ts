@@ -153,7 +153,7 @@ t.test(
         [`the last 64 base64 characters of PDF ${i + 1}`, b64.slice(-64)],
       );
     }
-    const places: [string, string[]][] = [
+    const places: [string, readonly string[]][] = [
       ["service log", serviceLogs],
       ["worker log", workerLogs],
       ["api_audit_logs", auditRows],

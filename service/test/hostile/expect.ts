@@ -3,14 +3,11 @@
  * documented JSON error, and nothing (object, row, message) was written.
  */
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { Test } from "tap";
 import type { TestEnv } from "../../../lib/testing/harness.ts";
 import { nothingWritten } from "../helper.ts";
 
-interface Assert {
-  equal(found: unknown, wanted: unknown, message?: string): void;
-  match(found: unknown, pattern: unknown, message?: string): void;
-  same(found: unknown, wanted: unknown, message?: string): void;
-}
+type Assert = Pick<Test, "equal" | "match" | "same">;
 
 /** status, the JSON content type, and the error body {statusCode, code, error, message, requestId}. */
 export function rejected(t: Assert, res: LightMyRequestResponse, status: number, code: string, what: string): void {
