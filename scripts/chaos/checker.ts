@@ -6,7 +6,8 @@
  * - failed: no Zoho bill and the row is `failed` with a reason (visible to operators);
  * - lost: anything else (no Zoho bill and the row is not failed, or no row at all);
  * - corrupt: one Zoho bill whose document hash is not the sent PDF's;
- * - inconsistent: in Zoho once, but the row does not say success with that bill id.
+ * - inconsistent: in Zoho once, but the row does not say success with that bill id (e.g. a row left
+ *   in `processing` whose message SQS dead-lettered: delivered, but nobody knows).
  * Also waits for the drain: every accepted bill's row settled (success or failed).
  */
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
@@ -184,7 +185,11 @@ export async function checkRun(input: {
         note(b, row, `Zoho document SHA-256 ${docs[0]?.sha256} differs from the sent PDF`);
       } else if (row?.status !== "success" || row.zoho_bill_id !== z.bill_id) {
         inconsistent++;
-        note(b, row, `in Zoho once (${z.bill_id}) but the row says ${row?.status} / ${row?.zoho_bill_id}`);
+        note(
+          b,
+          row,
+          `in Zoho once (${z.bill_id}) but the row says ${row?.status} / zoho_bill_id ${row?.zoho_bill_id} (retries ${row?.retry_count}, last error: ${row?.error_message?.slice(0, 120)})`,
+        );
       } else {
         deliveredExactlyOnce++;
       }

@@ -2,7 +2,8 @@
  * `npm run chaos` (via chaos.sh): sends bills through a local stack of the run's own while faults
  * fire at random moments, waits for the drain, checks every accepted bill against the Zoho
  * simulator and the database, prints the summary and writes it as JSON. Exits 1 when any bill was
- * duplicated, lost or corrupted (or the run itself failed). Flags: `npm run chaos -- --help`.
+ * duplicated, lost, corrupted or inconsistent, when rows never settled, or when the run itself
+ * failed. Flags: `npm run chaos -- --help`.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
@@ -152,7 +153,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
       (p) => p.unexpectedExits,
     );
-    const ok = check.duplicated === 0 && check.lost === 0 && check.corrupt === 0 && drainedAt !== null;
+    // Duplicated and lost are the promise; corrupt, inconsistent (delivered but the row does not
+    // know) and a drain that never ends (stuck rows) break it too.
+    const ok =
+      check.duplicated === 0 &&
+      check.lost === 0 &&
+      check.corrupt === 0 &&
+      check.inconsistent === 0 &&
+      drainedAt !== null;
     const outPath = resolve(ROOT, o.out);
     const summaryPath = isDir(outPath) || !outPath.endsWith(".json") ? join(outPath, `chaos-${runId}.json`) : outPath;
     const summary: ChaosSummary = {
