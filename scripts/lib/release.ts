@@ -1,9 +1,11 @@
 /**
- * Release: build one bundle of the service, the worker and the Lambda handlers, upload it to the
+ * Release: build one bundle of the service, the worker, the Lambda handlers and the on-call
+ * commands (scripts/ops, runbooks), upload it to the
  * artifact bucket under its version, point the Lambdas at it, record the version in SSM (read by
  * instances at boot) and start a rolling instance refresh. A version already in the bucket is
  * reused and never overwritten, so rolling back is the same call with the previous version.
  */
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
@@ -11,17 +13,32 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/cli
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
+import type { OPS_COMMANDS } from "../../infra/src/constructs/user-data.ts";
 import { type ResourceNames, releaseArtifactKey } from "../../lib/naming.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Files in the bundle -> their sources. Handlers are `<file>.handler` (infra NodeFunction). */
-export const ENTRY_POINTS = {
+/**
+ * On-call commands the runbooks use, bundled as `ops/<command>.mjs`; on an instance
+ * `sudo bill-mw-ops <command> ...` runs them with the units' settings (infra user data).
+ */
+export const OPS_ENTRY_POINTS: Record<(typeof OPS_COMMANDS)[number], string> = {
+  errors: "scripts/ops/errors.ts",
+  redrive: "scripts/ops/redrive.ts",
+  reconcile: "scripts/ops/reconcile.ts",
+  partitions: "scripts/ops/partitions.ts",
+  "heap-diff": "scripts/ops/heap-diff.ts",
+  "dlq-replay": "scripts/dlq-replay.ts",
+};
+
+/** Files in the bundle (without .mjs) -> their sources. Handlers are `<file>.handler` (infra NodeFunction). */
+export const ENTRY_POINTS: Record<string, string> = {
   service: "service/src/server.ts",
   worker: "consumer/src/worker.ts",
   lambda: "consumer/src/lambda.ts",
   "secret-rotation": "infra/functions/secret-rotation.ts",
-} as const;
+  ...Object.fromEntries(Object.entries(OPS_ENTRY_POINTS).map(([name, source]) => [`ops/${name}`, source])),
+};
 
 /** A version becomes part of an S3 key and an SSM value: keep it to a plain label. */
 export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
@@ -47,6 +64,7 @@ export interface ReleaseResult {
 }
 
 /** Bundles every entry point (ESM, Node 24, source maps) and zips them with a RELEASE file. */
+const OUTDIR = "dist/release";
 export async function buildBundle(version: string): Promise<Uint8Array> {
   const result = await build({
     absWorkingDir: root,
@@ -55,7 +73,7 @@ export async function buildBundle(version: string): Promise<Uint8Array> {
     platform: "node",
     target: "node24",
     format: "esm",
-    outdir: "dist/release", // with write: false nothing is written; paths only name the outputs
+    outdir: OUTDIR, // with write: false nothing is written; paths only name the outputs
     outExtension: { ".js": ".mjs" },
     sourcemap: "linked",
     write: false,
@@ -67,7 +85,7 @@ export async function buildBundle(version: string): Promise<Uint8Array> {
     external: ["pg-native"], // optional native driver of pg, never used
   });
   const files: Record<string, Uint8Array> = { RELEASE: new TextEncoder().encode(`${version}\n`) };
-  for (const out of result.outputFiles) files[out.path.split("/").at(-1)!] = out.contents;
+  for (const out of result.outputFiles) files[relative(join(root, OUTDIR), out.path)] = out.contents;
   return zipSync(files, { level: 9, mtime: new Date("2026-01-01T00:00:00Z") });
 }
 

@@ -1,7 +1,8 @@
+import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -9,7 +10,9 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } fr
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { unzipSync, zipSync } from "fflate";
 import t from "tap";
+import { OPS_COMMANDS } from "../../infra/src/constructs/user-data.ts";
 import { releaseArtifactKey, resourceNames } from "../../lib/naming.ts";
+import { setupTestEnv } from "../../lib/testing/harness.ts";
 import { buildBundle, ENTRY_POINTS, release } from "../lib/release.ts";
 
 // Real moto for S3, SSM and Lambda (AWS_ENDPOINT_URL from `npm test`). moto has no
@@ -48,6 +51,35 @@ t.test("the bundle holds the service, the worker and both Lambda handlers, and t
     const mod = (await import(pathToFileURL(join(dir, `${name}.mjs`)).href)) as { handler?: unknown };
     t.equal(typeof mod.handler, "function", `${name}.handler is exported`);
   }
+});
+
+t.test("the on-call commands are in the bundle as ops/<command>.mjs and run from it", async (t) => {
+  const files = unzipSync(bundle);
+  const dir = mkdtempSync(join(tmpdir(), "bill-mw-release-ops-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  for (const command of OPS_COMMANDS) t.ok(files[`ops/${command}.mjs`], `ops/${command}.mjs (bill-mw-ops ${command})`);
+
+  // As bill-mw-ops runs them on an instance: node on the bundled file, settings from the environment.
+  const { env } = await setupTestEnv(t);
+  const node = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) =>
+        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+      );
+    });
+  const list = await node(["ops/errors.mjs", "list", "--json"]);
+  t.equal(list.code, 0, list.stderr);
+  t.same(JSON.parse(list.stdout), [], "errors list reads the real database");
+  const partitions = await node(["ops/partitions.mjs", "list", "--json"]);
+  t.equal(partitions.code, 0, partitions.stderr);
+  t.ok((JSON.parse(partitions.stdout) as unknown[]).length > 0, "partitions list reads the catalog");
+  const diff = await node(["ops/heap-diff.mjs"]);
+  t.equal(diff.code, 2);
+  t.match(diff.stderr, /usage: heap-diff/);
 });
 
 /** IAM role for moto's CreateFunction, via IAM's query API (no IAM client in the project). */
