@@ -85,6 +85,11 @@ const service = {
    */
   SWEEPER_RESEND_AFTER_MS: int(60_000).default(24 * 60 * 60 * 1000),
   /** Rows one sweep claims at most. */
+  /**
+   * A processing row untouched this long is re-sent by the sweeper (its worker died or lost the
+   * database mid-delivery). Must exceed the longest delivery attempt (visibility timeout).
+   */
+  SWEEPER_STUCK_PROCESSING_AFTER_MS: int(10_000).default(15 * 60 * 1000),
   SWEEPER_BATCH_SIZE: int(1, 1000).default(100),
   /** How often keys from API_KEYS_SECRET_ID are re-read, so a rotated secret applies without a restart. */
   API_KEYS_REFRESH_MS: int(1000).default(300_000),

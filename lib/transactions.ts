@@ -56,9 +56,15 @@ export async function markEnqueued(db: CommonQueryMethods, id: string): Promise<
 }
 
 /**
- * Pending rows whose enqueue never succeeded (enqueued_at NULL) or is so old that the message
- * must be considered lost, older than staleAfterMs. Locked with SKIP LOCKED so several sweepers
- * never re-enqueue the same row at once.
+ * Rows whose message must be (re)sent, claimed with SKIP LOCKED so several sweepers never send the
+ * same row in one round:
+ * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs, or whose
+ *   message went out so long ago (resendAfterMs) that it must be considered lost;
+ * - processing rows untouched for stuckProcessingAfterMs: the worker died or lost its database
+ *   between claiming and settling, and SQS may have dead-lettered the message on a receive no
+ *   worker saw (chaos run ab094e28). A fresh message lets a worker look the bill up in Zoho and
+ *   settle the row; duplicates are harmless (per-bill Redis lock, row claim, lookup-before-write).
+ * Claiming stamps enqueued_at, which bumps updated_at, so a row is not claimed again before its window.
  */
 export const STALE_PENDING = z.object({
   id: z.string(),
@@ -73,14 +79,18 @@ export function claimStalePending(
   limit = 100,
   /** Sent longer ago than this counts as lost; keep it above any backlog or retry delay. */
   resendAfterMs = staleAfterMs * 10,
+  /** A processing row untouched this long is stuck; keep it above the longest delivery attempt. */
+  stuckProcessingAfterMs = resendAfterMs,
 ) {
   return db.any(sql.type(STALE_PENDING)`
     UPDATE transactions t SET enqueue_attempts = t.enqueue_attempts + 1, enqueued_at = now()
     FROM (
       SELECT id FROM transactions
-      WHERE status = 'pending'
-        AND created_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-        AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => ${resendAfterMs / 1000}))
+      WHERE (status = 'pending'
+             AND created_at < now() - make_interval(secs => ${staleAfterMs / 1000})
+             AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => ${resendAfterMs / 1000})))
+         OR (status = 'processing'
+             AND updated_at < now() - make_interval(secs => ${stuckProcessingAfterMs / 1000}))
       ORDER BY created_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED

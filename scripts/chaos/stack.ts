@@ -197,6 +197,9 @@ export async function startStack(
       RATE_LIMIT_PER_MINUTE: "1000000",
       SWEEPER_STALE_AFTER_MS: "10000",
       SWEEPER_INTERVAL_MS: "2000",
+      // Rows a killed worker left in processing are re-sent after this (production: 15 min); above
+      // the longest attempt (visibility timeout) so a live delivery is never doubled.
+      SWEEPER_STUCK_PROCESSING_AFTER_MS: String(CHAOS_VISIBILITY_S * 2 * 1000),
       SHUTDOWN_GRACE_MS: "2000",
     });
     started.push({ stop: () => service.stop() });

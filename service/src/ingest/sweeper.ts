@@ -20,6 +20,8 @@ export interface SweeperOptions {
   readonly intervalMs: number;
   readonly staleAfterMs: number;
   readonly resendAfterMs: number;
+  /** Processing rows untouched this long are re-sent (lib/transactions.ts claimStalePending). */
+  readonly stuckProcessingAfterMs: number;
   readonly batchSize: number;
 }
 
@@ -56,7 +58,7 @@ export class Sweeper {
 
   async #sweep(): Promise<number> {
     const o = this.#o;
-    const rows = await claimStalePending(o.db, o.staleAfterMs, o.batchSize, o.resendAfterMs);
+    const rows = await claimStalePending(o.db, o.staleAfterMs, o.batchSize, o.resendAfterMs, o.stuckProcessingAfterMs);
     let sent = 0;
     for (const r of rows) {
       try {

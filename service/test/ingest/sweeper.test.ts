@@ -1,5 +1,6 @@
 import { CreateQueueCommand, DeleteQueueCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
+import { sql } from "../../../lib/db.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
 import { findTransaction } from "../../../lib/transactions.ts";
 import { API_KEYS, billBody, build, messageCount, pdf, post, receiveAll } from "../helper.ts";
@@ -66,4 +67,26 @@ t.test("a failed sweeper send releases the row for the next round", async (t) =>
   t.equal(row?.enqueued_at, null, "claim released");
   const healthy = await build(t, { SWEEPER_STALE_AFTER_MS: "1000" }, { env });
   t.equal(await healthy.app.sweeper.sweepOnce(), 1, "the next round delivers it");
+});
+
+t.test("a row stuck in processing (worker died mid-delivery) is re-sent once per window", async (t) => {
+  const { app, env } = await build(t, { SWEEPER_STALE_AFTER_MS: "1000", SWEEPER_STUCK_PROCESSING_AFTER_MS: "10000" });
+  const stuck = (await post(app, billBody(pdf(512)))).json().transactionId;
+  const busy = (await post(app, billBody(pdf(512)))).json().transactionId;
+  await receiveAll(env); // drop the ingest messages: as if SQS dead-lettered them
+  // A worker claimed both; one was last touched an hour ago, the other just now. updated_at is kept by
+  // a trigger, so backdate it with the trigger off (this test's own database).
+  await app.db.query(sql.unsafe`
+    UPDATE transactions SET status = 'processing', enqueued_at = now() - interval '2 hours' WHERE id IN (${stuck}, ${busy})`);
+  await app.db.transaction(async (tx) => {
+    await tx.query(sql.unsafe`ALTER TABLE transactions DISABLE TRIGGER transactions_set_updated_at`);
+    await tx.query(sql.unsafe`UPDATE transactions SET updated_at = now() - interval '1 hour' WHERE id = ${stuck}`);
+    await tx.query(sql.unsafe`ALTER TABLE transactions ENABLE TRIGGER transactions_set_updated_at`);
+  });
+  t.equal(await app.sweeper.sweepOnce(), 1, "only the stuck row is re-sent");
+  const messages = await receiveAll(env);
+  t.equal(messages.length, 1);
+  t.match(messages[0], { transactionId: stuck });
+  t.equal((await findTransaction(app.db, busy))?.status, "processing", "a row being worked on is left alone");
+  t.equal(await app.sweeper.sweepOnce(), 0, "not re-sent again within its window");
 });
