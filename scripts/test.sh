@@ -30,9 +30,10 @@ log "typecheck (tsc)"; npx tsc --noEmit -p tsconfig.json || status=1
 log "lint (biome)"; npx biome check --diagnostic-level=error . || status=1
 
 # tap compiles its plugin set on first use; build it first so the run uses the configured plugins.
-npx tap build >/dev/null
+flock "$LOCAL/tap-build.lock" npx tap build >/dev/null  # concurrent builds corrupt .tap/
 log "tests (tap)"
-out="$LOCAL/tap-output.txt"
+out="$(mktemp "$LOCAL/tap-output.XXXXXX")"  # per run: parallel runs must not share it
+trap 'rm -f "$out"' EXIT
 set +e
 npx tap "$@" 2>&1 | tee "$out"
 tap_status=${PIPESTATUS[0]}
