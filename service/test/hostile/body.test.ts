@@ -84,6 +84,8 @@ t.test("wrong types are 400 FST_ERR_VALIDATION (no coercion)", async (t) => {
   for (const [what, body] of cases) {
     rejected(t, await post(app, JSON.stringify(body)), 400, "FST_ERR_VALIDATION", what);
   }
+  const proto = `{"__proto__":{"isAdmin":true},${JSON.stringify(good()).slice(1)}`;
+  rejected(t, await post(app, proto), 400, "FST_ERR_VALIDATION", "a __proto__ key");
   const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
   rejected(t, await post(app, deep), 400, "FST_ERR_VALIDATION", "100,000 nested arrays");
   await nothingLeft(t, app, env, "wrong types");
