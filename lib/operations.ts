@@ -15,7 +15,7 @@ import type { CommonQueryMethods, DatabasePool } from "slonik";
 import { z } from "zod";
 import { BillDetails, BillMessage, BillTarget, TRANSACTION_STATUSES } from "./bill.ts";
 import { sql } from "./db.ts";
-import { sendBillMessage } from "./queue.ts";
+import { billMessageFor, sendBillMessage } from "./queue.ts";
 import { markEnqueued } from "./transactions.ts";
 
 /** For statements that return no rows (createDb configures no slonik type aliases). */
@@ -368,14 +368,7 @@ async function requeue(
   const sendFailed: { id: string; error: string }[] = [];
   for (const row of rows) {
     try {
-      const messageId = await sendBillMessage(deps.sqs, deps.queueUrl, {
-        version: 1,
-        transactionId: row.id,
-        netsuiteBillId: row.netsuite_bill_id,
-        bucket: row.s3_bucket,
-        key: row.s3_key,
-        sha256: row.content_sha256,
-      });
+      const messageId = await sendBillMessage(deps.sqs, deps.queueUrl, billMessageFor(row));
       await markEnqueued(deps.db, row.id);
       requeued.push({ id: row.id, messageId });
     } catch (err) {

@@ -1,6 +1,20 @@
 /** The bills queue: one message per accepted transaction (see BillMessage). */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { BillMessage } from "./bill.ts";
+import type { BillMessage, TransactionRow } from "./bill.ts";
+
+type MessageSource = Pick<TransactionRow, "id" | "netsuite_bill_id" | "s3_bucket" | "s3_key" | "content_sha256">;
+
+/** The queue message for a transaction row: the one place a row becomes a message. */
+export function billMessageFor(row: MessageSource): BillMessage {
+  return {
+    version: 1,
+    transactionId: row.id,
+    netsuiteBillId: row.netsuite_bill_id,
+    bucket: row.s3_bucket,
+    key: row.s3_key,
+    sha256: row.content_sha256,
+  };
+}
 
 export async function sendBillMessage(
   sqs: SQSClient,

@@ -15,7 +15,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { DatabasePool } from "slonik";
 import type { BillTarget, TransactionRow } from "../../../lib/bill.ts";
 import type { Metrics } from "../../../lib/metrics.ts";
-import { sendBillMessage } from "../../../lib/queue.ts";
+import { billMessageFor, sendBillMessage } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../../lib/transactions.ts";
@@ -132,16 +132,7 @@ export class IngestService {
   async #enqueue(row: TransactionRow, log: FastifyBaseLogger): Promise<void> {
     const d = this.#d;
     try {
-      await inSubsegment(d.tracing, "sqs.send", () =>
-        sendBillMessage(d.sqs, d.queueUrl, {
-          version: 1,
-          transactionId: row.id,
-          netsuiteBillId: row.netsuite_bill_id,
-          bucket: row.s3_bucket,
-          key: row.s3_key,
-          sha256: row.content_sha256,
-        }),
-      );
+      await inSubsegment(d.tracing, "sqs.send", () => sendBillMessage(d.sqs, d.queueUrl, billMessageFor(row)));
       await markEnqueued(d.db, row.id);
     } catch (err) {
       // The bill is stored and committed: the sweeper re-enqueues it. Answer 202 regardless.

@@ -8,7 +8,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { FastifyBaseLogger } from "fastify";
 import type { DatabasePool } from "slonik";
 import type { Metrics } from "../../../lib/metrics.ts";
-import { sendBillMessage } from "../../../lib/queue.ts";
+import { billMessageFor, sendBillMessage } from "../../../lib/queue.ts";
 import { claimStalePending, releaseEnqueueClaim } from "../../../lib/transactions.ts";
 
 export interface SweeperOptions {
@@ -62,14 +62,7 @@ export class Sweeper {
     let sent = 0;
     for (const r of rows) {
       try {
-        await sendBillMessage(o.sqs, o.queueUrl, {
-          version: 1,
-          transactionId: r.id,
-          netsuiteBillId: r.netsuite_bill_id,
-          bucket: r.s3_bucket,
-          key: r.s3_key,
-          sha256: r.content_sha256,
-        });
+        await sendBillMessage(o.sqs, o.queueUrl, billMessageFor(r));
         sent++;
         o.log.info({ transactionId: r.id, netsuiteBillId: r.netsuite_bill_id }, "sweeper re-enqueued a pending bill");
       } catch (err) {
