@@ -202,6 +202,14 @@ export class BillMiddlewareStack extends TerraformStack {
         Resource: [`${storage.incoming.arn}/*`, `${storage.processed.arn}/*`],
       },
       {
+        // A concurrent duplicate that loses the unique-index race deletes exactly the version it
+        // wrote (service/src/ingest/ingest-service.ts). Incoming only: processed is Object Locked.
+        Sid: "DiscardLostDuplicate",
+        Effect: "Allow",
+        Action: "s3:DeleteObjectVersion",
+        Resource: `${storage.incoming.arn}/*`,
+      },
+      {
         Sid: "BillQueue",
         Effect: "Allow",
         Action: [
@@ -247,6 +255,8 @@ export class BillMiddlewareStack extends TerraformStack {
       XRAY_ENABLED: "true",
       API_KEYS_SECRET_ID: secrets.apiKeysArn,
       PUBLIC_BASE_URL: edge.url,
+      // The ALB is the one proxy hop: client IPs (failed-auth limit, logs) come from X-Forwarded-For.
+      TRUST_PROXY_HOPS: "1",
       WORKER_MAX_RECEIVES: String(config.maxReceiveCount),
       WORKER_VISIBILITY_TIMEOUT_S: String(config.workerBudgetSeconds),
     };

@@ -142,6 +142,14 @@ for (const config of allEnvironments) {
       );
     }
     t.ok(actions.includes("ssm:GetParameter") && actions.includes("secretsmanager:GetSecretValue"));
+    const versionDeletes = statements.filter((st) => [st.Action].flat().includes("s3:DeleteObjectVersion"));
+    t.equal(versionDeletes.length, 1, "one statement may delete object versions");
+    t.match(
+      versionDeletes[0]?.Resource,
+      /incoming/,
+      "and only in the incoming bucket (the lost concurrent duplicate); never processed",
+    );
+    t.notMatch(JSON.stringify(versionDeletes[0]?.Resource), /processed/);
     const metrics = statements.filter((st) => [st.Action].flat().includes("cloudwatch:PutMetricData"));
     t.same(
       metrics.map((st) => (st as { Condition?: unknown }).Condition),

@@ -143,3 +143,13 @@ for (const config of allEnvironments) {
     t.match(ops, '"/opt/bill-middleware/current/ops/$cmd.mjs" "$@"');
   });
 }
+
+for (const config of allEnvironments) {
+  t.test(`${config.name}: the service trusts exactly one proxy hop (the ALB) for client addresses`, async (t) => {
+    const s = synth(config);
+    const userData = String(Object.values(s.json.locals as Record<string, unknown>)[0]);
+    const appEnv = heredoc(userData.replaceAll("$${", "${"), "/etc/bill-middleware/app.env");
+    t.match(appEnv, /^TRUST_PROXY_HOPS=1$/m, "per-IP failed-auth limits see the client, not the ALB");
+    t.match(appEnv, /^XRAY_ENABLED=true$/m);
+  });
+}
