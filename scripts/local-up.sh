@@ -4,12 +4,7 @@
 # service, worker, then scripts/demo.ts. Idempotent: re-running restarts the three Node processes.
 # Stop everything with: npm run local:down
 source "$(dirname "$0")/lib/common.sh"
-ensure_node
-ensure_npm_deps
-bash "$ROOT/scripts/services-up.sh"
-# shellcheck disable=SC1091
-source "$LOCAL/env.sh"
-cd "$ROOT"
+start_stand_ins
 
 log "migrating $DATABASE_URL"
 npm run --silent migrate -- up >/dev/null

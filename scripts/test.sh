@@ -3,27 +3,11 @@
 # local stand-ins, migrates the test template database, then runs typecheck, lint and every tap test.
 # Extra arguments go to tap (e.g. a single file). Ends with a plain "N passed, N failed" line.
 source "$(dirname "$0")/lib/common.sh"
-ensure_node
-ensure_npm_deps
 ensure_checkov # infra/test scans the synthesized Terraform with it
-bash "$ROOT/scripts/services-up.sh"
-# shellcheck disable=SC1091
-source "$LOCAL/env.sh"
-cd "$ROOT"
+start_stand_ins
 
-# Template database every test file clones (lib/testing/harness.ts).
-TEMPLATE_URL="${DATABASE_URL%/*}/bills_template"
-node -e '
-  const pg = require("pg"); const u = new URL(process.argv[1]); u.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: u.toString() });
-  c.connect().then(async () => {
-    const r = await c.query("select 1 from pg_database where datname = $1", ["bills_template"]);
-    if (r.rowCount === 0) await c.query("create database bills_template");
-    await c.end();
-  }).catch((e) => { console.error(e.message); process.exit(1); });' "$DATABASE_URL"
 log "migrating the test template database"
-DATABASE_URL="$TEMPLATE_URL" npm run --silent migrate -- up >/dev/null
-export TEST_TEMPLATE_DATABASE=bills_template
+prepare_test_template
 
 status=0
 log "typecheck (tsc)"; npx tsc --noEmit -p tsconfig.json || status=1

@@ -89,3 +89,32 @@ ensure_checkov() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   echo "$want" > "$stamp"
 }
+
+# start_stand_ins: Node 24, npm dependencies and the local stand-ins; exports their settings
+# (DATABASE_URL, REDIS_URL, AWS_*) and moves to the project root. Every entry command starts here.
+start_stand_ins() {
+  ensure_node
+  ensure_npm_deps
+  bash "$ROOT/scripts/services-up.sh"
+  # shellcheck disable=SC1091
+  source "$LOCAL/env.sh"
+  cd "$ROOT"
+}
+
+# prepare_test_template: the migrated database every isolated test environment clones
+# (lib/testing/harness.ts); exports TEST_TEMPLATE_DATABASE. Serialized: runs may overlap.
+prepare_test_template() {
+  (
+    flock 8
+    node -e '
+      const pg = require("pg"); const u = new URL(process.argv[1]); u.pathname = "/postgres";
+      const c = new pg.Client({ connectionString: u.toString() });
+      c.connect().then(async () => {
+        const r = await c.query("select 1 from pg_database where datname = $1", ["bills_template"]);
+        if (r.rowCount === 0) await c.query("create database bills_template");
+        await c.end();
+      }).catch((e) => { console.error(e.message); process.exit(1); });' "$DATABASE_URL"
+    DATABASE_URL="${DATABASE_URL%/*}/bills_template" npm run --silent migrate -- up >/dev/null
+  ) 8> "$LOCAL/template.lock"
+  export TEST_TEMPLATE_DATABASE=bills_template
+}
