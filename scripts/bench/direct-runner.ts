@@ -11,7 +11,7 @@ import { createAwsClients, destroyAwsClients } from "../../lib/aws.ts";
 import { BillDetails } from "../../lib/bill.ts";
 import { loadBaseConfig } from "../../lib/config.ts";
 import { createDb } from "../../lib/db.ts";
-import { sendBillMessage } from "../../lib/queue.ts";
+import { billMessageFor, sendBillMessage } from "../../lib/queue.ts";
 import { putPdf } from "../../lib/storage.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../lib/transactions.ts";
 import { billDetails } from "../../loadtest/lib/payload.ts";
@@ -50,14 +50,7 @@ async function acceptOne(): Promise<void> {
     bill: { details: BillDetails.parse(billDetails(netsuiteBillId)) },
     apiKeyName: "bench-direct",
   });
-  await sendBillMessage(aws.sqs, config.QUEUE_URL, {
-    version: 1,
-    transactionId: row.id,
-    netsuiteBillId,
-    bucket: row.s3_bucket,
-    key: row.s3_key,
-    sha256,
-  });
+  await sendBillMessage(aws.sqs, config.QUEUE_URL, billMessageFor(row));
   await markEnqueued(db, row.id);
 }
 
