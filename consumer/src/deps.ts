@@ -28,6 +28,8 @@ export interface WorkerDeps extends HandlerDeps {
 export async function buildDeps(config: WorkerConfig, log: Logger, signal?: AbortSignal): Promise<WorkerDeps> {
   const db = await createDb(config);
   const redis = createRedis(config, "bill-worker");
+  // ioredis reconnects by itself; without a listener each failure is printed as "Unhandled error event".
+  redis.on("error", (err) => log.warn({ err }, "redis connection error"));
   const aws = createAwsClients(config);
   const metrics = new Metrics(aws.cloudwatch, {
     namespace: config.METRICS_NAMESPACE,
