@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib/common.sh"
 
 # One run at a time: parallel test runs must not start two servers on one port or interleave env.sh.
+# Daemons started below get "9>&-" so they do not inherit (and hold) the lock after we exit.
 exec 9> "$LOCAL/services.lock"
 flock 9
 
@@ -45,7 +46,7 @@ CONF
   fi
   if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     log "PostgreSQL: starting on 127.0.0.1:$PG_PORT"
-    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null 9>&-
   fi
   psql_local() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
   if [ "$(psql_local -d postgres -c "select 1 from pg_database where datname='bills'")" != "1" ]; then
@@ -64,7 +65,7 @@ else
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     log "Redis: starting on 127.0.0.1:$REDIS_PORT"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-      --daemonize yes --pidfile "$LOCAL/redis.pid" --logfile "$LOCAL/redis.log" --dir "$LOCAL"
+      --daemonize yes --pidfile "$LOCAL/redis.pid" --logfile "$LOCAL/redis.log" --dir "$LOCAL" 9>&-
     for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   emit REDIS_URL "redis://127.0.0.1:$REDIS_PORT"
@@ -78,7 +79,7 @@ else
   ensure_venv
   if ! port_open "$MOTO_PORT"; then
     log "moto: starting on 127.0.0.1:$MOTO_PORT"
-    nohup "$TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOCAL/moto.log" 2>&1 &
+    nohup "$TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOCAL/moto.log" 2>&1 9>&- &
     echo $! > "$LOCAL/moto.pid"
     for _ in $(seq 150); do port_open "$MOTO_PORT" && break; sleep 0.1; done
     port_open "$MOTO_PORT" || die "moto did not start; see $LOCAL/moto.log"
