@@ -154,7 +154,15 @@ const worker = {
   WORKER_MAX_THROTTLE_WAIT_MS: int(0).default(60_000),
   /** Exponential backoff with full jitter for transient errors: base * 2^(attempt-1), capped. */
   WORKER_RETRY_BASE_S: int(1, 900).default(10),
-  WORKER_RETRY_MAX_S: int(1, 43200).default(900),
+  /** Capped at SQS's largest DelaySeconds: a retry is a fresh delayed copy of the message. */
+  WORKER_RETRY_MAX_S: int(1, 900).default(900),
+  /**
+   * How often one worker (a Redis lock elects it) looks at the DLQ for bills still pending or
+   * processing, i.e. dead-lettered by receives no worker settled (crashes, database outages).
+   */
+  WORKER_DLQ_RECONCILE_INTERVAL_MS: int(1000).default(60_000),
+  /** Such a bill goes back to the queue this many times at most; then its row is failed, with the reason. */
+  WORKER_DLQ_AUTO_REDRIVES: int(0, 20).default(2),
 };
 
 export const serviceSchema = z.object(service);

@@ -10,7 +10,7 @@ import { createLogger } from "../../lib/logger.ts";
 import { resolveSecretEnv } from "../../lib/secret-env.ts";
 import { buildDeps, type WorkerDeps } from "./deps.ts";
 import { handleBill } from "./handler.ts";
-import { hideFor, resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
+import { resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
 import type { InboundMessage } from "./types.ts";
 
 /** The fields of Lambda's SQS event this handler reads. */
@@ -58,10 +58,8 @@ export async function processEvent(event: SqsEvent, d: WorkerDeps): Promise<SqsB
         const outcome = await handleBill(message, d);
         if (outcome.action === "requeue") await resendWithDelay(d.sqs, queueUrl, message, outcome.delaySeconds);
         if (outcome.action === "deadletter") await sendToDeadLetter(d.sqs, dlqUrl, message, outcome.reason);
-        if (outcome.action === "retry") {
-          await hideFor(d.sqs, queueUrl, message, outcome.delaySeconds);
-          failures.push({ itemIdentifier: r.messageId });
-        }
+        // A retry is a fresh delayed copy (as in worker.ts); the original is then deleted as a success.
+        if (outcome.action === "retry") await resendWithDelay(d.sqs, queueUrl, message, outcome.delaySeconds);
       } catch (err) {
         d.log.error({ err, messageId: r.messageId }, "message handling failed");
         failures.push({ itemIdentifier: r.messageId });

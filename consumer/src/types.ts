@@ -51,7 +51,9 @@ export interface InboundMessage {
 /**
  * What to do with the message:
  * - ack: delete it (delivered, already delivered, or failed for good with the row saying why)
- * - retry: leave it, hidden for delaySeconds (transient error; exponential backoff with jitter)
+ * - retry: send a fresh copy with DelaySeconds and delete this one (transient error; exponential
+ *   backoff with jitter); the attempt is counted in the row, so SQS's receive count only grows on
+ *   receives that end unsettled, and those are reconciled by dlq-reconciler.ts
  * - requeue: send a fresh copy with DelaySeconds and delete this one (throttled, or another worker
  *   holds the bill): the receive count starts again, so throttling never walks a bill to the DLQ
  * - deadletter: copy it to the DLQ and delete it (retry budget spent, or unreadable)

@@ -10,6 +10,7 @@ import { Consumer } from "sqs-consumer";
 import { loadWorkerConfig, type WorkerConfig } from "../../lib/config.ts";
 import { createLogger, type Logger } from "../../lib/logger.ts";
 import { buildDeps, type WorkerDeps } from "./deps.ts";
+import { reconcileDeadLetters } from "./dlq-reconciler.ts";
 import { handleBill } from "./handler.ts";
 import { sleep } from "./redis-script.ts";
 import { hideFor, resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
@@ -60,8 +61,10 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
           await sendToDeadLetter(deps.sqs, config.DLQ_URL, message, outcome.reason);
           return m;
         case "retry":
-          await hideFor(deps.sqs, config.QUEUE_URL, message, outcome.delaySeconds);
-          return undefined;
+          // A fresh delayed copy, not a visibility change: the receive count starts again, so only
+          // receives that end unsettled (crashes, outages) count toward SQS's redrive.
+          await resendWithDelay(deps.sqs, config.QUEUE_URL, message, outcome.delaySeconds);
+          return m;
       }
     } catch (err) {
       // Infrastructure failure outside the handler's own policy (database down...): leave the
@@ -90,6 +93,19 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   consumer.on("processing_error", (err, m) => log.error({ err, messageId: m.MessageId }, "processing error"));
   consumer.on("stopped", () => log.info("consumer stopped"));
   consumer.start();
+  const reconciler = setInterval(() => {
+    reconcileDeadLetters({
+      db: deps.db,
+      redis: deps.redis,
+      sqs: deps.sqs,
+      log,
+      queueUrl: config.QUEUE_URL,
+      dlqUrl: config.DLQ_URL,
+      maxAutoRedrives: config.WORKER_DLQ_AUTO_REDRIVES,
+      intervalMs: config.WORKER_DLQ_RECONCILE_INTERVAL_MS,
+    }).catch((err) => log.warn({ err }, "dead-letter reconciliation failed; next round will retry"));
+  }, config.WORKER_DLQ_RECONCILE_INTERVAL_MS);
+  reconciler.unref();
   log.info(
     {
       queueUrl: config.QUEUE_URL,
@@ -103,6 +119,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   async function stop(): Promise<void> {
     stopped ??= (async () => {
       stopping = true;
+      clearInterval(reconciler);
       const done = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
       consumer.stop({ abort: false });
       await done;

@@ -228,6 +228,8 @@ export async function startStack(
       WORKER_MAX_THROTTLE_WAIT_MS: "10000",
       WORKER_RETRY_BASE_S: "1",
       WORKER_RETRY_MAX_S: "8",
+      // Production looks at the DLQ every minute; compressed like the rest of the run.
+      WORKER_DLQ_RECONCILE_INTERVAL_MS: "5000",
       ZOHO_BREAKER_WINDOW_MS: "10000",
       ZOHO_BREAKER_COOLDOWN_MS: "2000",
       ZOHO_TOKEN_FAILURE_BACKOFF_MS: "1000",

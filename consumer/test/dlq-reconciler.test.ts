@@ -1,0 +1,80 @@
+/**
+ * The DLQ reconciler settles bills SQS dead-lettered on receives no worker settled (chaos run
+ * a8c39bed: rows left pending with their message in the DLQ): redrive a bounded number of times,
+ * then fail the row with the reason; stale copies of delivered bills are cleared; failed rows' messages stay.
+ */
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import t from "tap";
+import { sql } from "../../lib/db.ts";
+import { createLogger } from "../../lib/logger.ts";
+import { billMessageFor } from "../../lib/queue.ts";
+import { createRedis } from "../../lib/redis.ts";
+import { findTransaction } from "../../lib/transactions.ts";
+import { AUTO_REDRIVES_ATTRIBUTE, reconcileDeadLetters } from "../src/dlq-reconciler.ts";
+import { FAST, queueDepth, seedBill, setupConsumerEnv } from "./helper.ts";
+
+t.test("dead-lettered bills are redriven, then failed with the reason; stale copies cleared", async (t) => {
+  const e = await setupConsumerEnv(t, { env: FAST });
+  const redis = createRedis({ REDIS_URL: e.env.REDIS_URL as string, REDIS_KEY_PREFIX: e.env.REDIS_KEY_PREFIX });
+  t.teardown(() => redis.quit());
+  const deps = {
+    db: e.db,
+    redis,
+    sqs: e.sqs,
+    log: createLogger({ LOG_LEVEL: "silent", ENVIRONMENT: "test" }, "test"),
+    queueUrl: e.queueUrl,
+    dlqUrl: e.dlqUrl,
+    maxAutoRedrives: 2,
+    intervalMs: 1000,
+  };
+  const deadLetter = async (transactionId: string, redrives?: number) => {
+    const row = await findTransaction(e.db, transactionId);
+    if (!row) throw new Error("no row");
+    await e.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: e.dlqUrl,
+        MessageBody: JSON.stringify(billMessageFor(row)),
+        MessageAttributes:
+          redrives === undefined
+            ? {}
+            : { [AUTO_REDRIVES_ATTRIBUTE]: { DataType: "Number", StringValue: String(redrives) } },
+      }),
+    );
+  };
+  const pending = await seedBill(e, { send: false });
+  const exhausted = await seedBill(e, { send: false });
+  const delivered = await seedBill(e, { send: false });
+  const failed = await seedBill(e, { send: false });
+  await e.db.query(sql.unsafe`UPDATE transactions SET status = 'success' WHERE id = ${delivered.transactionId}`);
+  await e.db.query(
+    sql.unsafe`UPDATE transactions SET status = 'failed', error_message = 'unknown vendor' WHERE id = ${failed.transactionId}`,
+  );
+  await deadLetter(pending.transactionId);
+  await deadLetter(exhausted.transactionId, 2);
+  await deadLetter(delivered.transactionId);
+  await deadLetter(failed.transactionId);
+
+  const result = await reconcileDeadLetters(deps);
+  t.same(result, { redriven: 1, failed: 1, cleared: 1, left: 1 });
+  t.equal(await reconcileDeadLetters(deps), null, "one worker per interval: the lock is held");
+
+  const back = await e.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: e.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
+  );
+  t.equal(back.Messages?.length, 1, "only the unsettled bill went back to the queue");
+  t.match(JSON.parse(back.Messages?.[0]?.Body ?? "{}"), { transactionId: pending.transactionId });
+  t.equal(back.Messages?.[0]?.MessageAttributes?.[AUTO_REDRIVES_ATTRIBUTE]?.StringValue, "1", "redrive counted");
+  t.equal((await findTransaction(e.db, pending.transactionId))?.enqueue_attempts, 1, "enqueue recorded on the row");
+
+  const gaveUp = await findTransaction(e.db, exhausted.transactionId);
+  t.equal(gaveUp?.status, "failed", "after the allowed redrives the row is failed, visibly");
+  t.match(gaveUp?.error_message, /dead-lettered 3 times/);
+  t.equal(
+    (await findTransaction(e.db, failed.transactionId))?.error_message,
+    "unknown vendor",
+    "failed rows untouched",
+  );
+
+  // Left in the DLQ for on-call: the exhausted bill and the failed one (hidden for 30 s by this round).
+  t.equal(await queueDepth(e, e.dlqUrl), 2, "the delivered bill's stale copy was deleted; two remain for replay");
+});
