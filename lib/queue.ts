@@ -1,5 +1,5 @@
 /** The bills queue: one message per accepted transaction (see BillMessage). */
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { BillMessage, TransactionRow } from "./bill.ts";
 
 type MessageSource = Pick<TransactionRow, "id" | "netsuite_bill_id" | "s3_bucket" | "s3_key" | "content_sha256">;
@@ -34,4 +34,31 @@ export async function sendBillMessage(
   );
   if (!out.MessageId) throw new Error("SQS SendMessage returned no MessageId");
   return out.MessageId;
+}
+
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  /** Everything the queue holds: visible + in flight + delayed. */
+  readonly total: number;
+}
+
+/** SQS's approximate counts for a queue (what the backlog alarms and scaling read too). */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
+    }),
+  );
+  const a = out.Attributes ?? {};
+  const visible = Number(a.ApproximateNumberOfMessages ?? 0);
+  const inFlight = Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const delayed = Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+  return { visible, inFlight, delayed, total: visible + inFlight + delayed };
 }

@@ -7,13 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Test } from "tap";
 import type { BillTarget } from "../../lib/bill.ts";
 import { type Env, loadWorkerConfig, type WorkerConfig } from "../../lib/config.ts";
 import { createDb, type DatabasePool } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { sendBillMessage } from "../../lib/queue.ts";
+import { sendBillMessage, queueDepth as sqsQueueDepth } from "../../lib/queue.ts";
 import { putPdf } from "../../lib/storage.ts";
 import { setupTestEnv, type TestEnv } from "../../lib/testing/harness.ts";
 import { insertOrGetTransaction } from "../../lib/transactions.ts";
@@ -204,22 +204,7 @@ export function spawnWorker(t: Test, e: ConsumerTestEnv, overrides: Env = {}): W
 }
 
 export async function queueDepth(e: ConsumerTestEnv, url = e.queueUrl): Promise<number> {
-  const out = await e.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-      ],
-    }),
-  );
-  const a = out.Attributes ?? {};
-  return (
-    Number(a.ApproximateNumberOfMessages ?? 0) +
-    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
+  return (await sqsQueueDepth(e.sqs, url)).total;
 }
 
 /** Receives one message the way sqs-consumer does, for driving the handler directly. */

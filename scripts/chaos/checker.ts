@@ -10,8 +10,9 @@
  *   in `processing` whose message SQS dead-lettered: delivered, but nobody knows).
  * Also waits for the drain: every accepted bill's row settled (success or failed).
  */
-import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import pg from "pg";
+import { queueDepth } from "../../lib/queue.ts";
 import type { SentBill } from "./sender.ts";
 
 interface SimDocument {
@@ -107,19 +108,6 @@ export function reasonKey(message: string | null): string {
     .replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, "<id>")
     .replace(/\d+/g, "N")
     .slice(0, 160);
-}
-
-async function queueDepth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number }> {
-  const r = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return {
-    visible: Number(r.Attributes?.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
 }
 
 export async function checkRun(input: {

@@ -6,13 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import Fastify, { type FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { z } from "zod";
 import type { Env } from "../../lib/config.ts";
 import { loadServiceConfig } from "../../lib/config.ts";
 import { sql } from "../../lib/db.ts";
+import { queueDepth } from "../../lib/queue.ts";
 import { setupTestEnv, type TestEnv } from "../../lib/testing/harness.ts";
 import app from "../../service/src/app.ts";
 import { serverOptions } from "../../service/src/server-options.ts";
@@ -105,22 +105,7 @@ export interface Leftovers {
 }
 
 async function queueCount(target: FuzzTarget, url: string): Promise<number> {
-  const out = await target.env.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-      ],
-    }),
-  );
-  const a = out.Attributes ?? {};
-  return (
-    Number(a.ApproximateNumberOfMessages ?? 0) +
-    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
+  return (await queueDepth(target.env.sqs, url)).total;
 }
 
 async function allObjectVersions(target: FuzzTarget): Promise<{ key: string }[]> {

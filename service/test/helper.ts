@@ -5,13 +5,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import Fastify, { type FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { z } from "zod";
 import { type Env, loadServiceConfig, type ServiceConfig } from "../../lib/config.ts";
 import { sql } from "../../lib/db.ts";
 import { createLogger } from "../../lib/logger.ts";
+import { queueDepth } from "../../lib/queue.ts";
 import { setupTestEnv, type TestEnv } from "../../lib/testing/harness.ts";
 import app from "../src/app.ts";
 import { signRequest } from "../src/auth/signature.ts";
@@ -121,14 +122,8 @@ export async function rowCount(a: FastifyInstance): Promise<number> {
 }
 
 export async function messageCount(env: TestEnv, queueUrl = env.queueUrl): Promise<number> {
-  const out = await env.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  const a = out.Attributes ?? {};
-  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const d = await queueDepth(env.sqs, queueUrl);
+  return d.visible + d.inFlight;
 }
 
 export async function receiveAll(env: TestEnv) {
