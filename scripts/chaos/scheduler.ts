@@ -161,12 +161,14 @@ export class FaultScheduler {
           when: "after",
           method: "POST",
           path: "/bills",
-          probability: 0.5,
+          // Certain, and armed for 20 s: a 50% chance over a 10 s window sometimes met no create at all
+          // (the fleet paused by a 429 storm), so the fault never fired (fresh-clone CI run, 2026-11-24).
+          probability: 1,
           count: this.#int(1, 3),
-          durationMs: 10_000,
+          durationMs: 20_000,
         };
         await this.#sim({ drop: spec });
-        return `connections dropped after the write committed: next ${spec.count} POST /bills (50%)`;
+        return `connections dropped after the write committed: next ${spec.count} POST /bills`;
       }
       case "revoke-token": {
         await this.#sim({ revokeAccessTokens: true });

@@ -132,10 +132,16 @@ export async function drill(log = console.log): Promise<{ countDelta: number; se
     await load(base, BETWEEN);
     log(`sent ${BETWEEN} requests between the snapshots`);
     const snap2 = await take("snapshot 2");
-    const alive = await fetch(`${base}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    // A snapshot stops the event loop for a moment, so load shedding (under-pressure) may answer
+    // 503 just after it; the service must be answering again within a few seconds.
+    let alive = false;
+    for (const until = Date.now() + 10_000; !alive && Date.now() < until; ) {
+      alive = await fetch(`${base}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!alive) await new Promise((r) => setTimeout(r, 250));
+    }
     if (!alive) throw new Error("the service stopped answering after the snapshots");
 
     const comparison = await runBlock(compare, { SNAP1: snap1, SNAP2: snap2 });
