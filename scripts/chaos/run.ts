@@ -17,21 +17,13 @@ import type { UnexpectedExit } from "./supervisor.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-export interface ChaosSummary {
+/** The checker's verdict (CheckResult) plus what the run itself knows: options, timings, faults, processes. */
+export interface ChaosSummary extends CheckResult {
   readonly runId: string;
   readonly ok: boolean;
   readonly options: ChaosOptions;
   readonly sent: number;
-  readonly accepted: number;
   readonly notAccepted: { readonly rejected: number; readonly gaveUp: number; readonly examples: readonly string[] };
-  readonly deliveredExactlyOnce: number;
-  readonly duplicated: number;
-  readonly lost: number;
-  readonly failed: number;
-  readonly failedReasons: Record<string, number>;
-  readonly corrupt: number;
-  readonly inconsistent: number;
-  readonly unexpectedZohoBills: number;
   /** From the last accepted bill to every accepted bill settled; null if the drain timed out. */
   readonly timeToDrainMs: number | null;
   readonly sendPhaseMs: number;
@@ -49,8 +41,6 @@ export interface ChaosSummary {
     readonly workerKills: number;
     readonly unexpectedExits: readonly UnexpectedExit[];
   };
-  readonly queue: CheckResult["queue"];
-  readonly findings: CheckResult["findings"];
   readonly logs: string;
   readonly summaryPath: string;
 }
@@ -167,21 +157,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       runId,
       ok,
       options: o,
+      ...check,
       sent: sent.length,
-      accepted: check.accepted,
       notAccepted: {
         rejected: notAccepted.filter((b) => b.outcome === "rejected").length,
         gaveUp: notAccepted.filter((b) => b.outcome === "gave-up").length,
         examples: notAccepted.slice(0, 5).map((b) => `${b.netsuiteBillId}: ${b.lastError}`),
       },
-      deliveredExactlyOnce: check.deliveredExactlyOnce,
-      duplicated: check.duplicated,
-      lost: check.lost,
-      failed: check.failed,
-      failedReasons: check.failedReasons,
-      corrupt: check.corrupt,
-      inconsistent: check.inconsistent,
-      unexpectedZohoBills: check.unexpectedZohoBills,
       timeToDrainMs: drainedAt === null ? null : Math.max(0, drainedAt - lastAccepted),
       sendPhaseMs,
       totalMs: Date.now() - t0,
@@ -193,7 +175,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
         workerKills: kills,
         unexpectedExits,
       },
-      queue: check.queue,
       findings: check.findings.slice(0, 50),
       logs: runDir,
       summaryPath,
