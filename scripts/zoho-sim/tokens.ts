@@ -85,16 +85,21 @@ export class TokenStore {
     return this.clients.has(clientId);
   }
 
+  /** Both grants start here: a wrong client id or secret is Zoho's `invalid_client` (answered with HTTP 200). */
+  private rejectClient(clientId: string | undefined, clientSecret: string | undefined): MintResult | null {
+    if (this.clientOk(clientId, clientSecret)) return null;
+    this.counters.invalidClient++;
+    return { ok: false, error: "invalid_client" };
+  }
+
   /** grant_type=refresh_token. Error names are Zoho's `error` values except access_denied (the mint limit). */
   refreshGrant(
     p: { clientId?: string; clientSecret?: string; refreshToken?: string },
     limits: SimLimits,
     now: number,
   ): MintResult {
-    if (!this.clientOk(p.clientId, p.clientSecret)) {
-      this.counters.invalidClient++;
-      return { ok: false, error: "invalid_client" };
-    }
+    const rejected = this.rejectClient(p.clientId, p.clientSecret);
+    if (rejected) return rejected;
     const state = p.refreshToken ? this.refresh.get(p.refreshToken) : undefined;
     if (!state || state.revoked || state.clientId !== p.clientId) {
       this.counters.invalidCode++;
@@ -116,10 +121,8 @@ export class TokenStore {
     limits: SimLimits,
     now: number,
   ): MintResult {
-    if (!this.clientOk(p.clientId, p.clientSecret)) {
-      this.counters.invalidClient++;
-      return { ok: false, error: "invalid_client" };
-    }
+    const rejected = this.rejectClient(p.clientId, p.clientSecret);
+    if (rejected) return rejected;
     const code = p.code ? this.codes.get(p.code) : undefined;
     if (!code || code.used || code.expiresAt <= now || code.clientId !== p.clientId) {
       this.counters.invalidCode++;
