@@ -65,6 +65,16 @@ export const BillMessage = z.object({
 });
 export type BillMessage = z.infer<typeof BillMessage>;
 
+/** A raw SQS body as a BillMessage, or null when it is not JSON or not of that shape. */
+export function readBillMessage(body: string | undefined): BillMessage | null {
+  try {
+    const parsed = BillMessage.safeParse(JSON.parse(body ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A transactions row as the code sees it (camelCase; timestamps as ISO strings or epoch ms). */
 export const TransactionRow = z.object({
   id: z.string(),

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { CommonQueryMethods, DatabasePool } from "slonik";
 import { z } from "zod";
-import { BillDetails, BillMessage, BillTarget, TRANSACTION_STATUSES } from "./bill.ts";
+import { BillDetails, BillTarget, readBillMessage, TRANSACTION_STATUSES } from "./bill.ts";
 import { sql } from "./db.ts";
 import { billMessageFor, sendBillMessage } from "./queue.ts";
 import { markEnqueued } from "./transactions.ts";
@@ -469,13 +469,7 @@ async function scanDlq(
     }
     for (const m of messages) {
       if (!m.MessageId || !m.ReceiptHandle) continue;
-      let body: BillMessage | null = null;
-      try {
-        const parsed = BillMessage.safeParse(JSON.parse(m.Body ?? ""));
-        body = parsed.success ? parsed.data : null;
-      } catch {
-        body = null;
-      }
+      const body = readBillMessage(m.Body);
       const sent = m.Attributes?.SentTimestamp;
       seen.push({
         receiptHandle: m.ReceiptHandle,

@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { DatabasePool } from "slonik";
 import { z } from "zod";
-import { BillMessage } from "../lib/bill.ts";
+import { type BillMessage, readBillMessage } from "../lib/bill.ts";
 import { loadBaseConfig } from "../lib/config.ts";
 import { createDb, sql } from "../lib/db.ts";
 import { recordOperatorAction } from "../lib/operations.ts";
@@ -57,12 +57,8 @@ export interface ReplayDeps {
 const RowState = z.object({ status: z.string(), resolved_at: z.coerce.number().nullable() });
 
 async function decide(db: DatabasePool, m: Message): Promise<{ action: ReplayAction; msg: BillMessage | null }> {
-  let msg: BillMessage;
-  try {
-    msg = BillMessage.parse(JSON.parse(m.Body ?? ""));
-  } catch {
-    return { action: "keep-unreadable", msg: null };
-  }
+  const msg = readBillMessage(m.Body);
+  if (!msg) return { action: "keep-unreadable", msg: null };
   const row = await db.maybeOne(sql.type(RowState)`
     SELECT status, resolved_at FROM transactions WHERE id = ${msg.transactionId}`);
   if (!row) return { action: "keep-no-row", msg };

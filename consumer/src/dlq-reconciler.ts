@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
-import { BillMessage } from "../../lib/bill.ts";
+import { readBillMessage } from "../../lib/bill.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { findTransaction, markDeliveryFailed, markEnqueued } from "../../lib/transactions.ts";
 
@@ -70,9 +70,9 @@ export async function reconcileDeadLetters(d: DlqReconcilerDeps, maxBatches = 10
 }
 
 async function settle(d: DlqReconcilerDeps, m: Message, result: ReconcileResult): Promise<void> {
-  const parsed = BillMessage.safeParse(safeJson(m.Body));
-  const row = parsed.success ? await findTransaction(d.db, parsed.data.transactionId) : null;
-  if (!parsed.success || !row || row.status === "failed") {
+  const message = readBillMessage(m.Body);
+  const row = message ? await findTransaction(d.db, message.transactionId) : null;
+  if (!row || row.status === "failed") {
     result.left++;
     return;
   }
@@ -107,12 +107,4 @@ async function settle(d: DlqReconcilerDeps, m: Message, result: ReconcileResult)
   await remove();
   log.warn({ status: row.status, redrives: redrives + 1 }, "dead-lettered while unsettled; sent back to the queue");
   result.redriven++;
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }
