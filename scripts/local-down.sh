@@ -12,8 +12,9 @@ if [ -f "$LOCAL/redis.pid" ]; then
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 && log "stopped redis"
   rm -f "$LOCAL/redis.pid"
 fi
-if [ -f "$LOCAL/pg/postmaster.pid" ]; then
+PGDATA="$(pg_data_dir)"
+if [ -f "$PGDATA/postmaster.pid" ]; then
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  if [ "$(id -u)" -eq 0 ]; then "$(command -v runuser || echo /usr/sbin/runuser)" -u postgres -- "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; else "$PG_BIN/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null; fi
+  if [ "$(id -u)" -eq 0 ]; then "$(command -v runuser || echo /usr/sbin/runuser)" -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null; else "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null; fi
   log "stopped postgresql"
 fi

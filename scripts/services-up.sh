@@ -24,13 +24,13 @@ else
   ensure_apt postgresql postgresql-contrib
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
   [ -x "$PG_BIN/pg_ctl" ] || die "pg_ctl not found under /usr/lib/postgresql"
-  PGDATA="$LOCAL/pg"
+  PGDATA="$(pg_data_dir)"
   # The cluster must not be owned by root: run it as the postgres user when we are root.
   RUNUSER="$(command -v runuser || echo /usr/sbin/runuser)"
   as_pg() { if [ "$(id -u)" -eq 0 ]; then "$RUNUSER" -u postgres -- "$@"; else "$@"; fi; }
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     log "PostgreSQL: initdb $PGDATA"
-    mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$PGDATA" "$LOCAL"
+    mkdir -p "$PGDATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$PGDATA"
     as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 >/dev/null
     cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'

@@ -118,3 +118,14 @@ prepare_test_template() {
   ) 8> "$LOCAL/template.lock"
   export TEST_TEMPLATE_DATABASE=bills_template
 }
+
+# pg_data_dir: where the local PostgreSQL cluster lives: .local/pg, unless we run as root in a
+# checkout the postgres user cannot enter (e.g. under a 0700 `mktemp -d`); then a directory of its
+# own under /var/tmp, named after this checkout. services-up.sh and local-down.sh agree through this.
+pg_data_dir() {
+  if [ "$(id -u)" -ne 0 ] || "$(command -v runuser || echo /usr/sbin/runuser)" -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    echo "$LOCAL/pg"
+  else
+    echo "/var/tmp/bill-mw-pg/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+  fi
+}
