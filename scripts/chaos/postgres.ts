@@ -4,7 +4,7 @@
  * scripts/services-up.sh. Restart = immediate stop (no checkpoint, as after a crash) and start.
  */
 import { execFile } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -35,7 +35,13 @@ async function pgUser(): Promise<{ uid: number; gid: number } | null> {
 export class ChaosPostgres {
   readonly port: number;
   readonly dataDir: string;
+  /** Where the server log ends up (the run's folder); copied there by destroy(). */
   readonly logPath: string;
+  /**
+   * Where the server writes it meanwhile: inside its data directory, which the postgres user owns,
+   * because the run's folder may sit in a checkout that user cannot enter (a 0700 `mktemp -d`).
+   */
+  readonly #serverLog: string;
   readonly #bin: string;
   #owner: { uid: number; gid: number } | null = null;
   restarts = 0;
@@ -45,6 +51,7 @@ export class ChaosPostgres {
     this.logPath = logPath;
     this.#bin = findPgBin(env);
     this.dataDir = mkdtempSync(join(tmpdir(), "chaos-pg-"));
+    this.#serverLog = join(this.dataDir, "server.log");
   }
 
   url(database = "bills"): string {
@@ -59,11 +66,7 @@ export class ChaosPostgres {
 
   async init(): Promise<void> {
     this.#owner = await pgUser();
-    writeFileSync(this.logPath, "");
-    if (this.#owner) {
-      chownSync(this.dataDir, this.#owner.uid, this.#owner.gid);
-      chownSync(this.logPath, this.#owner.uid, this.#owner.gid);
-    }
+    if (this.#owner) chownSync(this.dataDir, this.#owner.uid, this.#owner.gid);
     await this.#pg("initdb", ["-D", this.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
     appendFileSync(
       join(this.dataDir, "postgresql.conf"),
@@ -91,7 +94,7 @@ export class ChaosPostgres {
   }
 
   async start(): Promise<void> {
-    await this.#pg("pg_ctl", ["-D", this.dataDir, "-l", this.logPath, "-w", "-t", "60", "start"]);
+    await this.#pg("pg_ctl", ["-D", this.dataDir, "-l", this.#serverLog, "-w", "-t", "60", "start"]);
   }
 
   /** Immediate stop: every backend is killed, recovery runs at the next start (a crash, in effect). */
@@ -108,6 +111,7 @@ export class ChaosPostgres {
 
   async destroy(): Promise<void> {
     await this.stop("fast").catch(() => this.stop("immediate").catch(() => {}));
+    if (existsSync(this.#serverLog)) copyFileSync(this.#serverLog, this.logPath);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
