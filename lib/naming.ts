@@ -54,5 +54,8 @@ export function resourceNames(env: string, account = ""): ResourceNames {
 /** Receives before SQS moves a message to the DLQ; the worker's retry budget is derived from it. */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
-/** Object key of a release bundle in the artifacts bucket (written by scripts/release.ts, read at boot). */
+/** Object key of a release bundle in the artifacts bucket (written by scripts/release/cli.ts, read at boot). */
 export const releaseArtifactKey = (version: string): string => `releases/${version}/bill-middleware.zip`;
+
+/** On-call commands in the release bundle (`ops/<command>.mjs`), run on an instance by `bill-mw-ops`. */
+export const OPS_COMMANDS = ["errors", "redrive", "reconcile", "partitions", "heap-diff", "dlq-replay"] as const;

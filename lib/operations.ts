@@ -1,5 +1,5 @@
 /**
- * Error management and operator actions, shared by the CLI (scripts/ops/errors.ts,
+ * Error management and operator actions, shared by the CLI (scripts/ops/failed-bills.ts,
  * scripts/ops/redrive.ts) and the admin API (service/src/routes/admin.ts), so both behave the
  * same way. Modelled on Celigo's Errors page: list failed bills with Zoho's answer, retry one or
  * many (optionally after fixing the bill data), resolve with who and why. Every change writes a

@@ -1,7 +1,7 @@
 import type { MigrationBuilder } from "node-pg-migrate";
 
 /**
- * Error management (runbooks/README.md, scripts/ops/errors.ts, service/src/routes/admin.ts):
+ * Error management (runbooks/README.md, scripts/ops/failed-bills.ts, service/src/routes/admin.ts):
  * a failed bill can be marked resolved with who and why, and every operator action is kept in
  * an append-only table.
  *

@@ -87,7 +87,7 @@ async function settle(d: DlqReconcilerDeps, m: Message, result: ReconcileResult)
   if (redrives >= d.maxAutoRedrives) {
     const reason =
       `dead-lettered ${redrives + 1} times while ${row.status} (workers crashed or lost the database on every ` +
-      "receive); replay with scripts/dlq-replay.ts once the cause is fixed";
+      "receive); replay with scripts/ops/dlq-replay.ts once the cause is fixed";
     await markDeliveryFailed(d.db, row.id, reason);
     log.error({ redrives }, "bill failed: dead-lettered repeatedly");
     result.failed++;

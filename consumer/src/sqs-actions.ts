@@ -36,7 +36,7 @@ export async function resendWithDelay(
   );
 }
 
-/** Copies the message to the DLQ with the reason, for scripts/dlq-replay.ts and the on-call. */
+/** Copies the message to the DLQ with the reason, for scripts/ops/dlq-replay.ts and the on-call. */
 export async function sendToDeadLetter(
   sqs: SQSClient,
   dlqUrl: string,

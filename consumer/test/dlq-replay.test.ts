@@ -6,11 +6,11 @@ import { z } from "zod";
 import { sql } from "../../lib/db.ts";
 import { sendBillMessage } from "../../lib/queue.ts";
 import { findTransaction } from "../../lib/transactions.ts";
-import { replayDlq } from "../../scripts/dlq-replay.ts";
+import { replayDlq } from "../../scripts/ops/dlq-replay.ts";
 import { queueDepth, seedBill, setFaults, setupConsumerEnv, simAttachments, spawnWorker, waitFor } from "./helper.ts";
 
 const e = await setupConsumerEnv(t, { env: { WORKER_MAX_RECEIVES: "2" } });
-const SCRIPT = fileURLToPath(new URL("../../scripts/dlq-replay.ts", import.meta.url));
+const SCRIPT = fileURLToPath(new URL("../../scripts/ops/dlq-replay.ts", import.meta.url));
 
 t.test("a bill that exhausted its retries is replayed from the DLQ to success", async (t) => {
   await setFaults(e, { error5xx: { status: 502 } });

@@ -1,7 +1,7 @@
 /**
  * Scans the synthesized Terraform JSON of every stack with checkov (one synth, one checkov run)
  * and fails on any failed check that is not in CHECKOV_SKIPS. checkov comes from
- * scripts/requirements-checkov.txt (scripts/lib/common.sh ensure_checkov, run by `npm test`).
+ * scripts/dev/requirements-checkov.txt (scripts/dev/common.sh ensure_checkov, run by `npm test`).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";

@@ -5,7 +5,6 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
 import { z } from "zod";
-import { seedBill, seedZohoCall } from "../../scripts/ops/test/seed.ts";
 import { createDb, sql } from "../db.ts";
 import {
   getBillErrorDetail,
@@ -20,6 +19,7 @@ import {
 } from "../operations.ts";
 import { sendBillMessage } from "../queue.ts";
 import { setupTestEnv } from "../testing/harness.ts";
+import { seedBill, seedZohoCall } from "../testing/seed.ts";
 import { findTransaction } from "../transactions.ts";
 
 const env = await setupTestEnv(t);

@@ -1,6 +1,6 @@
 /**
  * Test isolation on real services: each test file gets its own PostgreSQL database (cloned from
- * the migrated template that scripts/test.sh prepares), its own Redis key prefix, and its own
+ * the migrated template that scripts/dev/test.sh prepares), its own Redis key prefix, and its own
  * buckets, queue and DLQ on the AWS stand-in. Files can therefore run in parallel.
  * Tests only; product code never imports this.
  */
@@ -8,8 +8,8 @@ import { randomBytes } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import pg from "pg";
-import { bootstrapAws } from "../../scripts/lib/aws-bootstrap.ts";
 import type { Env } from "../config.ts";
+import { bootstrapAws } from "./aws-bootstrap.ts";
 
 export interface TestEnv {
   /** Unique id of this test file's resources (lower-case, usable in bucket names). */

@@ -1,5 +1,5 @@
 /**
- * Load profiles shared by the k6 scripts (loadtest/k6/) and the local benchmark (scripts/bench/):
+ * Load profiles shared by the k6 scripts (loadtest/k6/) and the local benchmark (scripts/verify/bench/):
  * arrival rates as piecewise-linear stages, the scenario objects k6's arrival-rate executors take,
  * and a fluid model of the delivery backlog under Zoho's rate limit. No Node built-ins and no k6
  * imports: k6 loads this file as it is (k6 >= 0.57 strips the types with esbuild).

@@ -7,7 +7,7 @@ import pg from "pg";
 import t from "tap";
 import { createDb } from "../../lib/db.ts";
 import { setupTestEnv } from "../../lib/testing/harness.ts";
-import { seedBill, seedZohoCall } from "../../scripts/ops/test/seed.ts";
+import { seedBill, seedZohoCall } from "../../lib/testing/seed.ts";
 import { allBlocks, sqlStatements } from "./markdown.ts";
 
 const env = await setupTestEnv(t);

@@ -13,7 +13,7 @@ export interface NodeFunctionProps {
   /** `<file>.<export>` inside the release bundle, e.g. `lambda.handler`. */
   readonly handler: string;
   readonly artifactsBucket: string;
-  /** Release deployed at creation; later releases update the code (scripts/release.ts). */
+  /** Release deployed at creation; later releases update the code (scripts/release/cli.ts). */
   readonly initialReleaseVersion: string;
   readonly subnetIds: string[];
   readonly securityGroupId: string;

@@ -1,11 +1,9 @@
-import { releaseArtifactKey } from "../../../lib/naming.ts";
+import { OPS_COMMANDS, releaseArtifactKey } from "../../../lib/naming.ts";
 
 /** CloudWatch agent namespace of the fleet's memory metrics (the memory-high alarm reads it). */
 export const AGENT_NAMESPACE = "CWAgent";
 /** Where systemd appends each unit's stdout and stderr; the CloudWatch agent tails these files. */
 export const APP_LOG_DIR = "/var/log/bill-middleware";
-/** Bundle entries of the on-call commands (scripts/lib/release.ts OPS_COMMANDS), run by bill-mw-ops. */
-export const OPS_COMMANDS = ["errors", "redrive", "reconcile", "partitions", "heap-diff", "dlq-replay"] as const;
 
 /** What an instance needs to know at boot; secrets are named by ARN and fetched on the instance. */
 export interface UserDataProps {

@@ -138,7 +138,7 @@ export class BillMiddlewareStack extends TerraformStack {
     const secrets = new Secrets(this, "secrets", { names, kmsKeyArn: secretsKey.arn });
     const release = new SsmParameter(this, "release-version", {
       name: names.releaseParameter,
-      description: "Release the app fleet installs at boot (written by scripts/release.ts)",
+      description: "Release the app fleet installs at boot (written by scripts/release/cli.ts)",
       type: "String",
       value: config.initialReleaseVersion,
       lifecycle: { ignoreChanges: ["value"] },
@@ -443,7 +443,7 @@ export class BillMiddlewareStack extends TerraformStack {
     output("vpc_id", network.vpcId, "VPC id");
     output("queue_url", queue.url, "Bill queue URL");
     output("dlq_url", queue.dlqUrl, "Dead-letter queue URL");
-    output("artifacts_bucket", names.artifactsBucket, "Release bundles bucket (scripts/release.ts)");
+    output("artifacts_bucket", names.artifactsBucket, "Release bundles bucket (scripts/release/cli.ts)");
     output("release_parameter", names.releaseParameter, "SSM parameter holding the running release");
     output("autoscaling_group", compute.autoScalingGroupName, "App fleet ASG (instance refresh on release)");
     output("burst_function", burst.functionName, "Burst consumer Lambda");

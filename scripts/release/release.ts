@@ -1,0 +1,163 @@
+/**
+ * Release: build one bundle of the service, the worker, the Lambda handlers and the on-call
+ * commands (scripts/ops, runbooks), upload it to the
+ * artifact bucket under its version, point the Lambdas at it, record the version in SSM (read by
+ * instances at boot) and start a rolling instance refresh. A version already in the bucket is
+ * reused and never overwritten, so rolling back is the same call with the previous version.
+ */
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
+import { UpdateFunctionCodeCommand } from "@aws-sdk/client-lambda";
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { PutParameterCommand } from "@aws-sdk/client-ssm";
+import { build } from "esbuild";
+import { zipSync } from "fflate";
+import type { OPS_COMMANDS } from "../../lib/naming.ts";
+import { type ResourceNames, releaseArtifactKey } from "../../lib/naming.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * On-call commands the runbooks use, bundled as `ops/<command>.mjs`; on an instance
+ * `sudo bill-mw-ops <command> ...` runs them with the units' settings (infra user data).
+ */
+export const OPS_ENTRY_POINTS: Record<(typeof OPS_COMMANDS)[number], string> = {
+  errors: "scripts/ops/failed-bills.ts",
+  redrive: "scripts/ops/redrive.ts",
+  reconcile: "scripts/ops/reconcile.ts",
+  partitions: "scripts/ops/partitions.ts",
+  "heap-diff": "scripts/ops/heap-diff.ts",
+  "dlq-replay": "scripts/ops/dlq-replay.ts",
+};
+
+/** Files in the bundle (without .mjs) -> their sources. Handlers are `<file>.handler` (infra NodeFunction). */
+export const ENTRY_POINTS: Record<string, string> = {
+  service: "service/src/server.ts",
+  worker: "consumer/src/worker.ts",
+  lambda: "consumer/src/lambda.ts",
+  "secret-rotation": "infra/functions/secret-rotation.ts",
+  ...Object.fromEntries(Object.entries(OPS_ENTRY_POINTS).map(([name, source]) => [`ops/${name}`, source])),
+};
+
+/** A version becomes part of an S3 key and an SSM value: keep it to a plain label. */
+export const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
+
+/** Anything with the SDK's `send`: the real clients, or a recording stand-in where moto has no API. */
+export interface Sender {
+  send(command: unknown): Promise<unknown>;
+}
+
+export interface ReleaseClients {
+  readonly s3: Pick<S3Client, "send">;
+  readonly ssm: Sender;
+  readonly lambda: Sender;
+  readonly autoscaling: Sender;
+}
+
+export interface ReleaseResult {
+  readonly version: string;
+  readonly key: string;
+  /** False when the version was already in the bucket (a rollback or a re-run). */
+  readonly uploaded: boolean;
+  readonly instanceRefreshId?: string;
+}
+
+/** Bundles every entry point (ESM, Node 24, source maps) and zips them with a RELEASE file. */
+const OUTDIR = "dist/release";
+export async function buildBundle(version: string): Promise<Uint8Array> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ENTRY_POINTS,
+    bundle: true,
+    platform: "node",
+    target: "node24",
+    format: "esm",
+    outdir: OUTDIR, // with write: false nothing is written; paths only name the outputs
+    outExtension: { ".js": ".mjs" },
+    sourcemap: "linked",
+    write: false,
+    logLevel: "error",
+    // CommonJS dependencies (fastify, pg...) call require(): give the ESM bundle one.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+    },
+    external: ["pg-native"], // optional native driver of pg, never used
+  });
+  const files: Record<string, Uint8Array> = { RELEASE: new TextEncoder().encode(`${version}\n`) };
+  for (const out of result.outputFiles) files[relative(join(root, OUTDIR), out.path)] = out.contents;
+  return zipSync(files, { level: 9, mtime: new Date("2026-01-01T00:00:00Z") });
+}
+
+async function exists(s3: Pick<S3Client, "send">, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (e) {
+    if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    throw e;
+  }
+}
+
+/**
+ * Releases `version` to one environment. `bundle` builds the artifact only when the version is
+ * not in the bucket yet.
+ */
+export async function release(
+  clients: ReleaseClients,
+  names: ResourceNames,
+  version: string,
+  options: {
+    bundle: () => Promise<Uint8Array>;
+    log?: (msg: string) => void;
+    /** Stop after the upload: bootstraps a new environment, whose Lambdas are created from the bundle. */
+    uploadOnly?: boolean;
+  },
+): Promise<ReleaseResult> {
+  if (!VERSION_PATTERN.test(version)) throw new Error(`invalid release version "${version}"`);
+  const log = options.log ?? (() => {});
+  const bucket = names.artifactsBucket;
+  const key = releaseArtifactKey(version);
+
+  const uploaded = !(await exists(clients.s3, bucket, key));
+  if (uploaded) {
+    const body = await options.bundle();
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: "application/zip",
+        ChecksumAlgorithm: "SHA256",
+      }),
+    );
+    log(`uploaded s3://${bucket}/${key} (${body.byteLength} bytes)`);
+  } else {
+    log(`s3://${bucket}/${key} already exists: reusing it`);
+  }
+
+  if (options.uploadOnly) return { version, key, uploaded };
+
+  for (const fn of [names.burstFunction, names.secretRotationFunction]) {
+    await clients.lambda.send(
+      new UpdateFunctionCodeCommand({ FunctionName: fn, S3Bucket: bucket, S3Key: key, Publish: true }),
+    );
+    log(`lambda ${fn} -> ${version}`);
+  }
+
+  await clients.ssm.send(
+    new PutParameterCommand({ Name: names.releaseParameter, Value: version, Type: "String", Overwrite: true }),
+  );
+  log(`${names.releaseParameter} = ${version}`);
+
+  // SkipMatching stays off: the launch template is unchanged, the version comes from SSM at boot.
+  const refresh = (await clients.autoscaling.send(
+    new StartInstanceRefreshCommand({
+      AutoScalingGroupName: names.autoScalingGroup,
+      Strategy: "Rolling",
+      Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: false },
+    }),
+  )) as { InstanceRefreshId?: string };
+  log(`instance refresh ${refresh.InstanceRefreshId} started on ${names.autoScalingGroup}`);
+  return { version, key, uploaded, instanceRefreshId: refresh.InstanceRefreshId };
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm run bench: the local benchmark on the local stack. Installs Node 24 and dependencies when
+# missing, starts the stand-ins (PostgreSQL, Redis, moto), migrates the template database the
+# benchmark clones (as the tests do), then runs scripts/verify/bench/main.ts. Results: bench-results/ (JSON + HTML).
+source "$(dirname "$0")/../../dev/common.sh"
+start_stand_ins
+log "migrating the template database"
+prepare_test_template
+exec node scripts/verify/bench/main.ts "$@"

@@ -1,0 +1,238 @@
+/**
+ * `npm run chaos` (via chaos.sh): sends bills through a local stack of the run's own while faults
+ * fire at random moments, waits for the drain, checks every accepted bill against the Zoho
+ * simulator and the database, prints the summary and writes it as JSON. Exits 1 when any bill was
+ * duplicated, lost, corrupted or inconsistent, when rows never settled, or when the run itself
+ * failed. Flags: `npm run chaos -- --help`.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type CheckResult, checkRun, waitForDrain } from "./checker.ts";
+import { type ChaosOptions, type FaultKind, optionsFromCli } from "./options.ts";
+import { type FaultEvent, FaultScheduler } from "./scheduler.ts";
+import { sendBills } from "./sender.ts";
+import { startStack } from "./stack.ts";
+import type { UnexpectedExit } from "./supervisor.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+/** The checker's verdict (CheckResult) plus what the run itself knows: options, timings, faults, processes. */
+export interface ChaosSummary extends CheckResult {
+  readonly runId: string;
+  readonly ok: boolean;
+  readonly options: ChaosOptions;
+  readonly sent: number;
+  readonly notAccepted: { readonly rejected: number; readonly gaveUp: number; readonly examples: readonly string[] };
+  /** From the last accepted bill to every accepted bill settled; null if the drain timed out. */
+  readonly timeToDrainMs: number | null;
+  readonly sendPhaseMs: number;
+  readonly totalMs: number;
+  /** Per fault kind: how often the scheduler applied it, and evidence it took effect. */
+  readonly faults: Record<FaultKind, { readonly applied: number; readonly fired: number }>;
+  readonly faultEvents: readonly FaultEvent[];
+  readonly sim: {
+    readonly injected: Record<string, number>;
+    readonly tokens: Record<string, unknown>;
+    readonly byStatus: Record<string, number>;
+  };
+  readonly processes: {
+    readonly workerStarts: number;
+    readonly workerKills: number;
+    readonly unexpectedExits: readonly UnexpectedExit[];
+  };
+  readonly logs: string;
+  readonly summaryPath: string;
+}
+
+interface SimStats {
+  injected: Record<string, number>;
+  unauthorized: number;
+  byStatus: Record<string, number>;
+  tokens: Record<string, unknown> & { revokedAccessTokens?: number; mints?: number };
+}
+
+function firedEvidence(
+  kind: FaultKind,
+  applied: number,
+  stats: SimStats,
+  kills: number,
+  redisRestarts: number,
+  pgRestarts: number,
+): number {
+  switch (kind) {
+    case "kill-worker":
+      return kills;
+    case "rate429":
+      return stats.injected.rate429 ?? 0;
+    case "error5xx":
+      return stats.injected.error5xx ?? 0;
+    case "slow":
+      return stats.injected.slow ?? 0;
+    case "drop-before":
+      return stats.injected.dropBefore ?? 0;
+    case "drop-after":
+      return stats.injected.dropAfter ?? 0;
+    case "revoke-token":
+      // A revocation took effect when some call was refused with 401 afterwards (or tokens died).
+      return applied > 0 ? Math.max(stats.unauthorized, Number(stats.tokens.revokedAccessTokens ?? 0)) : 0;
+    case "restart-redis":
+      return redisRestarts;
+    case "restart-postgres":
+      return pgRestarts;
+  }
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
+  const say = o.verbose
+    ? (s: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${s}\n`)
+    : () => {};
+  const runId = randomBytes(4)
+    .toString("hex")
+    .replace(/^[0-9]/, "a");
+  const runDir = resolve(ROOT, o.workDir, runId);
+  mkdirSync(runDir, { recursive: true });
+  const t0 = Date.now();
+  say(
+    `run ${runId}: ${o.bills} bills at ${o.rate}/s, ${o.workers} workers, a fault every ~${o.faultEveryMs} ms, seed ${o.seed}; logs in ${runDir}`,
+  );
+  const stack = await startStack(o, ROOT, runDir, runId, say);
+  try {
+    const scheduler = new FaultScheduler(stack, o, say);
+    let sending = true;
+    const faults = scheduler.run(() => !sending);
+    const sendStart = Date.now();
+    const sent = await sendBills(o, stack.serviceUrl, stack.apiKey, runId, say).finally(() => {
+      sending = false;
+    });
+    const sendPhaseMs = Date.now() - sendStart;
+    const accepted = sent.filter((b) => b.outcome === "accepted");
+    say(
+      `send phase over in ${sendPhaseMs} ms: ${accepted.length}/${sent.length} accepted; waiting for the fault schedule to finish`,
+    );
+    await faults;
+    await scheduler.quiesce();
+    const lastAccepted = Math.max(...accepted.map((b) => b.acceptedAt ?? 0), sendStart);
+    say("faults off; draining");
+    const drainedAt = await waitForDrain(
+      stack.databaseUrl,
+      accepted.map((b) => b.netsuiteBillId),
+      o.drainTimeoutMs,
+      say,
+    );
+    const check = await checkRun({
+      sent,
+      simUrl: stack.simUrl,
+      databaseUrl: stack.databaseUrl,
+      sqs: stack.sqs,
+      queueUrl: stack.queueUrl,
+      dlqUrl: stack.dlqUrl,
+      runPrefix: `chaos-${runId}-`,
+    });
+    const stats = (await (await fetch(`${stack.simUrl}/__sim/stats`)).json()) as SimStats;
+    const kills = stack.workers.reduce((n, w) => n + w.kills, 0);
+    const faultCounts = {} as Record<FaultKind, { applied: number; fired: number }>;
+    for (const kind of o.faults) {
+      const applied = scheduler.events.filter((e) => e.kind === kind && !e.error).length;
+      faultCounts[kind] = {
+        applied,
+        fired: firedEvidence(kind, applied, stats, kills, stack.redis.restarts, stack.postgres.restarts),
+      };
+    }
+    const notAccepted = sent.filter((b) => b.outcome !== "accepted");
+    const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
+      (p) => p.unexpectedExits,
+    );
+    // Duplicated and lost are the promise; corrupt, inconsistent (delivered but the row does not
+    // know) and a drain that never ends (stuck rows) break it too.
+    const ok =
+      check.duplicated === 0 &&
+      check.lost === 0 &&
+      check.corrupt === 0 &&
+      check.inconsistent === 0 &&
+      drainedAt !== null;
+    const outPath = resolve(ROOT, o.out);
+    const summaryPath = isDir(outPath) || !outPath.endsWith(".json") ? join(outPath, `chaos-${runId}.json`) : outPath;
+    const summary: ChaosSummary = {
+      runId,
+      ok,
+      options: o,
+      ...check,
+      sent: sent.length,
+      notAccepted: {
+        rejected: notAccepted.filter((b) => b.outcome === "rejected").length,
+        gaveUp: notAccepted.filter((b) => b.outcome === "gave-up").length,
+        examples: notAccepted.slice(0, 5).map((b) => `${b.netsuiteBillId}: ${b.lastError}`),
+      },
+      timeToDrainMs: drainedAt === null ? null : Math.max(0, drainedAt - lastAccepted),
+      sendPhaseMs,
+      totalMs: Date.now() - t0,
+      faults: faultCounts,
+      faultEvents: scheduler.events,
+      sim: { injected: stats.injected, tokens: stats.tokens, byStatus: stats.byStatus },
+      processes: {
+        workerStarts: stack.workers.reduce((n, w) => n + w.starts, 0),
+        workerKills: kills,
+        unexpectedExits,
+      },
+      findings: check.findings.slice(0, 50),
+      logs: runDir,
+      summaryPath,
+    };
+    mkdirSync(resolve(summaryPath, ".."), { recursive: true });
+    writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } finally {
+    say("stopping the stack");
+    await stack.stop();
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function formatSummary(s: ChaosSummary): string {
+  const sec = (ms: number | null) => (ms === null ? "did not drain" : `${(ms / 1000).toFixed(1)} s`);
+  const lines = [
+    `chaos run ${s.runId}: ${s.ok ? "PASS" : "FAIL"}`,
+    `  sent                     ${s.sent}`,
+    `  accepted (202/200)       ${s.accepted}   (not accepted: ${s.notAccepted.rejected} rejected, ${s.notAccepted.gaveUp} gave up)`,
+    `  delivered exactly once   ${s.deliveredExactlyOnce}`,
+    `  duplicated               ${s.duplicated}`,
+    `  lost                     ${s.lost}`,
+    `  failed with reason       ${s.failed}`,
+    ...Object.entries(s.failedReasons).map(([r, n]) => `      ${n} × ${r}`),
+    `  corrupt / inconsistent   ${s.corrupt} / ${s.inconsistent}`,
+    `  time to drain            ${sec(s.timeToDrainMs)}   (send phase ${sec(s.sendPhaseMs)}, total ${sec(s.totalMs)})`,
+    `  queue left / DLQ         ${s.queue.visible + s.queue.inFlight} / ${s.queue.dlq}`,
+    "  faults (applied / fired):",
+    ...Object.entries(s.faults).map(([k, v]) => `      ${k.padEnd(18)} ${v.applied} / ${v.fired}`),
+    `  worker kills / starts    ${s.processes.workerKills} / ${s.processes.workerStarts}; crashes ${s.processes.unexpectedExits.filter((e) => e.afterReady).length}, boot failures ${s.processes.unexpectedExits.filter((e) => !e.afterReady).length}`,
+    `  summary JSON             ${s.summaryPath}`,
+    `  logs                     ${s.logs}`,
+  ];
+  for (const f of s.findings.slice(0, 10))
+    lines.push(`  ! ${f.netsuiteBillId} (${f.transactionId}, ${f.status}): ${f.detail}`);
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  let options: ChaosOptions;
+  try {
+    options = optionsFromCli(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const summary = await runChaos(options).catch((err: unknown) => {
+    process.stderr.write(`chaos run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+  process.stdout.write(`${formatSummary(summary)}\n`);
+  process.exit(summary.ok ? 0 : 1);
+}
