@@ -6,17 +6,12 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
 import { z } from "zod";
 import { createDb, sql } from "../db.ts";
-import {
-  getBillErrorDetail,
-  listFailedBills,
-  listOperatorActions,
-  OperationError,
-  type Operator,
-  peekDlq,
-  redriveTransaction,
-  resolveFailedBills,
-  retryFailedBills,
-} from "../operations.ts";
+import { peekDlq } from "../dlq.ts";
+import { getBillErrorDetail, listFailedBills } from "../operations/failed-bills.ts";
+import { OperationError } from "../operations/operation-error.ts";
+import { listOperatorActions, type Operator } from "../operations/operator-actions.ts";
+import { resolveFailedBills } from "../operations/resolve.ts";
+import { retryFailedBills, retryStuckTransaction } from "../operations/retry.ts";
 import { sendBillMessage } from "../queue.ts";
 import { setupTestEnv } from "../testing/harness.ts";
 import { seedBill, seedZohoCall } from "../testing/seed.ts";
@@ -139,9 +134,9 @@ t.test("re-drive refuses delivered and freshly attempted rows, takes stale ones"
   const done = await seedBill(db, { status: "success" });
   const busy = await seedBill(db, { status: "processing", lastAttemptAgoMs: 10_000 });
   const stuck = await seedBill(db, { status: "processing", lastAttemptAgoMs: 3_600_000 });
-  t.match((await redriveTransaction(deps, { id: done, operator: who })).skipped, [{ reason: /already delivered/ }]);
-  t.match((await redriveTransaction(deps, { id: busy, operator: who })).skipped, [{ reason: /attempted it/ }]);
-  const r = await redriveTransaction(deps, { id: stuck, operator: who });
+  t.match((await retryStuckTransaction(deps, { id: done, operator: who })).skipped, [{ reason: /already delivered/ }]);
+  t.match((await retryStuckTransaction(deps, { id: busy, operator: who })).skipped, [{ reason: /attempted it/ }]);
+  const r = await retryStuckTransaction(deps, { id: stuck, operator: who });
   t.same(
     r.requeued.map((x) => x.id),
     [stuck],

@@ -6,7 +6,8 @@ import { userInfo } from "node:os";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { loadOpsConfig, type OpsConfig } from "../../lib/config.ts";
 import { createDb, type DatabasePool } from "../../lib/db.ts";
-import { OperationError, type Operator } from "../../lib/operations.ts";
+import { OperationError } from "../../lib/operations/operation-error.ts";
+import type { Operator } from "../../lib/operations/operator-actions.ts";
 
 export interface OpsContext {
   readonly config: OpsConfig;

@@ -26,7 +26,7 @@ import { z } from "zod";
 import { type BillMessage, readBillMessage } from "../../lib/bill.ts";
 import { loadBaseConfig } from "../../lib/config.ts";
 import { createDb, sql } from "../../lib/db.ts";
-import { recordOperatorAction } from "../../lib/operations.ts";
+import { recordOperatorAction } from "../../lib/operations/operator-actions.ts";
 import { sendBillMessage } from "../../lib/queue.ts";
 import { markEnqueued, resetForReplay } from "../../lib/transactions.ts";
 

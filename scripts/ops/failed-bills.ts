@@ -13,16 +13,12 @@
  * Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 some ids were skipped.
  */
 import { parseArgs } from "node:util";
-import {
-  ERROR_STATES,
-  getBillErrorDetail,
-  listFailedBills,
-  listOperatorActions,
-  OperationError,
-  peekDlq,
-  resolveFailedBills,
-  retryFailedBills,
-} from "../../lib/operations.ts";
+import { peekDlq } from "../../lib/dlq.ts";
+import { ERROR_STATES, getBillErrorDetail, listFailedBills } from "../../lib/operations/failed-bills.ts";
+import { OperationError } from "../../lib/operations/operation-error.ts";
+import { listOperatorActions } from "../../lib/operations/operator-actions.ts";
+import { resolveFailedBills } from "../../lib/operations/resolve.ts";
+import { retryFailedBills } from "../../lib/operations/retry.ts";
 import {
   type OpsContext,
   openContext,

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import type { CommonQueryMethods, DatabasePool } from "slonik";
 import { z } from "zod";
 import { sql } from "../../lib/db.ts";
-import { type Operator, recordOperatorAction } from "../../lib/operations.ts";
+import { type Operator, recordOperatorAction } from "../../lib/operations/operator-actions.ts";
 import { type OpsContext, openContext, operatorFrom, printJson, printTable, run } from "./cli.ts";
 
 export const Partition = z.object({

@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import type { CommonQueryMethods } from "slonik";
 import { z } from "zod";
 import { sql } from "../../lib/db.ts";
-import { OperationError } from "../../lib/operations.ts";
+import { OperationError } from "../../lib/operations/operation-error.ts";
 import { type OpsContext, openContext, parseDate, printJson, printTable, run } from "./cli.ts";
 
 export const ReconRow = z.object({

@@ -8,7 +8,8 @@
  * Audited in operator_actions. Exit codes: 0 re-driven, 2 bad input, 3 refused (the reason is printed).
  */
 import { parseArgs } from "node:util";
-import { OperationError, redriveTransaction } from "../../lib/operations.ts";
+import { OperationError } from "../../lib/operations/operation-error.ts";
+import { retryStuckTransaction } from "../../lib/operations/retry.ts";
 import { type OpsContext, openContext, operatorFrom, printJson, requireSetting, run } from "./cli.ts";
 
 export async function redriveCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
@@ -24,7 +25,7 @@ export async function redriveCommand(ctx: OpsContext, argv: readonly string[], o
   });
   const [id] = positionals;
   if (!id || positionals.length !== 1) throw new OperationError("ERR_ARGS", "give exactly one transaction id");
-  const result = await redriveTransaction(
+  const result = await retryStuckTransaction(
     {
       db: ctx.db,
       sqs: ctx.sqs,

@@ -1,18 +1,16 @@
 /**
- * Coded errors in Fastify's style (code, message, statusCode). The one error handler in app.ts
- * sends `message` for 4xx and "Internal Server Error" for 5xx; clients branch on `code`.
+ * Coded errors in Fastify's style (code, message, statusCode; the shape is lib/errors.ts's
+ * CodedError). The one error handler in app.ts sends `message` for 4xx and "Internal Server
+ * Error" for 5xx; clients branch on `code`.
  */
+import { CodedError } from "../../lib/errors.ts";
 
-export class ServiceError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
+export class ServiceError extends CodedError {
+  declare readonly statusCode: number;
   /** Extra fields for the JSON error body (never secrets). */
   readonly details: Readonly<Record<string, string>> | undefined;
   constructor(code: string, statusCode: number, message: string, details?: Record<string, string>) {
-    super(message);
-    this.name = "ServiceError";
-    this.code = code;
-    this.statusCode = statusCode;
+    super(code, message, { statusCode });
     this.details = details;
   }
 }

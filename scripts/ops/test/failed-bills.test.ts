@@ -1,7 +1,7 @@
 /** The error-management CLI end to end on the stand-ins: what on-call types, what it prints, what it audits. */
 import t from "tap";
 import { loadOpsConfig } from "../../../lib/config.ts";
-import { listOperatorActions } from "../../../lib/operations.ts";
+import { listOperatorActions } from "../../../lib/operations/operator-actions.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
 import { seedBill, seedZohoCall } from "../../../lib/testing/seed.ts";
 import { findTransaction } from "../../../lib/transactions.ts";

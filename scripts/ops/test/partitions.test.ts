@@ -3,7 +3,7 @@ import t from "tap";
 import { z } from "zod";
 import { loadOpsConfig } from "../../../lib/config.ts";
 import { sql } from "../../../lib/db.ts";
-import { listOperatorActions } from "../../../lib/operations.ts";
+import { listOperatorActions } from "../../../lib/operations/operator-actions.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
 import { openContext } from "../cli.ts";
 import { cutoffMonth, ensurePartitions, listPartitions, partitionsCommand, prunePartitions } from "../partitions.ts";

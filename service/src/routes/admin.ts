@@ -11,17 +11,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
-import {
-  type FailedBill,
-  getBillErrorDetail,
-  listFailedBills,
-  listOperatorActions,
-  type Operator,
-  peekDlq,
-  type RequeueResult,
-  resolveFailedBills,
-  retryFailedBills,
-} from "../../../lib/operations.ts";
+import { peekDlq } from "../../../lib/dlq.ts";
+import { type FailedBill, getBillErrorDetail, listFailedBills } from "../../../lib/operations/failed-bills.ts";
+import { listOperatorActions, type Operator } from "../../../lib/operations/operator-actions.ts";
+import { resolveFailedBills } from "../../../lib/operations/resolve.ts";
+import { type RequeueResult, retryFailedBills } from "../../../lib/operations/retry.ts";
 import { ApiKeyStore, parseApiKeys } from "../auth/api-keys.ts";
 import { ERR_UNAUTHORIZED } from "../errors.ts";
 import { errorResponses } from "../schemas/common.ts";
