@@ -30,7 +30,7 @@ const MAX_ARRAY = 50;
 const MAX_DEPTH = 6;
 
 /** Returns a JSON-safe copy with secrets censored, binary data summarized, and sizes capped. */
-export function sanitizeForAudit(value: unknown, depth = 0): unknown {
+function sanitizeForAudit(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
   if (typeof value === "number" || typeof value === "boolean") return value;
@@ -53,7 +53,7 @@ export function sanitizeForAudit(value: unknown, depth = 0): unknown {
 }
 
 /** Drops query parameters that could carry credentials, keeping the rest for the audit trail. */
-export function sanitizeUrl(url: string): string {
+function sanitizeUrl(url: string): string {
   try {
     const u = new URL(url);
     for (const key of [...u.searchParams.keys()]) {

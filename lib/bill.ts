@@ -5,7 +5,6 @@
 import { z } from "zod";
 
 export const TRANSACTION_STATUSES = ["pending", "processing", "success", "failed"] as const;
-export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
 /** Bill fields the worker needs to create the bill in Zoho Books (Zoho's create-a-bill body). */
 export const BillDetails = z.object({

@@ -64,7 +64,7 @@ const service = {
   RATE_LIMIT_PER_MINUTE: int(1).default(600),
   /** Failed authentication attempts per minute per client address. */
   AUTH_FAILURE_LIMIT_PER_MINUTE: int(1).default(20),
-  /** Pending rows not enqueued after this long are re-enqueued by the sweeper. */
+  /** A pending row whose enqueue has not succeeded after this long is enqueued again by the sweeper. */
   SWEEPER_STALE_AFTER_MS: int(1000).default(60_000),
   SWEEPER_INTERVAL_MS: int(100).default(30_000),
   /** Signed-request timestamps older or newer than this are rejected. */
@@ -80,16 +80,16 @@ const service = {
    */
   TRUST_PROXY_HOPS: int(0, 10).default(0),
   /**
-   * Pending rows whose message was sent longer ago than this are re-sent by the sweeper (the message is
-   * presumed lost). Far above any queue backlog or retry delay; below the queue's retention period.
+   * A pending row whose message was sent longer ago than this is enqueued again by the sweeper (the
+   * message is presumed lost). Far above any queue backlog or retry delay; below the queue's retention.
    */
   SWEEPER_RESEND_AFTER_MS: int(60_000).default(24 * 60 * 60 * 1000),
-  /** Rows one sweep claims at most. */
   /**
-   * A processing row untouched this long is re-sent by the sweeper (its worker died or lost the
-   * database mid-delivery). Must exceed the longest delivery attempt (visibility timeout).
+   * A processing row untouched this long is enqueued again by the sweeper (its worker died or lost
+   * the database mid-delivery). Must exceed the longest delivery attempt (visibility timeout).
    */
   SWEEPER_STUCK_PROCESSING_AFTER_MS: int(10_000).default(15 * 60 * 1000),
+  /** Rows one sweep claims at most. */
   SWEEPER_BATCH_SIZE: int(1, 1000).default(100),
   /** How often keys from API_KEYS_SECRET_ID are re-read, so a rotated secret applies without a restart. */
   API_KEYS_REFRESH_MS: int(1000).default(300_000),
@@ -148,8 +148,8 @@ const worker = {
   /** After a failed token refresh, no worker tries again for this long (Zoho allows ~10 mints per 10 min). */
   ZOHO_TOKEN_FAILURE_BACKOFF_MS: int(100).default(30_000),
   /**
-   * Longest a message waits in-process for a limiter slot (or a 429 pause) before it is re-sent with a
-   * delay instead; keep it under the Lambda timeout when running as Lambda.
+   * Longest a message waits in-process for a limiter slot (or a 429 pause) before it is deferred (a
+   * fresh delayed message) instead; keep it under the Lambda timeout when running as Lambda.
    */
   WORKER_MAX_THROTTLE_WAIT_MS: int(0).default(60_000),
   /** Exponential backoff with full jitter for transient errors: base * 2^(attempt-1), capped. */
@@ -157,8 +157,9 @@ const worker = {
   /** Capped at SQS's largest DelaySeconds: a retry is a fresh delayed copy of the message. */
   WORKER_RETRY_MAX_S: int(1, 900).default(900),
   /**
-   * How often one worker (a Redis lock elects it) looks at the DLQ for bills still pending or
-   * processing, i.e. dead-lettered by receives no worker settled (crashes, database outages).
+   * How often the DLQ settler runs: one worker (a Redis lock elects it) looks at the DLQ for bills
+   * still pending or processing, i.e. dead-lettered by receives no worker settled (crashes, database
+   * outages). The variable keeps its deployed name; "reconcile" here means settle (docs/glossary.md).
    */
   WORKER_DLQ_RECONCILE_INTERVAL_MS: int(1000).default(60_000),
   /** Such a bill goes back to the queue this many times at most; then its row is failed, with the reason. */
@@ -221,11 +222,11 @@ const ops = {
   DATABASE_POOL_SIZE: int(1, 20).default(2),
   /** Reports over a month of rows may run longer than any request should. */
   DATABASE_STATEMENT_TIMEOUT_MS: int(100).default(120_000),
-  /** Needed to retry or re-drive (they send to the queue); listing and reports work without it. */
+  /** Needed to retry or redrive (they send to the queue); listing and reports work without it. */
   QUEUE_URL: base.QUEUE_URL.optional(),
   /** Needed by the DLQ views and to remove a retried bill's DLQ copy. */
   DLQ_URL: base.DLQ_URL.optional(),
-  /** Months of api_audit_logs partitions that `scripts/ops/partitions.ts prune` keeps. */
+  /** Months of api_audit_logs partitions that `bill-mw-ops partitions prune` keeps. */
   AUDIT_RETENTION_MONTHS: int(1, 120).default(13),
 };
 export const opsSchema = z.object(ops);

@@ -8,7 +8,7 @@ export type { DatabasePool };
 export { sql };
 
 /** Validates each row against the query's standard schema (zod) and returns the parsed value. */
-export const resultParserInterceptor: Interceptor = {
+const resultParserInterceptor: Interceptor = {
   name: "result-parser",
   transformRow(queryContext, query, row) {
     const parser = queryContext.resultParser;

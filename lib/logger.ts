@@ -7,7 +7,7 @@ import { type DestinationStream, type Logger, type LoggerOptions, pino } from "p
 export type { Logger };
 
 /** Paths censored wherever they appear (pino redact syntax; `*` matches one level). */
-export const REDACT_PATHS: readonly string[] = [
+const REDACT_PATHS: readonly string[] = [
   "base64Data",
   "*.base64Data",
   "*.*.base64Data",
@@ -36,7 +36,7 @@ export interface LoggerConfig {
   readonly ENVIRONMENT: string;
 }
 
-export function loggerOptions(config: LoggerConfig, service: string): LoggerOptions {
+function loggerOptions(config: LoggerConfig, service: string): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     base: { service, env: config.ENVIRONMENT },

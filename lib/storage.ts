@@ -4,13 +4,7 @@
  */
 
 import type { Readable } from "node:stream";
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 
 export interface PutPdfInput {
   readonly bucket: string;
@@ -22,7 +16,7 @@ export interface PutPdfInput {
   readonly metadata?: Record<string, string>;
 }
 
-export const hexToBase64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
+const hexToBase64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
 
 /**
  * SigV4 signs the payload hash; by default the SDK hashes the body again to get it. The signer
@@ -73,17 +67,11 @@ export async function getPdfStream(s3: S3Client, bucket: string, key: string): P
   };
 }
 
-export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if ((err as { name?: string }).name === "NotFound") return false;
-    throw err;
-  }
-}
-
-/** Server-side copy (no bytes through this process), e.g. incoming -> processed. */
+/**
+ * Server-side copy (no bytes through this process): the worker copies a delivered PDF from incoming
+ * to processed (Object Lock). It does not delete the incoming object: that stays under the incoming
+ * bucket's lifecycle (infra/src/constructs/secure-bucket.ts LIFECYCLE), like every other object.
+ */
 export async function copyObject(
   s3: S3Client,
   from: { bucket: string; key: string },

@@ -1,7 +1,7 @@
 /**
  * The transactions table: every state change of a bill goes through these functions, so the
  * service, the worker, the sweeper and the admin tools agree on the state machine:
- * pending -> processing -> success | failed (failed -> pending on retry/replay).
+ * pending -> processing -> success | failed (failed -> pending on an operator retry or a DLQ redrive).
  */
 import type { CommonQueryMethods } from "slonik";
 import { z } from "zod";
@@ -55,24 +55,26 @@ export async function markEnqueued(db: CommonQueryMethods, id: string): Promise<
     UPDATE transactions SET enqueued_at = now(), enqueue_attempts = enqueue_attempts + 1 WHERE id = ${id}`);
 }
 
-/**
- * Rows whose message must be (re)sent, claimed with SKIP LOCKED so several sweepers never send the
- * same row in one round:
- * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs, or whose
- *   message went out so long ago (resendAfterMs) that it must be considered lost;
- * - processing rows untouched for stuckProcessingAfterMs: the worker died or lost its database
- *   between claiming and settling, and SQS may have dead-lettered the message on a receive no
- *   worker saw (chaos run ab094e28). A fresh message lets a worker look the bill up in Zoho and
- *   settle the row; duplicates are harmless (per-bill Redis lock, row claim, lookup-before-write).
- * Claiming stamps enqueued_at, which bumps updated_at, so a row is not claimed again before its window.
- */
-export const STALE_PENDING = z.object({
+/** The columns the sweeper needs to build a row's queue message (lib/queue.ts billMessageFor). */
+const STALE_PENDING = z.object({
   id: z.string(),
   netsuite_bill_id: z.string(),
   s3_bucket: z.string(),
   s3_key: z.string(),
   content_sha256: z.string(),
 });
+
+/**
+ * Rows whose message must be enqueued again, claimed with SKIP LOCKED so several sweepers never
+ * send the same row in one round:
+ * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs, or whose
+ *   message went out so long ago (resendAfterMs) that it must be considered lost;
+ * - processing rows untouched for stuckProcessingAfterMs: the worker died or lost its database
+ *   between claiming and settling, and SQS may have dead-lettered the message on a receive no
+ *   worker saw. A fresh message lets a worker look the bill up in Zoho and settle the row;
+ *   duplicates are harmless (per-bill Redis lock, row claim, lookup-before-write).
+ * Claiming stamps enqueued_at, which bumps updated_at, so a row is not claimed again before its window.
+ */
 export function claimStalePending(
   db: CommonQueryMethods,
   staleAfterMs: number,
@@ -156,7 +158,7 @@ export async function markDelivered(
 
 /**
  * A real attempt failed transiently: count it (retry_count is the retry budget, not SQS's receive
- * count, which throttling and re-sends distort) and put the row back to pending. Returns the count.
+ * count, which deferred messages distort) and put the row back to pending. Returns the count.
  */
 export const markRetryScheduled = (db: CommonQueryMethods, id: string, errorMessage: string) =>
   db.oneFirst(sql.type(z.object({ retry_count: z.number() }))`
@@ -165,7 +167,7 @@ export const markRetryScheduled = (db: CommonQueryMethods, id: string, errorMess
     RETURNING retry_count`);
 
 /**
- * Back to pending without counting an attempt (throttled, or released at shutdown). With
+ * Back to pending without counting an attempt (deferred: throttled, or released at shutdown). With
  * clearWriteStamp, also clears last_attempt_at: for when Zoho refused the write outright (429).
  */
 export async function releaseClaim(db: CommonQueryMethods, id: string, clearWriteStamp = false): Promise<void> {
@@ -181,7 +183,7 @@ export async function markDeliveryFailed(db: CommonQueryMethods, id: string, err
     WHERE id = ${id} AND status <> 'success'`);
 }
 
-/** DLQ replay: a failed or stuck row gets a fresh retry budget. Success rows are never reset. */
+/** DLQ redrive: a failed or stuck row gets a fresh retry budget. Success rows are never reset. */
 export const resetForReplay = (db: CommonQueryMethods, id: string) =>
   db.maybeOne(row`
     UPDATE transactions SET status = 'pending', retry_count = 0, error_message = NULL, completed_at = NULL

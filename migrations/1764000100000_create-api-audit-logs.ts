@@ -3,8 +3,10 @@ import type { MigrationBuilder } from "node-pg-migrate";
 /**
  * Every Zoho call, sanitized, range-partitioned by month so old months can be detached and
  * dropped cheaply. create_audit_partitions(n) makes this month's and the next n months'
- * partitions; the worker and the partition-maintenance script call it, and a DEFAULT partition
- * catches anything outside them so an insert never fails for want of a partition.
+ * partitions (idempotent). This migration calls it once (3 months ahead); after that only the
+ * on-call command calls it (`bill-mw-ops partitions ensure`, scripts/ops/partitions.ts, see
+ * runbooks/rds-storage-low.md): no process runs it on a schedule yet. A DEFAULT partition
+ * catches anything outside the created months, so an insert never fails for want of a partition.
  */
 export async function up(pgm: MigrationBuilder): Promise<void> {
   pgm.sql(`

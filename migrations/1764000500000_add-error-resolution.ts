@@ -1,7 +1,7 @@
 import type { MigrationBuilder } from "node-pg-migrate";
 
 /**
- * Error management (runbooks/README.md, scripts/ops/failed-bills.ts, service/src/routes/admin.ts):
+ * Error management (runbooks/README.md, scripts/ops/failed-bills.ts, the admin API under /admin/v1):
  * a failed bill can be marked resolved with who and why, and every operator action is kept in
  * an append-only table.
  *
