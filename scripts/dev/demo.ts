@@ -85,7 +85,7 @@ Where to look:
   logs              .local/service.log  .local/worker.log  .local/zoho-sim.log
   transaction       curl -s -H "x-api-key: $API_KEY" ${statusUrl}    (API_KEY in .local/stack.env)
   database          psql "$DATABASE_URL" -c "select id, netsuite_bill_id, status, zoho_bill_id from transactions order by created_at desc limit 5"
-  audit of Zoho calls psql "$DATABASE_URL" -c "select operation, status_code, duration_ms from api_audit_logs where transaction_id = '${accepted.transactionId}'"
+  audit log         psql "$DATABASE_URL" -c "select operation, status_code, duration_ms from api_audit_logs where transaction_id = '${accepted.transactionId}'"
   simulator         curl -s ${simUrl}/__sim/stats | head -c 600
   all settings      source .local/stack.env
   stop everything   npm run local:down
