@@ -1,0 +1,78 @@
+import type { Construct } from "constructs";
+import { CloudTrail } from "../constructs/cloudtrail.ts";
+import { Dashboards } from "../constructs/dashboards.ts";
+import { Observability } from "../constructs/observability.ts";
+import { SecretRotation } from "../constructs/secret-rotation.ts";
+import { LOG_PREFIXES } from "../constructs/storage.ts";
+import type { Application, DataStores, Foundation, Operations, StackContext } from "./context.ts";
+
+/**
+ * The operations layer: CloudTrail, the alarm topics and alarms, the secret rotation and the
+ * dashboards. Constructs are created directly in `scope` (the stack), so their addresses stay put.
+ */
+export function wireOperations(
+  scope: Construct,
+  { config, names, namePrefix }: StackContext,
+  { keys, storage, secrets }: Foundation,
+  { database, cache }: DataStores,
+  { edge, burst, functionBase }: Application,
+): Operations {
+  // The id "audit" predates the glossary ("audit" is the Zoho call log only). It is part of the
+  // trail's, its log group's and its role's Terraform addresses: renaming it would replace them.
+  new CloudTrail(scope, "audit", {
+    namePrefix,
+    bucket: storage.accessLogs.bucket,
+    prefix: LOG_PREFIXES.cloudtrail,
+    kmsKeyArn: keys.logs.arn,
+    logRetentionDays: config.logRetentionDays,
+    dataEventBucketArns: [storage.incoming.arn, storage.processed.arn],
+  });
+  const observability = new Observability(scope, "observability", {
+    namePrefix,
+    messagingKeyArn: keys.messaging.arn,
+    logsKeyArn: keys.logs.arn,
+    logRetentionDays: config.logRetentionDays,
+    alarmEmails: config.alarmEmails,
+    targets: {
+      environment: config.name,
+      metricsNamespace: names.metricsNamespace,
+      queueName: names.queue,
+      dlqName: names.deadLetterQueue,
+      albArnSuffix: edge.albArnSuffix,
+      targetGroupArnSuffix: edge.targetGroupArnSuffix,
+      dbInstanceId: database.identifier,
+      autoScalingGroupName: names.autoScalingGroup,
+      maxInstances: config.maxInstances,
+      // Page at 10% of the allocated storage left (runbooks/rds-storage-low.md).
+      dbFreeStorageBytes: Math.round(config.dbAllocatedStorageGb * 0.1 * 1024 ** 3),
+    },
+  });
+  new SecretRotation(scope, "secret-rotation", {
+    ...functionBase,
+    functionName: names.secretRotationFunction,
+    timeoutSeconds: 60,
+    reservedConcurrency: 1,
+    memoryMb: 256,
+    environment: { ENVIRONMENT: config.name },
+    secretArns: [secrets.zohoOAuthArn, secrets.apiKeysArn, secrets.adminApiKeysArn],
+    secretsKeyArn: keys.secrets.arn,
+    topicArn: observability.topicArns.warning,
+    messagingKeyArn: keys.messaging.arn,
+    accountId: config.accountId,
+  });
+  new Dashboards(scope, "dashboards", {
+    namePrefix,
+    region: config.region,
+    environment: config.name,
+    metricsNamespace: names.metricsNamespace,
+    albArnSuffix: edge.albArnSuffix,
+    targetGroupArnSuffix: edge.targetGroupArnSuffix,
+    autoScalingGroupName: names.autoScalingGroup,
+    dbInstanceId: database.identifier,
+    cacheClusterId: cache.replicationGroupId,
+    queueName: names.queue,
+    dlqName: names.deadLetterQueue,
+    burstFunctionName: burst.functionName,
+  });
+  return { observability };
+}
