@@ -4,7 +4,7 @@ import { Compute } from "../constructs/compute.ts";
 import { Edge } from "../constructs/edge.ts";
 import { appLogGroupNames } from "../constructs/observability.ts";
 import { LOG_PREFIXES } from "../constructs/storage.ts";
-import { appSettings, burstConsumerEnvironment } from "./app-settings.ts";
+import { type AppSettings, appSettings, burstConsumerEnvironment } from "./app-settings.ts";
 import type { Application, DataStores, Foundation, FunctionBase, StackContext } from "./context.ts";
 import {
   appInstanceStatements,
@@ -37,35 +37,8 @@ export function wireApplication(scope: Construct, ctx: StackContext, f: Foundati
     accessLogPrefix: LOG_PREFIXES.alb,
     appPort: APP_PORT,
   });
-  const workload: WorkloadResources = {
-    incomingBucketArn: storage.incoming.arn,
-    processedBucketArn: storage.processed.arn,
-    queueArn: queue.arn,
-    dlqArn: queue.dlqArn,
-    secretArns: [
-      secrets.zohoOAuthArn,
-      secrets.apiKeysArn,
-      secrets.redisAuthArn,
-      secrets.tokenEncryptionKeyArn,
-      d.database.masterSecretArn,
-    ],
-    keyArns: [keys.storage.arn, keys.messaging.arn, keys.secrets.arn, keys.data.arn],
-    metricsNamespace: names.metricsNamespace,
-  };
-  const settings = appSettings({
-    environment: config.name,
-    region: config.region,
-    incomingBucket: names.incomingBucket,
-    processedBucket: names.processedBucket,
-    storageKeyArn: keys.storage.arn,
-    queueUrl: queue.url,
-    dlqUrl: queue.dlqUrl,
-    metricsNamespace: names.metricsNamespace,
-    apiKeysSecretArn: secrets.apiKeysArn,
-    publicBaseUrl: edge.url,
-    maxReceiveCount: config.maxReceiveCount,
-    workerBudgetSeconds: config.workerBudgetSeconds,
-  });
+  const workload = workloadResources(ctx, f, d);
+  const settings = settingsFor(ctx, f, edge);
   const compute = wireFleet(scope, ctx, f, d, { edge, workload, settings });
   const functionBase: FunctionBase = {
     artifactsBucket: names.artifactsBucket,
@@ -98,10 +71,48 @@ export function wireApplication(scope: Construct, ctx: StackContext, f: Foundati
   return { edge, compute, burst, functionBase };
 }
 
+/** The ARNs the service and the worker touch, for their roles' statements. */
+function workloadResources({ names }: StackContext, f: Foundation, d: DataStores): WorkloadResources {
+  const { keys, storage, queue, secrets } = f;
+  return {
+    incomingBucketArn: storage.incoming.arn,
+    processedBucketArn: storage.processed.arn,
+    queueArn: queue.arn,
+    dlqArn: queue.dlqArn,
+    secretArns: [
+      secrets.zohoOAuthArn,
+      secrets.apiKeysArn,
+      secrets.redisAuthArn,
+      secrets.tokenEncryptionKeyArn,
+      d.database.masterSecretArn,
+    ],
+    keyArns: [keys.storage.arn, keys.messaging.arn, keys.secrets.arn, keys.data.arn],
+    metricsNamespace: names.metricsNamespace,
+  };
+}
+
+/** The processes' non-secret settings (app-settings.ts), from this environment's resources. */
+function settingsFor({ config, names }: StackContext, { keys, queue, secrets }: Foundation, edge: Edge): AppSettings {
+  return appSettings({
+    environment: config.name,
+    region: config.region,
+    incomingBucket: names.incomingBucket,
+    processedBucket: names.processedBucket,
+    storageKeyArn: keys.storage.arn,
+    queueUrl: queue.url,
+    dlqUrl: queue.dlqUrl,
+    metricsNamespace: names.metricsNamespace,
+    apiKeysSecretArn: secrets.apiKeysArn,
+    publicBaseUrl: edge.url,
+    maxReceiveCount: config.maxReceiveCount,
+    workerBudgetSeconds: config.workerBudgetSeconds,
+  });
+}
+
 interface FleetInputs {
   readonly edge: Edge;
   readonly workload: WorkloadResources;
-  readonly settings: ReturnType<typeof appSettings>;
+  readonly settings: AppSettings;
 }
 
 /** The app fleet: launch template, ASG and scaling, its role's statements and its boot script. */

@@ -15,8 +15,9 @@ export function wireOperations(
   { config, names, namePrefix }: StackContext,
   { keys, storage, secrets }: Foundation,
   { database, cache }: DataStores,
-  { edge, burst, functionBase }: Application,
+  app: Application,
 ): Operations {
+  const { edge, functionBase } = app;
   // The id "audit" predates the glossary ("audit" is the Zoho call log only). It is part of the
   // trail's, its log group's and its role's Terraform addresses: renaming it would replace them.
   new CloudTrail(scope, "audit", {
@@ -60,6 +61,17 @@ export function wireOperations(
     messagingKeyArn: keys.messaging.arn,
     accountId: config.accountId,
   });
+  wireDashboards(scope, { config, names, namePrefix }, { database, cache }, app);
+  return { observability };
+}
+
+/** The infrastructure, application and business dashboards. */
+function wireDashboards(
+  scope: Construct,
+  { config, names, namePrefix }: StackContext,
+  { database, cache }: DataStores,
+  { edge, burst }: Pick<Application, "edge" | "burst">,
+): void {
   new Dashboards(scope, "dashboards", {
     namePrefix,
     region: config.region,
@@ -74,5 +86,4 @@ export function wireOperations(
     dlqName: names.deadLetterQueue,
     burstFunctionName: burst.functionName,
   });
-  return { observability };
 }
