@@ -1,8 +1,13 @@
 /**
  * The ingest service as one plugin: shared resources and cross-cutting plugins in a fixed order,
- * then every route file in routes/ (autoloaded: a new file such as routes/admin.ts needs no change
- * here), one error handler and a rate-limited not-found handler. server.ts and the tests register
- * it the same way, with fastify-plugin so its hooks and decorators apply to the whole instance.
+ * then the routes folder (autoloaded, fastify/demo's layout), one error handler and a rate-limited
+ * not-found handler. server.ts and the tests register it the same way, with fastify-plugin so its
+ * hooks and decorators apply to the whole instance.
+ *
+ * routes/: health.ts needs no key; api/ is the public API, guarded by the NetSuite key in
+ * api/autohooks.ts; admin/ is the error management API, guarded by its own key in
+ * admin/autohooks.ts and loaded only when ADMIN_API_KEYS is set (404 otherwise). A new route file
+ * in a folder needs no change here and gets that folder's key check.
  */
 import { STATUS_CODES } from "node:http";
 import { join } from "node:path";
@@ -31,8 +36,9 @@ const app: FastifyPluginAsync<AppOptions> = async (app, opts) => {
   app.decorate("config", opts.config);
   app.addSchema(ErrorResponse);
 
-  // Order matters: resources first; shedding and auth before anything reads a body; rate limiting
-  // after auth (it keys on the API key name); swagger before the routes it documents.
+  // Order matters: resources first; shedding before anything reads a body; the key hooks (added by
+  // routes/*/autohooks.ts) run before rate limiting, a route-level hook that keys on the API key
+  // name; swagger before the routes it documents.
   await app.register(resources);
   await app.register(requestLog);
   await app.register(tracing);
@@ -72,7 +78,14 @@ const app: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     });
   });
 
-  await app.register(autoload, { dir: join(import.meta.dirname, "routes"), dirNameRoutePrefix: false });
+  // Each route file spells its full path (greppable, as runbooks quote them): no folder prefixes.
+  await app.register(autoload, {
+    dir: join(import.meta.dirname, "routes"),
+    dirNameRoutePrefix: false,
+    autoHooks: true,
+    cascadeHooks: true,
+    ignoreFilter: (path) => !opts.config.ADMIN_API_KEYS && path.startsWith("/admin/"),
+  });
 };
 
 export default app;

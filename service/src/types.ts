@@ -27,7 +27,7 @@ declare module "fastify" {
     tracing: Tracing;
   }
   interface FastifyRequest {
-    /** The authenticated key (undefined on public routes). */
+    /** The NetSuite key that authenticated a public API request (undefined outside routes/api/). */
     apiKey: ApiKey | undefined;
     /** The JSON body as received, kept only when the key requires a signature. */
     rawBody: string | undefined;
@@ -37,8 +37,6 @@ declare module "fastify" {
     segment: unknown;
   }
   interface FastifyContextConfig {
-    /** No API key needed (health, docs). Every other route requires one. */
-    public?: boolean;
     /** Counts toward the ingest metrics (IngestLatency, BillsAccepted, BillsRejected). */
     ingest?: boolean;
   }

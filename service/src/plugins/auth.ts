@@ -1,12 +1,14 @@
 /**
- * Authentication for every route not marked `config: { public: true }`:
- * - onRequest (before the body is read): x-api-key checked against the hashed keys; the key's name
- *   joins the request's log context. Failures are counted per client address in Redis; past
- *   AUTH_FAILURE_LIMIT_PER_MINUTE that address gets 429 for the rest of the window, valid key or not,
- *   so guessing cannot go on.
- * - preValidation (after the body is read, before schema work): keys with HMAC secrets must carry a
- *   valid Standard Webhooks signature over the raw body.
+ * The NetSuite-key check, as two hooks that routes/api/autohooks.ts adds to the public API only:
+ * - app.verifyApiKey (onRequest, before the body is read): x-api-key checked against the hashed keys;
+ *   the key's name joins the request's log context. Failures are counted per client address in Redis;
+ *   past AUTH_FAILURE_LIMIT_PER_MINUTE that address gets 429 for the rest of the window, valid key or
+ *   not, so guessing cannot go on.
+ * - app.verifySignature (preValidation, after the body is read, before schema work): keys with HMAC
+ *   secrets must carry a valid Standard Webhooks signature over the raw body.
+ * Decorators (fastify-plugin) so the hooks can be added in an encapsulated routes folder.
  */
+import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { verifySignature } from "../auth/signature.ts";
 import { ERR_AUTH_RATE_LIMITED, ERR_BAD_SIGNATURE, ERR_UNAUTHORIZED } from "../errors.ts";
@@ -41,8 +43,7 @@ export default fp(
       }
     }
 
-    app.addHook("onRequest", async (req, reply) => {
-      if (req.routeOptions.config.public || req.is404) return;
+    app.decorate("verifyApiKey", async (req: FastifyRequest, reply: FastifyReply) => {
       const blocked = await blockedFor(req.ip);
       if (blocked > 0) {
         reply.header("retry-after", String(Math.ceil(blocked / 1000)));
@@ -58,7 +59,7 @@ export default fp(
       req.log = reply.log = req.log.child({ apiKeyName: key.name });
     });
 
-    app.addHook("preValidation", async (req) => {
+    app.decorate("verifySignature", async (req: FastifyRequest) => {
       const key = req.apiKey;
       if (!key || key.hmacKeys.length === 0) return;
       const verdict = verifySignature(
@@ -81,3 +82,12 @@ export default fp(
   },
   { name: "auth", dependencies: ["api-keys", "resources"] },
 );
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** onRequest hook of the public API: a valid NetSuite key, or 401 (429 after too many failures). */
+    verifyApiKey(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** preValidation hook of the public API: the Standard Webhooks signature, for keys that need one. */
+    verifySignature(req: FastifyRequest): Promise<void>;
+  }
+}

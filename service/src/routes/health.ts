@@ -1,7 +1,7 @@
 /**
  * /health/live: the process answers (ALB/ASG liveness). /health/ready: PostgreSQL, Redis and the
  * queue all answer within a short timeout; 503 otherwise, so the ALB stops routing here.
- * Both are public and not rate limited.
+ * Both need no key (the key hooks guard routes/api/ only) and are not rate limited.
  */
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
@@ -26,17 +26,17 @@ async function check(fn: (signal: AbortSignal) => Promise<unknown>) {
 }
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
-  const publicRoute = { public: true, rateLimit: false } as const;
+  const noRateLimit = { rateLimit: false } as const;
   // No key needed: `security: []` overrides the document's global x-api-key requirement.
   const schema = { tags: ["health"], security: [] };
 
-  app.get("/health/live", { config: publicRoute, schema: { ...schema, response: { 200: Live } } }, async () => ({
+  app.get("/health/live", { config: noRateLimit, schema: { ...schema, response: { 200: Live } } }, async () => ({
     status: "ok" as const,
   }));
 
   app.get(
     "/health/ready",
-    { config: publicRoute, schema: { ...schema, response: { 200: Ready, 503: Ready } } },
+    { config: noRateLimit, schema: { ...schema, response: { 200: Ready, 503: Ready } } },
     async (_req, reply) => {
       const [db, redis, queue] = await Promise.all([
         check(() => app.db.oneFirst(sql.unsafe`SELECT 1`)),

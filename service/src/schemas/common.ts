@@ -15,3 +15,6 @@ export const ErrorResponse = Type.Object(
 
 export const errorResponses = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, Type.Ref("ErrorResponse")])) as Record<number, ReturnType<typeof Type.Ref>>;
+
+/** An epoch-milliseconds column as the `date-time` string the schemas declare (null stays null). */
+export const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

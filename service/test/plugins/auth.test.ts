@@ -115,6 +115,19 @@ t.test("failed authentication is limited per client address", async (t) => {
   t.equal((await attempt(API_KEY, "10.0.0.2")).statusCode, 404, "other addresses are unaffected");
 });
 
+t.test("the key hooks guard the public API only (routes/api/)", async (t) => {
+  const { app } = await build(t, { AUTH_FAILURE_LIMIT_PER_MINUTE: "1" });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: "GET", url, headers, remoteAddress: "10.0.0.3" });
+  for (const url of ["/health/live", "/docs/json"]) t.equal((await get(url)).statusCode, 200, `${url} needs no key`);
+  for (const url of ["/api/v1/nope", "/admin/v1/errors", "/nope"]) {
+    t.equal((await get(url)).statusCode, 404, `${url}: no route, so no key check`);
+  }
+  const valid = await get("/api/v1/transactions/00000000-0000-4000-8000-000000000000", { "x-api-key": API_KEY });
+  t.equal(valid.statusCode, 404, "the 404s above were not counted as failed authentication");
+  t.equal((await get("/api/v1/transactions/00000000-0000-4000-8000-000000000000")).statusCode, 401);
+});
+
 t.test("keys can come from a Secrets Manager secret instead of the environment", async (t) => {
   const env = await setupTestEnv(t);
   const secrets = new SecretsManagerClient({ region: env.env.AWS_REGION });

@@ -1,14 +1,12 @@
 /** GET /api/v1/transactions/:id: status, timestamps, Zoho ids and the last error of one bill. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { TransactionRow } from "../../../lib/bill.ts";
-import { findTransaction } from "../../../lib/transactions.ts";
-import { ERR_NOT_FOUND } from "../errors.ts";
-import { errorResponses } from "../schemas/common.ts";
-import { TransactionParams, TransactionView } from "../schemas/transactions.ts";
+import type { TransactionRow } from "../../../../lib/bill.ts";
+import { findTransaction } from "../../../../lib/transactions.ts";
+import { ERR_NOT_FOUND } from "../../errors.ts";
+import { errorResponses, isoOrNull } from "../../schemas/common.ts";
+import { TransactionParams, TransactionView } from "../../schemas/transactions.ts";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function toView(r: TransactionRow): TransactionView {
+function toView(r: TransactionRow): TransactionView {
   return {
     transactionId: r.id,
     netsuiteBillId: r.netsuite_bill_id,
@@ -22,9 +20,9 @@ export function toView(r: TransactionRow): TransactionView {
     zohoDocumentId: r.zoho_document_id,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
-    enqueuedAt: iso(r.enqueued_at),
-    lastAttemptAt: iso(r.last_attempt_at),
-    completedAt: iso(r.completed_at),
+    enqueuedAt: isoOrNull(r.enqueued_at),
+    lastAttemptAt: isoOrNull(r.last_attempt_at),
+    completedAt: isoOrNull(r.completed_at),
   };
 }
 

@@ -5,13 +5,13 @@
  * Without a netsuiteBillId the content hash is the idempotency key ("sha256-<hex>").
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { BillTarget } from "../../../lib/bill.ts";
-import { ERR_INVALID_BASE64 } from "../errors.ts";
-import { maxBase64Length } from "../ingest/base64.ts";
-import { replyAccepted } from "../ingest/reply.ts";
-import { BillAccepted } from "../schemas/bills.ts";
-import { errorResponses } from "../schemas/common.ts";
-import { LegacyBody } from "../schemas/legacy.ts";
+import { BillTarget } from "../../../../lib/bill.ts";
+import { ERR_INVALID_BASE64 } from "../../errors.ts";
+import { maxBase64Length } from "../../ingest/base64.ts";
+import { replyAccepted } from "../../ingest/reply.ts";
+import { BillAccepted } from "../../schemas/bills.ts";
+import { errorResponses } from "../../schemas/common.ts";
+import { LegacyBody } from "../../schemas/legacy.ts";
 import { JSON_OVERHEAD_BYTES } from "./bills.ts";
 
 const legacy: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,11 +1,11 @@
 /** POST /api/v1/bills: accept one bill (202), or answer a retry (200) or a conflict (409). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { BillTarget } from "../../../lib/bill.ts";
-import { ERR_INVALID_BILL_TARGET } from "../errors.ts";
-import { maxBase64Length } from "../ingest/base64.ts";
-import { replyAccepted } from "../ingest/reply.ts";
-import { BillAccepted, BillBody } from "../schemas/bills.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { BillTarget } from "../../../../lib/bill.ts";
+import { ERR_INVALID_BILL_TARGET } from "../../errors.ts";
+import { maxBase64Length } from "../../ingest/base64.ts";
+import { replyAccepted } from "../../ingest/reply.ts";
+import { BillAccepted, BillBody } from "../../schemas/bills.ts";
+import { errorResponses } from "../../schemas/common.ts";
 
 /** Room for the other fields (bill details with line items) on top of the largest base64 PDF. */
 export const JSON_OVERHEAD_BYTES = 1024 * 1024;

@@ -1,0 +1,41 @@
+/** GET /admin/v1/operator-actions: who did what to which bill, and why (newest first). */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { listOperatorActions, type OperatorAction } from "../../../../lib/operations/operator-actions.ts";
+import { OperatorActionList, OperatorActionsQuery, type OperatorActionView } from "../../schemas/admin.ts";
+import { errorResponses } from "../../schemas/common.ts";
+
+export function toOperatorActionView(a: OperatorAction): OperatorActionView {
+  return {
+    id: a.id,
+    at: new Date(a.created_at).toISOString(),
+    actor: a.actor,
+    action: a.action,
+    reason: a.reason,
+    channel: a.channel,
+    transactionIds: a.transaction_ids,
+    details: a.details,
+  };
+}
+
+const operatorActions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    "/admin/v1/operator-actions",
+    {
+      schema: {
+        summary: "Operator actions, newest first",
+        tags: ["admin"],
+        hide: true,
+        querystring: OperatorActionsQuery,
+        response: { 200: OperatorActionList, ...errorResponses(400, 401, 404, 429, 500) },
+      },
+    },
+    async (req) => {
+      const actions = await listOperatorActions(app.db, {
+        transactionId: req.query.transactionId,
+        limit: req.query.limit ? Number(req.query.limit) : undefined,
+      });
+      return { items: actions.map(toOperatorActionView) };
+    },
+  );
+};
+export default operatorActions;
