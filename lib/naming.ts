@@ -58,4 +58,11 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 export const releaseArtifactKey = (version: string): string => `releases/${version}/bill-middleware.zip`;
 
 /** On-call commands in the release bundle (`ops/<command>.mjs`), run on an instance by `bill-mw-ops`. */
-export const OPS_COMMANDS = ["errors", "redrive", "reconcile", "partitions", "heap-diff", "dlq-replay"] as const;
+export const OPS_COMMANDS = [
+  "failed-bills",
+  "retry-stuck",
+  "dlq-redrive",
+  "reconcile",
+  "partitions",
+  "heap-diff",
+] as const;

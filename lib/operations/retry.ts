@@ -96,7 +96,7 @@ export async function retryFailedBills(
 /**
  * Retry one stuck transaction whatever its non-final state: failed, pending (message lost or
  * stuck), or processing with no attempt for `staleAfterMs` (a worker died holding it).
- * The operator action is still recorded as "redrive", the name existing rows carry.
+ * Recorded as the operator action "retry-stuck" (rows written before the glossary say "redrive").
  */
 export function retryStuckTransaction(
   deps: QueueDeps,
@@ -104,8 +104,8 @@ export function retryStuckTransaction(
 ): Promise<RequeueResult> {
   const staleAfterMs = input.staleAfterMs ?? 15 * 60_000;
   const now = input.now ?? Date.now();
-  return enqueueAgain(deps, [input.id], input.operator, "redrive", (row) => {
-    if (row.status === "success") return "already delivered; nothing to re-drive";
+  return enqueueAgain(deps, [input.id], input.operator, "retry-stuck", (row) => {
+    if (row.status === "success") return "already delivered; nothing to retry";
     if (row.status === "processing" && row.last_attempt_at !== null && now - row.last_attempt_at < staleAfterMs) {
       return `a worker attempted it ${Math.round((now - row.last_attempt_at) / 1000)} s ago; wait ${Math.round(staleAfterMs / 60_000)} min or check the worker`;
     }

@@ -1,6 +1,7 @@
 /**
- * What the ops commands share: config, connections, the operator's identity, and output as a
- * table for people or JSON (--json) for scripts and the runbook tests.
+ * What the ops commands share: the one `main` (exit codes), config and connections, the
+ * operator's identity, and output as a table for people or JSON (--json) for scripts and the
+ * runbook tests. Each command file is a thin shell: parse arguments, call lib/, print.
  */
 import { userInfo } from "node:os";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -71,13 +72,45 @@ export function printTable(rows: readonly object[], columns: readonly string[], 
 export const printJson = (value: unknown, out = console.log) =>
   out(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2));
 
-/** Runs a command's main: operator mistakes print one line and exit 2; anything else exits 1. */
-export async function run(main: () => Promise<number | undefined>): Promise<void> {
+/** A command: its arguments in, its exit code out (0 done, 2 bad input, 3 partly refused). */
+export type Command = (argv: readonly string[], out?: (line: string) => void) => Promise<number>;
+/** A command that needs the database and SQS. */
+export type ContextCommand = (
+  ctx: OpsContext,
+  argv: readonly string[],
+  out?: (line: string) => void,
+) => Promise<number>;
+
+/** Opens the connections for one run of `command` and closes them afterwards. */
+export function withContext(command: ContextCommand): Command {
+  return async (argv, out) => {
+    const ctx = await openContext();
+    try {
+      return await command(ctx, argv, out);
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
+/** Operator mistakes: a refused operation, bad settings, or arguments parseArgs rejects. */
+function isOperatorMistake(err: unknown): err is Error {
+  if (err instanceof OperationError) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.name === "ConfigError" || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"));
+}
+
+/**
+ * The one main of every ops command (`if (import.meta.main) await main(...)`): operator
+ * mistakes print one line and exit 2; anything else prints the error and exits 1.
+ */
+export async function main(command: Command, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   try {
-    process.exitCode = (await main()) ?? 0;
+    process.exitCode = await command(argv);
   } catch (err) {
-    if (err instanceof OperationError || (err as Error).name === "ConfigError") {
-      console.error(`error: ${(err as Error).message}`);
+    if (isOperatorMistake(err)) {
+      console.error(`error: ${err.message}`);
       process.exitCode = 2;
     } else {
       console.error(err);

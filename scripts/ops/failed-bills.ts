@@ -1,5 +1,6 @@
 /**
- * Error management from the shell (the admin API offers the same through lib/operations.ts):
+ * Failed bills from the shell, `bill-mw-ops failed-bills` (the admin API offers the same through
+ * lib/operations/):
  *
  *   node scripts/ops/failed-bills.ts list    [--state open|resolved|all] [--from ISO] [--to ISO] [--netsuite-bill-id ID] [--limit N] [--json]
  *   node scripts/ops/failed-bills.ts show    <transaction-id> [--json]
@@ -20,20 +21,20 @@ import { listOperatorActions } from "../../lib/operations/operator-actions.ts";
 import { resolveFailedBills } from "../../lib/operations/resolve.ts";
 import { retryFailedBills } from "../../lib/operations/retry.ts";
 import {
+  main,
   type OpsContext,
-  openContext,
   operatorFrom,
   parseDate,
   printJson,
   printTable,
   requireSetting,
-  run,
+  withContext,
 } from "./cli.ts";
 
 const USAGE =
-  "usage: errors.ts list|show|retry|resolve|dlq|history [options] (see the header of scripts/ops/failed-bills.ts)";
+  "usage: failed-bills list|show|retry|resolve|dlq|history [options] (see the header of scripts/ops/failed-bills.ts)";
 
-export async function errorsCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
+export async function failedBillsCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -173,20 +174,11 @@ function parseJson(text: string): unknown {
 
 function report(result: Awaited<ReturnType<typeof retryFailedBills>>, json: boolean, out: (s: string) => void) {
   if (json) return printJson(result, out);
-  out(`re-queued ${result.requeued.length} (operator_actions #${result.actionId ?? "-"})`);
+  out(`retried ${result.requeued.length} (operator_actions #${result.actionId ?? "-"})`);
   for (const r of result.requeued) out(`  ${r.id} -> message ${r.messageId}`);
   for (const s of result.skipped) out(`skipped ${s.id}: ${s.reason}`);
   for (const f of result.sendFailed) out(`send failed ${f.id}: ${f.error} (left pending: the sweeper re-enqueues it)`);
   if (result.removedFromDlq > 0) out(`removed ${result.removedFromDlq} stale copies from the DLQ`);
 }
 
-if (import.meta.main) {
-  await run(async () => {
-    const ctx = await openContext();
-    try {
-      return await errorsCommand(ctx, process.argv.slice(2));
-    } finally {
-      await ctx.close();
-    }
-  });
-}
+if (import.meta.main) await main(withContext(failedBillsCommand));

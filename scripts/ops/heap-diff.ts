@@ -2,7 +2,8 @@
  * Compares two V8 heap snapshots (.heapsnapshot, as written by `--heapsnapshot-signal`) the way
  * Chrome DevTools' "Comparison" view does: objects grouped by constructor, with the growth in
  * count and self size from the first snapshot to the second. What grows with every request is
- * the leak. Uses only node: modules, so it runs anywhere Node 24 does (copy it next to the files).
+ * the leak. Needs no settings or connections: the bundled ops/heap-diff.mjs runs anywhere Node 24
+ * does (copy it next to the files).
  *
  *   node scripts/ops/heap-diff.ts <older.heapsnapshot> <newer.heapsnapshot> [--top 15] [--json]
  *
@@ -10,6 +11,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { OperationError } from "../../lib/operations/operation-error.ts";
+import { main } from "./cli.ts";
 
 export interface HeapGroup {
   readonly name: string;
@@ -89,17 +92,20 @@ export function formatDeltas(deltas: readonly HeapDelta[], top: number): string[
   ];
 }
 
-if (import.meta.main) {
+const USAGE = "usage: heap-diff <older.heapsnapshot> <newer.heapsnapshot> [--top 15] [--json]";
+
+export async function heapDiffCommand(argv: readonly string[], out = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
+    args: [...argv],
     allowPositionals: true,
     options: { top: { type: "string", default: "15" }, json: { type: "boolean", default: false } },
   });
   const [older, newer] = positionals;
-  if (!older || !newer) {
-    console.error("usage: heap-diff.ts <older.heapsnapshot> <newer.heapsnapshot> [--top 15] [--json]");
-    process.exit(2);
-  }
+  if (!older || !newer) throw new OperationError("ERR_USAGE", USAGE);
   const deltas = diff(await loadSummary(older), await loadSummary(newer));
-  if (values.json) console.log(JSON.stringify(deltas.slice(0, Number(values.top)), null, 2));
-  else for (const line of formatDeltas(deltas, Number(values.top))) console.log(line);
+  if (values.json) out(JSON.stringify(deltas.slice(0, Number(values.top)), null, 2));
+  else for (const line of formatDeltas(deltas, Number(values.top))) out(line);
+  return 0;
 }
+
+if (import.meta.main) await main(heapDiffCommand);

@@ -16,7 +16,7 @@ import type { CommonQueryMethods, DatabasePool } from "slonik";
 import { z } from "zod";
 import { sql } from "../../lib/db.ts";
 import { type Operator, recordOperatorAction } from "../../lib/operations/operator-actions.ts";
-import { type OpsContext, openContext, operatorFrom, printJson, printTable, run } from "./cli.ts";
+import { main, type OpsContext, operatorFrom, printJson, printTable, withContext } from "./cli.ts";
 
 export const Partition = z.object({
   name: z.string(),
@@ -145,13 +145,4 @@ export async function partitionsCommand(ctx: OpsContext, argv: readonly string[]
   }
 }
 
-if (import.meta.main) {
-  await run(async () => {
-    const ctx = await openContext();
-    try {
-      return await partitionsCommand(ctx, process.argv.slice(2));
-    } finally {
-      await ctx.close();
-    }
-  });
-}
+if (import.meta.main) await main(withContext(partitionsCommand));

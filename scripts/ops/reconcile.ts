@@ -17,7 +17,7 @@ import type { CommonQueryMethods } from "slonik";
 import { z } from "zod";
 import { sql } from "../../lib/db.ts";
 import { OperationError } from "../../lib/operations/operation-error.ts";
-import { type OpsContext, openContext, parseDate, printJson, printTable, run } from "./cli.ts";
+import { main, type OpsContext, parseDate, printJson, printTable, withContext } from "./cli.ts";
 
 export const ReconRow = z.object({
   netsuite_bill_id: z.string(),
@@ -244,13 +244,4 @@ export async function reconcileCommand(ctx: OpsContext, argv: readonly string[],
   }
 }
 
-if (import.meta.main) {
-  await run(async () => {
-    const ctx = await openContext();
-    try {
-      return await reconcileCommand(ctx, process.argv.slice(2));
-    } finally {
-      await ctx.close();
-    }
-  });
-}
+if (import.meta.main) await main(withContext(reconcileCommand));

@@ -23,12 +23,12 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
  * `sudo bill-mw-ops <command> ...` runs them with the units' settings (infra user data).
  */
 export const OPS_ENTRY_POINTS: Record<(typeof OPS_COMMANDS)[number], string> = {
-  errors: "scripts/ops/failed-bills.ts",
-  redrive: "scripts/ops/redrive.ts",
+  "failed-bills": "scripts/ops/failed-bills.ts",
+  "retry-stuck": "scripts/ops/retry-stuck.ts",
+  "dlq-redrive": "scripts/ops/dlq-redrive.ts",
   reconcile: "scripts/ops/reconcile.ts",
   partitions: "scripts/ops/partitions.ts",
   "heap-diff": "scripts/ops/heap-diff.ts",
-  "dlq-replay": "scripts/ops/dlq-replay.ts",
 };
 
 /** Files in the bundle (without .mjs) -> their sources. Handlers are `<file>.handler` (infra NodeFunction). */

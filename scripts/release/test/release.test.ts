@@ -70,9 +70,9 @@ t.test("the on-call commands are in the bundle as ops/<command>.mjs and run from
         resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
       );
     });
-  const list = await node(["ops/errors.mjs", "list", "--json"]);
+  const list = await node(["ops/failed-bills.mjs", "list", "--json"]);
   t.equal(list.code, 0, list.stderr);
-  t.same(JSON.parse(list.stdout), [], "errors list reads the real database");
+  t.same(JSON.parse(list.stdout), [], "failed-bills list reads the real database");
   const partitions = await node(["ops/partitions.mjs", "list", "--json"]);
   t.equal(partitions.code, 0, partitions.stderr);
   t.ok((JSON.parse(partitions.stdout) as unknown[]).length > 0, "partitions list reads the catalog");

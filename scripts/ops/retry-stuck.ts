@@ -1,18 +1,18 @@
 /**
- * Re-drive one transaction: reset it to pending and send it to the queue again, whatever stalled
- * it (failed, a lost message leaving it pending, a worker that died while it was processing).
- * Delivered bills are refused; the worker never delivers twice anyway.
+ * Retry one stuck transaction (`bill-mw-ops retry-stuck`): reset it to pending and enqueue it
+ * again, whatever stalled it (failed, a lost message leaving it pending, a worker that died while
+ * it was processing). Delivered bills are refused; the worker never delivers twice anyway.
  *
- *   node scripts/ops/redrive.ts <transaction-id> --reason "why" [--by who] [--stale-minutes 15] [--json]
+ *   node scripts/ops/retry-stuck.ts <transaction-id> --reason "why" [--by who] [--stale-minutes 15] [--json]
  *
- * Audited in operator_actions. Exit codes: 0 re-driven, 2 bad input, 3 refused (the reason is printed).
+ * Audited in operator_actions. Exit codes: 0 retried, 2 bad input, 3 refused (the reason is printed).
  */
 import { parseArgs } from "node:util";
 import { OperationError } from "../../lib/operations/operation-error.ts";
 import { retryStuckTransaction } from "../../lib/operations/retry.ts";
-import { type OpsContext, openContext, operatorFrom, printJson, requireSetting, run } from "./cli.ts";
+import { main, type OpsContext, operatorFrom, printJson, requireSetting, withContext } from "./cli.ts";
 
-export async function redriveCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
+export async function retryStuckCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -37,7 +37,7 @@ export async function redriveCommand(ctx: OpsContext, argv: readonly string[], o
   if (values.json) printJson(result, out);
   else {
     for (const r of result.requeued)
-      out(`re-driven ${r.id} -> message ${r.messageId} (operator_actions #${result.actionId})`);
+      out(`retried ${r.id} -> message ${r.messageId} (operator_actions #${result.actionId})`);
     for (const s of result.skipped) out(`refused ${s.id}: ${s.reason}`);
     for (const f of result.sendFailed)
       out(`send failed ${f.id}: ${f.error} (left pending: the sweeper re-enqueues it)`);
@@ -45,13 +45,4 @@ export async function redriveCommand(ctx: OpsContext, argv: readonly string[], o
   return result.requeued.length === 1 ? 0 : 3;
 }
 
-if (import.meta.main) {
-  await run(async () => {
-    const ctx = await openContext();
-    try {
-      return await redriveCommand(ctx, process.argv.slice(2));
-    } finally {
-      await ctx.close();
-    }
-  });
-}
+if (import.meta.main) await main(withContext(retryStuckCommand));

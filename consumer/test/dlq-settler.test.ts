@@ -1,5 +1,5 @@
 /**
- * The DLQ reconciler settles bills SQS dead-lettered on receives no worker settled (chaos run
+ * The DLQ settler settles bills SQS dead-lettered on receives no worker settled (chaos run
  * a8c39bed: rows left pending with their message in the DLQ): redrive a bounded number of times,
  * then fail the row with the reason; stale copies of delivered bills are cleared; failed rows' messages stay.
  */
@@ -10,7 +10,7 @@ import { createLogger } from "../../lib/logger.ts";
 import { billMessageFor } from "../../lib/queue.ts";
 import { createRedis } from "../../lib/redis.ts";
 import { findTransaction } from "../../lib/transactions.ts";
-import { AUTO_REDRIVES_ATTRIBUTE, reconcileDeadLetters } from "../src/dlq-reconciler.ts";
+import { AUTO_REDRIVES_ATTRIBUTE, settleDeadLetters } from "../src/dlq-settler.ts";
 import { FAST, queueDepth, seedBill, setupConsumerEnv } from "./helper.ts";
 
 t.test("dead-lettered bills are redriven, then failed with the reason; stale copies cleared", async (t) => {
@@ -54,9 +54,9 @@ t.test("dead-lettered bills are redriven, then failed with the reason; stale cop
   await deadLetter(delivered.transactionId);
   await deadLetter(failed.transactionId);
 
-  const result = await reconcileDeadLetters(deps);
+  const result = await settleDeadLetters(deps);
   t.same(result, { redriven: 1, failed: 1, cleared: 1, left: 1 });
-  t.equal(await reconcileDeadLetters(deps), null, "one worker per interval: the lock is held");
+  t.equal(await settleDeadLetters(deps), null, "one worker per interval: the lock is held");
 
   const back = await e.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: e.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
@@ -76,5 +76,5 @@ t.test("dead-lettered bills are redriven, then failed with the reason; stale cop
   );
 
   // Left in the DLQ for on-call: the exhausted bill and the failed one (hidden for 30 s by this round).
-  t.equal(await queueDepth(e, e.dlqUrl), 2, "the delivered bill's stale copy was deleted; two remain for replay");
+  t.equal(await queueDepth(e, e.dlqUrl), 2, "the delivered bill's stale copy was deleted; two remain for dlq-redrive");
 });
