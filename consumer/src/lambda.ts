@@ -10,7 +10,7 @@ import { createLogger } from "../../lib/logger.ts";
 import { resolveSecretEnv } from "../../lib/secret-env.ts";
 import { buildDeps, type WorkerDeps } from "./deps.ts";
 import { handleBill } from "./handler.ts";
-import { resendWithDelay, sendToDeadLetter } from "./sqs-actions.ts";
+import { applyOutcome } from "./sqs-actions.ts";
 import type { InboundMessage } from "./types.ts";
 
 /** The fields of Lambda's SQS event this handler reads. */
@@ -42,24 +42,23 @@ function deps(): Promise<WorkerDeps> {
   return depsPromise;
 }
 
+const toInbound = (r: SqsRecord): InboundMessage => ({
+  messageId: r.messageId,
+  body: r.body,
+  receiptHandle: r.receiptHandle,
+  receiveCount: Number(r.attributes.ApproximateReceiveCount ?? "1"),
+});
+
 /** Processes one event with the given dependencies (exported for tests). */
 export async function processEvent(event: SqsEvent, d: WorkerDeps): Promise<SqsBatchResponse> {
-  const { QUEUE_URL: queueUrl, DLQ_URL: dlqUrl } = d.settings;
   const failures: { itemIdentifier: string }[] = [];
   await Promise.all(
     event.Records.map(async (r) => {
-      const message: InboundMessage = {
-        messageId: r.messageId,
-        body: r.body,
-        receiptHandle: r.receiptHandle,
-        receiveCount: Number(r.attributes.ApproximateReceiveCount ?? "1"),
-      };
+      const message = toInbound(r);
       try {
-        const outcome = await handleBill(message, d);
-        if (outcome.action === "requeue") await resendWithDelay(d.sqs, queueUrl, message, outcome.delaySeconds);
-        if (outcome.action === "deadletter") await sendToDeadLetter(d.sqs, dlqUrl, message, outcome.reason);
-        // A retry is a fresh delayed copy (as in worker.ts); the original is then deleted as a success.
-        if (outcome.action === "retry") await resendWithDelay(d.sqs, queueUrl, message, outcome.delaySeconds);
+        // Applied outcomes (a retry included: a fresh delayed copy, as in worker.ts) are successes
+        // for Lambda to delete; only a throw leaves the record to SQS.
+        await applyOutcome(d.sqs, d.settings, message, await handleBill(message, d));
       } catch (err) {
         d.log.error({ err, messageId: r.messageId }, "message handling failed");
         failures.push({ itemIdentifier: r.messageId });

@@ -1,13 +1,12 @@
 /**
- * The SQS side of an Outcome, shared by both entry points: re-send with a delay, copy to the DLQ,
- * or hide for a backoff. Deleting the original is left to the caller (sqs-consumer deletes what the
- * handler returns; Lambda deletes what is not reported as a batch item failure).
+ * The SQS side of an Outcome, one applyOutcome for both entry points: a fresh delayed copy (retry,
+ * defer), a copy to the DLQ (deadletter), or nothing (ack). Deleting the original is left to the
+ * caller (sqs-consumer deletes what handleMessage returns; Lambda deletes what is not reported as a
+ * batch item failure). hideFor hands a message back at shutdown.
  */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { InboundMessage } from "./types.ts";
-
-/** SQS's largest DelaySeconds. */
-export const MAX_DELAY_SECONDS = 900;
+import { MAX_DELAY_SECONDS } from "./retry-policy.ts";
+import type { HandlerSettings, InboundMessage, Outcome } from "./types.ts";
 
 const transactionIdOf = (body: string): string | undefined => {
   try {
@@ -18,8 +17,31 @@ const transactionIdOf = (body: string): string | undefined => {
   }
 };
 
+/**
+ * Does to SQS what the outcome says; the original message is then deleted by the caller. A throw
+ * means the outcome was not applied: the caller keeps the original, for SQS to deliver again.
+ */
+export async function applyOutcome(
+  sqs: SQSClient,
+  queues: Pick<HandlerSettings, "QUEUE_URL" | "DLQ_URL">,
+  message: InboundMessage,
+  outcome: Outcome,
+): Promise<void> {
+  switch (outcome.action) {
+    case "ack":
+      return;
+    case "retry":
+    case "defer":
+      // A fresh delayed copy, not a visibility change: the receive count starts again, so only
+      // receives that end unsettled (crashes, outages) count toward SQS's redrive.
+      return sendDelayedCopy(sqs, queues.QUEUE_URL, message, outcome.delaySeconds);
+    case "deadletter":
+      return sendToDeadLetter(sqs, queues.DLQ_URL, message, outcome.reason);
+  }
+}
+
 /** Sends a fresh copy (receive count 0) that becomes visible after delaySeconds. */
-export async function resendWithDelay(
+export async function sendDelayedCopy(
   sqs: SQSClient,
   queueUrl: string,
   message: InboundMessage,
@@ -36,7 +58,7 @@ export async function resendWithDelay(
   );
 }
 
-/** Copies the message to the DLQ with the reason, for scripts/ops/dlq-replay.ts and the on-call. */
+/** Copies the message to the DLQ with the reason (the `failureReason` attribute on-call reads). */
 export async function sendToDeadLetter(
   sqs: SQSClient,
   dlqUrl: string,
@@ -56,6 +78,7 @@ export async function sendToDeadLetter(
   );
 }
 
+/** Makes a held message visible again after `seconds` (0: at once). */
 export async function hideFor(
   sqs: SQSClient,
   queueUrl: string,

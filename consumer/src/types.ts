@@ -49,14 +49,15 @@ export interface InboundMessage {
 }
 
 /**
- * What to do with the message:
+ * What to do with the message (docs/glossary.md words):
  * - ack: delete it (delivered, already delivered, or failed for good with the row saying why)
- * - retry: send a fresh copy with DelaySeconds and delete this one (transient error; exponential
- *   backoff with jitter); the attempt is counted in the row, so SQS's receive count only grows on
- *   receives that end unsettled, and those are reconciled by dlq-reconciler.ts
- * - requeue: send a fresh copy with DelaySeconds and delete this one (throttled, or another worker
- *   holds the bill): the receive count starts again, so throttling never walks a bill to the DLQ
+ * - retry: another attempt later (transient error, exponential backoff with jitter); the attempt is
+ *   counted in the row
+ * - defer: try again later without counting an attempt (throttled, or another worker holds the bill)
  * - deadletter: copy it to the DLQ and delete it (retry budget spent, or unreadable)
+ * retry and defer reach SQS the same way (sqs-actions.ts applyOutcome): a fresh copy with
+ * DelaySeconds, this one deleted. Its receive count starts again, so throttling never walks a bill to
+ * the DLQ and only receives that end unsettled (crashes, outages) count toward SQS's redrive.
  */
 export type Outcome =
   | {
@@ -64,5 +65,5 @@ export type Outcome =
       readonly result: "delivered" | "already-delivered" | "already-failed" | "failed" | "unknown";
     }
   | { readonly action: "retry"; readonly delaySeconds: number; readonly reason: string }
-  | { readonly action: "requeue"; readonly delaySeconds: number; readonly reason: string }
+  | { readonly action: "defer"; readonly delaySeconds: number; readonly reason: string }
   | { readonly action: "deadletter"; readonly reason: string };

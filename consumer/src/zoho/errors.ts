@@ -1,10 +1,9 @@
 /**
- * Zoho failures as named classes: the handler branches on the class, never on message text.
- * Each class says how the message should be treated:
- * - ZohoThrottledError: delay, never counts against the retry budget (429 codes 44/45/1070, or our limiter)
- * - ZohoTransientError: retry with backoff (5xx, network, timeout, a second 401)
+ * Zoho failures as named classes (classify.ts decides which): the failure policy branches on the
+ * class, never on message text. Each class says how the message should be treated:
+ * - ZohoThrottledError: defer, never counts against the retry budget (429 codes 44/45/1070, or our limiter)
+ * - ZohoTransientError: retry with backoff (5xx, network, timeout, a second 401; a first 401 refreshes the token)
  * - ZohoPermanentError: fail now with Zoho's message (validation, unknown vendor, file rejected)
- * - ZohoAuthError: the access token was refused (401); the client refreshes once, then it is transient
  * - TokenRefreshError: the accounts server refused the refresh token; transient for the message, trips the breaker
  */
 
@@ -68,13 +67,6 @@ export class ZohoPermanentError extends ZohoError {
   }
 }
 
-export class ZohoAuthError extends ZohoError {
-  constructor(message: string, details: ZohoErrorDetails, options?: ErrorOptions) {
-    super(message, details, options);
-    this.name = "ZohoAuthError";
-  }
-}
-
 export class TokenRefreshError extends Error {
   /** Zoho's `error` value (invalid_code, invalid_client, Access Denied) or a network failure. */
   readonly reason: string;
@@ -83,31 +75,4 @@ export class TokenRefreshError extends Error {
     this.name = "TokenRefreshError";
     this.reason = reason;
   }
-}
-
-/** Network-level failures worth retrying (undici/Node error codes). */
-const CONNECTION_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED",
-  "UND_ERR_ABORTED",
-  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
-]);
-
-export function isConnectionError(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -9,8 +9,9 @@
  * @see https://www.zoho.com/books/api/v3/introduction/ ("API Call Limit", "Concurrent Rate Limiter")
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as wait } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import { LUA_NOW, RedisScript, sleep } from "../redis-script.ts";
+import { LUA_NOW, RedisScript } from "../redis-script.ts";
 import { ZohoThrottledError } from "./errors.ts";
 
 export interface RateLimiterOptions {
@@ -151,7 +152,7 @@ export class ZohoRateLimiter {
         });
       }
       try {
-        await sleep(d.waitMs + jitter, opts.signal);
+        await wait(d.waitMs + jitter, undefined, { signal: opts.signal });
       } catch {
         throw new ZohoThrottledError(0, "limiter", { operation: opts.operation ?? "acquire" });
       }

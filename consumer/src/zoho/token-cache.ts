@@ -7,8 +7,9 @@
  * @see https://www.zoho.com/accounts/protocol/oauth/token-limits.html
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as wait } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import { RedisScript, sleep } from "../redis-script.ts";
+import { RedisScript } from "../redis-script.ts";
 import { TokenRefreshError } from "./errors.ts";
 import type { RefreshAttempt, RefreshResult } from "./oauth.ts";
 
@@ -61,7 +62,7 @@ export class ZohoTokenCache {
         }
       }
       if (Date.now() > deadline) throw new TokenRefreshError("timed out waiting for another worker's refresh");
-      await sleep(50 + Math.floor(Math.random() * 50), signal);
+      await wait(50 + Math.floor(Math.random() * 50), undefined, { signal });
     }
   }
 

@@ -32,7 +32,17 @@ export interface ZohoBillInput {
   readonly date?: string;
   readonly due_date?: string;
   readonly notes?: string;
-  readonly line_items?: readonly Record<string, unknown>[];
+  readonly line_items?: readonly ZohoLineItemInput[];
+}
+
+/** One line of the create-a-bill body: an expense line (account_id) or an item line (item_id). */
+export interface ZohoLineItemInput {
+  readonly account_id?: string;
+  readonly item_id?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly rate: number;
+  readonly quantity: number;
 }
 
 /** A file to upload, opened fresh for each attempt (a 401 retry needs a second stream). */
