@@ -100,7 +100,7 @@ const service = {
   /** Event-loop utilization (0..1) above which requests get 503. */
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0.98),
   /**
-   * Keys for the error-management API under /admin/v1 (service/src/routes/admin.ts), in the
+   * Keys for the error-management API under /admin/v1 (service/src/routes/admin/), in the
    * API_KEYS format ([{"name":"ops-alice","sha256":"<hex>"}], hashes only), sent as x-admin-key.
    * A separate set from NetSuite's keys, so a leaked NetSuite key cannot retry or resolve bills.
    * Unset (the default) means the admin routes are not registered at all.
