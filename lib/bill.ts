@@ -6,7 +6,62 @@ import { z } from "zod";
 
 export const TRANSACTION_STATUSES = ["pending", "processing", "success", "failed"] as const;
 
-/** Bill fields the worker needs to create the bill in Zoho Books (Zoho's create-a-bill body). */
+/**
+ * Money in bill details: JSON numbers in major units (1250.5 = EUR 1,250.50), never more decimals
+ * than the currency has (ISO 4217: EUR 2, JPY 0, KWD 3; 2 without currencyCode), at most 15 digits.
+ * Strings are refused (no coercion). The service and the worker never add or compare them as floats:
+ * lib/money.ts turns each into an exact count of minor units first (no float drift).
+ */
+const Amount = z.number().nonnegative();
+
+/** A NetSuite record on a line (account, item, department, class, location, tax code): its internal id, and its name for people. */
+export const NetsuiteRef = z.object({
+  /** Internal id; some built-in records have negative ids (e.g. a "Not Taxable" tax code). */
+  id: z.string().regex(/^-?[0-9]{1,19}$/),
+  /** The name NetSuite shows; lets a failure reason name an unmapped account or item. */
+  name: z.string().max(200).optional(),
+});
+export type NetsuiteRef = z.infer<typeof NetsuiteRef>;
+
+/** Segments and tax a NetSuite line may carry; each only where set on the bill. */
+const LineExtras = {
+  department: NetsuiteRef.optional(),
+  class: NetsuiteRef.optional(),
+  location: NetsuiteRef.optional(),
+  /** Legacy tax (taxcode): the line's tax code. */
+  taxCode: NetsuiteRef.optional(),
+  /** Legacy tax (tax1amt): the line's tax, on top of `amount`. */
+  taxAmount: Amount.optional(),
+};
+
+/** One line of the vendor bill's `expense` sublist: an amount (before tax) booked to a GL account. */
+export const ExpenseLine = z.object({
+  account: NetsuiteRef,
+  amount: Amount,
+  memo: z.string().max(2000).optional(),
+  ...LineExtras,
+});
+export type ExpenseLine = z.infer<typeof ExpenseLine>;
+
+/** One line of the vendor bill's `item` sublist: quantity × rate = amount (before tax). */
+export const ItemLine = z.object({
+  item: NetsuiteRef,
+  quantity: z.number().positive(),
+  rate: Amount,
+  amount: Amount,
+  description: z.string().max(2000).optional(),
+  ...LineExtras,
+});
+export type ItemLine = z.infer<typeof ItemLine>;
+
+/** Most lines one bill may carry, all sublists together (also each sublist's maxItems). */
+export const MAX_BILL_LINES = 500;
+
+/**
+ * Bill fields the worker needs to create the bill in Zoho Books. This is the shape only (the ingest
+ * JSON schema is generated from it, and stored rows are read with it); the rules across fields
+ * (lines add up to the total, known currency, decimals) are in lib/bill-checks.ts and run at ingest.
+ */
 export const BillDetails = z.object({
   vendorId: z.string().min(1).max(64).optional(),
   vendorName: z.string().min(1).max(200).optional(),
@@ -20,12 +75,23 @@ export const BillDetails = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  /** ISO 4217; checked against lib/money.ts CURRENCY_CODES at ingest. */
   currencyCode: z
     .string()
     .regex(/^[A-Z]{3}$/)
     .optional(),
-  total: z.number().nonnegative().optional(),
+  /** NetSuite's exchangerate: units of the subsidiary's base currency per unit of currencyCode. */
+  exchangeRate: z.number().positive().optional(),
+  /** The bill's total including tax (NetSuite usertotal). With lines, required and checked against them. */
+  total: Amount.optional(),
+  /** Tax on the whole bill (NetSuite taxtotal); with line taxes, checked against their sum. */
+  taxTotal: Amount.optional(),
   notes: z.string().max(2000).optional(),
+  /** NetSuite expense lines (NetSuite ids; the worker maps them to Zoho accounts). */
+  expenseLines: z.array(ExpenseLine).max(MAX_BILL_LINES).optional(),
+  /** NetSuite item lines (NetSuite ids; the worker maps them to Zoho items). */
+  itemLines: z.array(ItemLine).max(MAX_BILL_LINES).optional(),
+  /** Lines already in Zoho's terms (Zoho account_id/item_id). Not together with expenseLines/itemLines. */
   lineItems: z
     .array(
       z.object({
@@ -37,7 +103,7 @@ export const BillDetails = z.object({
         quantity: z.number().positive().default(1),
       }),
     )
-    .max(500)
+    .max(MAX_BILL_LINES)
     .optional(),
 });
 export type BillDetails = z.infer<typeof BillDetails>;
