@@ -1,6 +1,6 @@
 /** POST /api/v1/bills: accept one bill (202), or answer a retry (200) or a conflict (409). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { BillTarget } from "../../../../lib/bill.ts";
+import { parseBillTarget } from "../../../../lib/bill-checks.ts";
 import { ERR_INVALID_BILL_TARGET } from "../../errors.ts";
 import { maxBase64Length } from "../../ingest/base64.ts";
 import { replyAccepted } from "../../ingest/reply.ts";
@@ -35,7 +35,7 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
       if (!b.zohoBillId && !b.billDetails && !b.referenceNumber) {
         throw ERR_INVALID_BILL_TARGET("send zohoBillId, billDetails or referenceNumber so the bill can be found");
       }
-      const target = BillTarget.parse({
+      const target = parseBillTarget({
         zohoBillId: b.zohoBillId,
         referenceNumber: b.referenceNumber ?? b.billDetails?.referenceNumber,
         details: b.billDetails,
