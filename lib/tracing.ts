@@ -28,14 +28,7 @@ export async function inSegment<T>(enabled: boolean, name: string, fn: () => Pro
   const ns = X.getNamespace();
   return ns.runAndReturn(async () => {
     X.setSegment(segment);
-    try {
-      return await fn();
-    } catch (err) {
-      segment.addError(err as Error);
-      throw err;
-    } finally {
-      segment.close();
-    }
+    return recorded(segment, fn);
   });
 }
 
@@ -45,13 +38,17 @@ export async function inSubsegment<T>(enabled: boolean, name: string, fn: () => 
   const X = getXRay();
   const parent = X.getSegment();
   if (!parent) return fn();
-  const sub = parent.addNewSubsegment(name);
+  return recorded(parent.addNewSubsegment(name), fn);
+}
+
+/** Runs fn inside an open (sub)segment: records its error, and closes the segment either way. */
+async function recorded<T>(segment: { addError(err: Error): void; close(): void }, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    sub.addError(err as Error);
+    segment.addError(err as Error);
     throw err;
   } finally {
-    sub.close();
+    segment.close();
   }
 }

@@ -67,28 +67,24 @@ ensure_apt() {
   }
 }
 
-# ensure_venv: Python venv with the AWS stand-in (moto). checkov has its own (ensure_checkov).
-ensure_venv() {
-  local venv="$TOOLS/venv" req="$ROOT/scripts/dev/requirements-dev.txt"
+# venv_from REQUIREMENTS VENV: a Python venv holding exactly those requirements; rebuilt only when
+# the requirements file changes (its SHA-256 is kept in the venv).
+venv_from() {
+  local req="$ROOT/$1" venv="$TOOLS/$2"
   local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  log "creating Python venv with moto/checkov ($venv)"
+  log "creating Python venv $venv from $1"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   echo "$want" > "$stamp"
 }
 
+# ensure_venv: the AWS stand-in (moto) and schemathesis. checkov has its own (ensure_checkov).
+ensure_venv() { venv_from scripts/dev/requirements-dev.txt venv; }
+
 # ensure_checkov: checkov in a venv of its own ($TOOLS/checkov-venv): it pins boto3/botocore 1.35,
 # which would break moto's CloudWatch JSON protocol if both shared one venv (scripts/dev/requirements-checkov.txt).
-ensure_checkov() {
-  local venv="$TOOLS/checkov-venv" req="$ROOT/scripts/dev/requirements-checkov.txt"
-  local stamp="$venv/.req-stamp" want; want="$(sha256sum "$req" | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  log "creating Python venv with checkov ($venv)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-  echo "$want" > "$stamp"
-}
+ensure_checkov() { venv_from scripts/dev/requirements-checkov.txt checkov-venv; }
 
 # start_stand_ins: Node 24, npm dependencies and the local stand-ins; exports their settings
 # (DATABASE_URL, REDIS_URL, AWS_*) and moves to the project root. Every entry command starts here.
