@@ -79,7 +79,7 @@ else
   ensure_venv
   if ! port_open "$MOTO_PORT"; then
     log "moto: starting on 127.0.0.1:$MOTO_PORT"
-    nohup "$TOOLS/venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOCAL/moto.log" 2>&1 9>&- &
+    nohup "$TOOLS/venv/bin/python" "$ROOT/scripts/dev/moto_server.py" -H 127.0.0.1 -p "$MOTO_PORT" > "$LOCAL/moto.log" 2>&1 9>&- &
     echo $! > "$LOCAL/moto.pid"
     for _ in $(seq 150); do port_open "$MOTO_PORT" && break; sleep 0.1; done
     port_open "$MOTO_PORT" || die "moto did not start; see $LOCAL/moto.log"
