@@ -2,18 +2,18 @@
  * Builds the handler's dependencies from the worker configuration. Called once by worker.ts or
  * lambda.ts (nothing connects at import time); close() releases everything.
  */
-
-import { writeAuditLog } from "../../lib/audit.ts";
+import type { Redis } from "ioredis";
+import { type AuditEntry, writeAuditLog } from "../../lib/audit.ts";
 import { createAwsClients, destroyAwsClients } from "../../lib/aws.ts";
 import type { WorkerConfig } from "../../lib/config.ts";
-import { createDb } from "../../lib/db.ts";
+import { createDb, type DatabasePool } from "../../lib/db.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { createRedis } from "../../lib/redis.ts";
 import type { HandlerDeps } from "./types.ts";
 import { CircuitBreaker } from "./zoho/circuit-breaker.ts";
 import { ZohoBooksClient } from "./zoho/client.ts";
-import { refreshAccessToken } from "./zoho/oauth.ts";
+import { type RefreshAttempt, refreshAccessToken } from "./zoho/oauth.ts";
 import { ZohoRateLimiter } from "./zoho/rate-limiter.ts";
 import { ZohoTokenCache } from "./zoho/token-cache.ts";
 import { loadRefreshToken, recordRefreshFailure, recordRefreshSuccess, seedRefreshToken } from "./zoho/token-store.ts";
@@ -37,16 +37,57 @@ export async function buildDeps(config: WorkerConfig, log: Logger, signal?: Abor
     flushIntervalMs: config.METRICS_FLUSH_INTERVAL_MS,
     onError: (err) => log.warn({ err }, "metrics flush failed"),
   }).start();
+  await seedRefreshTokenFromEnv(config, db, log);
+  const audit: AuditWriter = (entry) => writeAuditLog(db, entry);
+  const { limiter, breaker } = fleetGuards(config, redis);
+  const tokens = tokenCache(config, { db, redis, metrics, log, audit });
+  const zoho = new ZohoBooksClient({
+    apiUrl: config.ZOHO_API_URL,
+    organizationId: config.ZOHO_ORGANIZATION_ID,
+    timeoutMs: config.ZOHO_TIMEOUT_MS,
+    perMinutePauseMs: config.ZOHO_RATE_WINDOW_MS,
+    tokens,
+    limiter,
+    breaker,
+    audit,
+    metrics,
+    tracing: config.XRAY_ENABLED,
+  });
+  return {
+    settings: config,
+    db,
+    redis,
+    s3: aws.s3,
+    sqs: aws.sqs,
+    zoho,
+    metrics,
+    log,
+    signal,
+    limiter,
+    breaker,
+    tokens,
+    async close() {
+      await metrics.stop();
+      await db.end();
+      redis.disconnect();
+      destroyAwsClients(aws);
+    },
+  };
+}
+
+type AuditWriter = (entry: AuditEntry) => Promise<void>;
+
+async function seedRefreshTokenFromEnv(config: WorkerConfig, db: DatabasePool, log: Logger): Promise<void> {
+  if (!config.ZOHO_REFRESH_TOKEN) return;
   const org = config.ZOHO_ORGANIZATION_ID;
+  const seeded = await seedRefreshToken(db, org, config.ZOHO_REFRESH_TOKEN, config.TOKEN_ENCRYPTION_KEY);
+  if (seeded) log.info({ organizationId: org }, "seeded the encrypted Zoho refresh token from ZOHO_REFRESH_TOKEN");
+}
 
-  if (config.ZOHO_REFRESH_TOKEN) {
-    const seeded = await seedRefreshToken(db, org, config.ZOHO_REFRESH_TOKEN, config.TOKEN_ENCRYPTION_KEY);
-    if (seeded) log.info({ organizationId: org }, "seeded the encrypted Zoho refresh token from ZOHO_REFRESH_TOKEN");
-  }
-  const audit = (entry: Parameters<typeof writeAuditLog>[1]) => writeAuditLog(db, entry);
-
+/** The fleet limiter and the circuit breaker, which pauses the fleet through the limiter's key. */
+function fleetGuards(config: WorkerConfig, redis: Redis): { limiter: ZohoRateLimiter; breaker: CircuitBreaker } {
   const limiter = new ZohoRateLimiter(redis, {
-    organizationId: org,
+    organizationId: config.ZOHO_ORGANIZATION_ID,
     limit: config.ZOHO_RATE_LIMIT_PER_MINUTE,
     windowMs: config.ZOHO_RATE_WINDOW_MS,
     guardMs: config.ZOHO_RATE_GUARD_MS,
@@ -55,14 +96,29 @@ export async function buildDeps(config: WorkerConfig, log: Logger, signal?: Abor
     leaseMs: config.ZOHO_TIMEOUT_MS + 5_000,
   });
   const breaker = new CircuitBreaker(redis, {
-    organizationId: org,
+    organizationId: config.ZOHO_ORGANIZATION_ID,
     threshold: config.ZOHO_BREAKER_THRESHOLD,
     windowMs: config.ZOHO_BREAKER_WINDOW_MS,
     cooldownMs: config.ZOHO_BREAKER_COOLDOWN_MS,
     pauseKey: limiter.pauseKey,
   });
-  const tokenUrl = new URL("/oauth/v2/token", config.ZOHO_ACCOUNTS_URL).toString();
-  const tokens = new ZohoTokenCache(redis, {
+  return { limiter, breaker };
+}
+
+interface TokenCacheDeps {
+  readonly db: DatabasePool;
+  readonly redis: Redis;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly audit: AuditWriter;
+}
+
+/** The shared access-token cache; every refresh is counted, logged, recorded on the row and audited. */
+function tokenCache(config: WorkerConfig, d: TokenCacheDeps): ZohoTokenCache {
+  const { db, metrics, log } = d;
+  const org = config.ZOHO_ORGANIZATION_ID;
+  const auditRefresh = refreshAuditor(config, d);
+  return new ZohoTokenCache(d.redis, {
     organizationId: org,
     refreshMarginMs: config.ZOHO_TOKEN_REFRESH_MARGIN_MS,
     failureBackoffMs: config.ZOHO_TOKEN_FAILURE_BACKOFF_MS,
@@ -91,55 +147,25 @@ export async function buildDeps(config: WorkerConfig, log: Logger, signal?: Abor
       await auditRefresh(attempt, err.reason);
     },
   });
-  async function auditRefresh(
-    attempt: Parameters<NonNullable<ConstructorParameters<typeof ZohoTokenCache>[1]["onRefreshed"]>>[1],
-    error: string | null,
-  ) {
-    await audit({
-      transactionId: null,
-      operation: "oauth.refresh",
-      method: "POST",
-      url: attempt?.url ?? tokenUrl,
-      statusCode: attempt?.statusCode ?? null,
-      zohoCode: null,
-      durationMs: attempt?.durationMs ?? null,
-      request: { grant_type: "refresh_token", client_id: config.ZOHO_CLIENT_ID },
-      response: attempt?.response ?? {},
-      error,
-    }).catch((err) => log.error({ err }, "could not write the audit log row"));
-  }
+}
 
-  const zoho = new ZohoBooksClient({
-    apiUrl: config.ZOHO_API_URL,
-    organizationId: org,
-    timeoutMs: config.ZOHO_TIMEOUT_MS,
-    perMinutePauseMs: config.ZOHO_RATE_WINDOW_MS,
-    tokens,
-    limiter,
-    breaker,
-    audit,
-    metrics,
-    tracing: config.XRAY_ENABLED,
-  });
-
-  return {
-    settings: config,
-    db,
-    redis,
-    s3: aws.s3,
-    sqs: aws.sqs,
-    zoho,
-    metrics,
-    log,
-    signal,
-    limiter,
-    breaker,
-    tokens,
-    async close() {
-      await metrics.stop();
-      await db.end();
-      redis.disconnect();
-      destroyAwsClients(aws);
-    },
+/** Writes one api_audit_logs row per refresh grant (the client id, never the secret or a token). */
+function refreshAuditor(config: WorkerConfig, d: TokenCacheDeps) {
+  const tokenUrl = new URL("/oauth/v2/token", config.ZOHO_ACCOUNTS_URL).toString();
+  return async (attempt: RefreshAttempt | undefined, error: string | null): Promise<void> => {
+    await d
+      .audit({
+        transactionId: null,
+        operation: "oauth.refresh",
+        method: "POST",
+        url: attempt?.url ?? tokenUrl,
+        statusCode: attempt?.statusCode ?? null,
+        zohoCode: null,
+        durationMs: attempt?.durationMs ?? null,
+        request: { grant_type: "refresh_token", client_id: config.ZOHO_CLIENT_ID },
+        response: attempt?.response ?? {},
+        error,
+      })
+      .catch((err) => d.log.error({ err }, "could not write the audit log row"));
   };
 }
