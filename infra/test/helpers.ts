@@ -2,7 +2,7 @@
  * Test helpers: synthesize the real stacks once per test file and read the Terraform JSON by
  * resource type. Keys are Terraform's snake_case names, as in the synthesized output.
  */
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { type EnvironmentConfig, environments, production, staging } from "../src/environments.ts";
 import { BillMiddlewareStack } from "../src/stacks/bill-middleware-stack.ts";
 
@@ -26,6 +26,17 @@ export function synth(config: EnvironmentConfig = production): Synthesized {
   const result = { config, text, json: JSON.parse(text) };
   cache.set(config.name, result);
   return result;
+}
+
+/**
+ * Synthesizes one construct (or module) on its own: `build` gets a bare TerraformStack, with no
+ * provider and none of the rest of the stack, so a construct test shows what that construct makes.
+ */
+export function synthAlone(build: (stack: TerraformStack) => void): Synthesized & { stack: TerraformStack } {
+  const stack = new TerraformStack(Testing.app(), "alone");
+  build(stack);
+  const text = Testing.synth(stack);
+  return { config: production, text, json: JSON.parse(text), stack };
 }
 
 export const allEnvironments = environments;

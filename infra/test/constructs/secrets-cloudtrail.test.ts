@@ -63,6 +63,7 @@ for (const config of allEnvironments) {
   t.test(
     `${config.name}: CloudTrail: multi-region, log file validation, KMS, S3 data events on the PDF buckets`,
     async (t) => {
+      // Logical ids start with "audit_": the CloudTrail construct keeps its original id (its address).
       const trail = resource(s, "aws_cloudtrail", "audit_trail");
       t.match(trail, {
         enable_log_file_validation: true,
