@@ -81,7 +81,6 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     id: "CKV_AWS_252",
     resource: /^audit_trail_/, // the CloudTrail construct's id stays "audit": it is the trail's address
-
     reason: "Trail events go to CloudWatch Logs for alerting; an SNS message per delivered log file is noise.",
   },
 ];
