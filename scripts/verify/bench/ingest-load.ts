@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly durationS?: number;
   /** ...a number of requests. */
   readonly amount?: number;
+  /** Requests per second over all connections (autocannon's overallRate); unset: as fast as answered. */
+  readonly ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -46,6 +48,7 @@ export async function ingestLoad(o: LoadOptions): Promise<LoadResult> {
     {
       url: `${o.url}/api/v1/bills`,
       connections: o.connections,
+      ...(o.ratePerSecond ? { overallRate: o.ratePerSecond } : {}),
       ...(o.amount ? { amount: o.amount } : { duration: o.durationS ?? 10 }),
       timeout: 60,
       requests: [

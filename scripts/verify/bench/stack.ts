@@ -65,7 +65,8 @@ export class BenchStack {
   readonly logDir: string;
   readonly #teardowns: (() => unknown)[];
   readonly #procs: Proc[] = [];
-  #service: ChildProcess | undefined;
+  /** Children started with the IPC probe (service-probe.ts), by name. */
+  readonly #probed = new Map<string, ChildProcess>();
 
   private constructor(test: TestEnv, teardowns: (() => unknown)[], servicePort: number, simPort: number) {
     this.test = test;
@@ -78,9 +79,13 @@ export class BenchStack {
     mkdirSync(this.logDir, { recursive: true });
   }
 
-  static async create(): Promise<BenchStack> {
+  /** `env`: added to every child's environment (e.g. AWS_ENDPOINT_URL_S3/_SQS of the performance stand-ins). */
+  static async create(env: Env = {}): Promise<BenchStack> {
     const teardowns: (() => unknown)[] = [];
-    const test = await setupTestEnv({ teardown: (fn) => teardowns.push(fn) }, { WORKER_VISIBILITY_TIMEOUT_S: "60" });
+    const test = await setupTestEnv(
+      { teardown: (fn) => teardowns.push(fn) },
+      { WORKER_VISIBILITY_TIMEOUT_S: "60", ...env },
+    );
     return new BenchStack(test, teardowns, await freePort(), await freePort());
   }
 
@@ -99,6 +104,7 @@ export class BenchStack {
         })
       : spawn(process.execPath, [join(ROOT, script)], { env: full, stdio: ["ignore", log, log] });
     this.#procs.push({ name, child });
+    if (ipcProbe) this.#probed.set(name, child);
     return child;
   }
 
@@ -123,7 +129,7 @@ export class BenchStack {
   /** The ingest service, with the rate limit and load shedding out of the way of the measurement. */
   async startService(): Promise<void> {
     const sha256 = createHash("sha256").update(this.apiKey).digest("hex");
-    this.#service = this.#spawn(
+    this.#spawn(
       "service",
       "service/src/server.ts",
       {
@@ -148,14 +154,36 @@ export class BenchStack {
     return this.#ask(gc ? "gc" : "cpu");
   }
 
+  /** CPU time (and memory) of a probed child: "service" or "seed-stack". */
+  async probe(name: string): Promise<ProbeReply> {
+    return this.#ask("cpu", name);
+  }
+
+  /**
+   * The seed's stack (seed-stack/server.ts) on the same database, buckets and queue, with the same
+   * pool size and the probe preloaded, so its CPU is measured the same way as the service's.
+   */
+  async startSeedStack(): Promise<string> {
+    const port = await freePort();
+    this.#spawn(
+      "seed-stack",
+      "scripts/verify/bench/seed-stack/server.ts",
+      { HOST: "127.0.0.1", PORT: String(port), API_KEY_PLAIN: this.apiKey, DATABASE_POOL_SIZE: "10" },
+      true,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`${url}/health/ready`, "seed-stack", this.logDir);
+    return url;
+  }
+
   /** Starts or stops (writing `file`) a CPU profile inside the service process. */
   async profileService(message: Exclude<ProbeMessage, string>): Promise<ProbeReply> {
     return this.#ask(message);
   }
 
-  async #ask(message: ProbeMessage): Promise<ProbeReply> {
-    const child = this.#service;
-    if (!child) throw new Error("service not started");
+  async #ask(message: ProbeMessage, name = "service"): Promise<ProbeReply> {
+    const child = this.#probed.get(name);
+    if (!child) throw new Error(`${name} not started`);
     const reply = once(child, "message") as Promise<[ProbeReply]>;
     child.send(message);
     return (await reply)[0];

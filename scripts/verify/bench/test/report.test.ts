@@ -1,5 +1,6 @@
 import t from "tap";
-import { type BenchResults, barChart, lineChart, renderHtml, renderTable, verdicts } from "../report.ts";
+import { barChart, lineChart } from "../charts.ts";
+import { type BenchResults, renderHtml, renderTable, verdicts } from "../report.ts";
 
 const latency = { p50: 10, p95: 20, p99: 30, max: 40 };
 const load = {
@@ -18,6 +19,8 @@ const results: BenchResults = {
   runId: "r1",
   startedAt: "2026-11-24T10:00:00.000Z",
   quick: false,
+  phases: ["ingest", "memory", "spike"],
+  standIns: "moto_server (S3 and SQS)",
   machine: { cores: 2, loadAverage: { start: 0.2, end: 1.1 }, cpu: "cpu <x>", memoryGiB: 8, node: "v24" },
   plan: {},
   ingest: {

@@ -1,0 +1,165 @@
+/**
+ * The service against the seed's stack (seed-stack/server.ts) doing the same ingest work on the
+ * same stand-ins, database, buckets and queue, in one run. Runs alternate in ABBA order (service,
+ * seed, seed, service at full speed; then the same at a fixed rate) so that drift in the stand-ins
+ * lands on both sides equally. CPU per accepted bill is all of the server process's CPU over its
+ * own runs (background work included) divided by the bills it accepted (202s).
+ */
+import type { Bills } from "./bodies.ts";
+import { ingestLoad, type LoadResult } from "./ingest-load.ts";
+import type { BenchStack } from "./stack.ts";
+import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
+import { type LatencySummary, round } from "./stats.ts";
+
+export interface CompareShape {
+  readonly sizeBytes: number;
+  readonly connections: number;
+  /** Seconds per side at full speed (two halves each), and again at half the service's maximum. */
+  readonly durationS: number;
+}
+
+export interface SideFigures {
+  readonly accepted: number;
+  readonly requests: number;
+  readonly otherStatus: Record<string, number>;
+  readonly errors: number;
+  readonly acceptedPerSecond: number;
+  readonly latencyMs: LatencySummary;
+  /** All of the process's CPU over its full-speed runs / bills accepted in them. */
+  readonly cpuMsPerBill: number;
+  /** At the fixed rate (half the service's maximum): what was reached and its latency. */
+  readonly atHalfRate: { readonly acceptedPerSecond: number; readonly latencyMs: LatencySummary };
+}
+
+export interface CompareResult {
+  readonly standIns: string;
+  readonly shape: CompareShape;
+  readonly service: SideFigures;
+  readonly seed: SideFigures;
+  /** The service's CPU per second while the seed runs: its background work (sweeper, metrics, pressure). */
+  readonly serviceIdleCpuMsPerSecond: number;
+  /** Stand-ins' CPU per accepted bill (null on plain moto): they should not be the bottleneck. */
+  readonly standInCpuMsPerBill: { readonly s3: number; readonly sqs: number } | null;
+  readonly halfRatePerSecond: number;
+  readonly ratios: {
+    /** service / seed CPU per accepted bill (goal <= 0.5). */
+    readonly cpuPerBill: number;
+    /** service / seed accepted bills per second (goal >= 1.5). */
+    readonly throughput: number;
+  };
+}
+
+type Side = "service" | "seed";
+
+interface Window {
+  accepted: number;
+  cpuMs: number;
+  loads: LoadResult[];
+}
+
+function merged(loads: readonly LoadResult[]): Omit<SideFigures, "cpuMsPerBill" | "atHalfRate"> {
+  const all = <K extends "accepted" | "requests" | "errors">(k: K): number => loads.reduce((s, l) => s + l[k], 0);
+  const mean = (f: (l: LoadResult) => number): number => round(loads.reduce((s, l) => s + f(l), 0) / loads.length);
+  return {
+    accepted: all("accepted"),
+    requests: all("requests"),
+    errors: all("errors"),
+    otherStatus: Object.assign({}, ...loads.map((l) => l.otherStatus)) as Record<string, number>,
+    acceptedPerSecond: mean((l) => l.acceptedPerSecond),
+    latencyMs: {
+      p50: mean((l) => l.latencyMs.p50),
+      p95: mean((l) => l.latencyMs.p95),
+      p99: mean((l) => l.latencyMs.p99),
+      max: Math.max(...loads.map((l) => l.latencyMs.max)),
+    },
+  };
+}
+
+export async function compareWithSeed(
+  stack: BenchStack,
+  bills: { readonly service: Bills; readonly seed: Bills },
+  shape: CompareShape,
+  standIns: { readonly description: string; readonly pids: { s3: number; sqs: number } | null },
+  log: (msg: string) => void,
+): Promise<CompareResult> {
+  const seedUrl = await stack.startSeedStack();
+  const urls: Record<Side, string> = { service: stack.serviceUrl, seed: seedUrl };
+  const probeName: Record<Side, string> = { service: "service", seed: "seed-stack" };
+  const cpu = async (side: Side): Promise<number> => {
+    const { user, system } = (await stack.probe(probeName[side])).cpu;
+    return (user + system) / 1000;
+  };
+  const load = (side: Side, durationS: number, ratePerSecond?: number) =>
+    ingestLoad({
+      url: urls[side],
+      apiKey: stack.apiKey,
+      bills: bills[side],
+      connections: shape.connections,
+      durationS,
+      ratePerSecond,
+    });
+  log("  warm-up: 3 s each");
+  await load("service", 3);
+  await load("seed", 3);
+
+  const full: Record<Side, Window> = {
+    service: { accepted: 0, cpuMs: 0, loads: [] },
+    seed: { accepted: 0, cpuMs: 0, loads: [] },
+  };
+  let idleCpuMs = 0;
+  let idleSeconds = 0;
+  const standIn0 = standIns.pids ? { s3: procCpuMs(standIns.pids.s3), sqs: procCpuMs(standIns.pids.sqs) } : null;
+  for (const side of ["service", "seed", "seed", "service"] as const) {
+    const [before, serviceBefore] = [await cpu(side), await cpu("service")];
+    const result = await load(side, shape.durationS / 2);
+    const used = (await cpu(side)) - before;
+    full[side].cpuMs += used;
+    full[side].accepted += result.accepted;
+    full[side].loads.push(result);
+    if (side === "seed") {
+      idleCpuMs += (await cpu("service")) - serviceBefore;
+      idleSeconds += result.seconds;
+    }
+    log(
+      `  ${side}: ${result.acceptedPerSecond} bills/s, p99 ${result.latencyMs.p99} ms, ${round(used / Math.max(1, result.accepted), 2)} ms CPU/bill`,
+    );
+  }
+  const accepted = full.service.accepted + full.seed.accepted;
+  const standInCpu =
+    standIns.pids && standIn0
+      ? {
+          s3: round((procCpuMs(standIns.pids.s3) - standIn0.s3) / Math.max(1, accepted), 3),
+          sqs: round((procCpuMs(standIns.pids.sqs) - standIn0.sqs) / Math.max(1, accepted), 3),
+        }
+      : null;
+
+  const serviceMax = merged(full.service.loads).acceptedPerSecond;
+  const halfRate = Math.max(1, Math.round(serviceMax / 2));
+  log(`  at half the service's maximum: ${halfRate} bills/s, ${shape.durationS / 2} s each`);
+  const half: Record<Side, LoadResult[]> = { service: [], seed: [] };
+  for (const side of ["service", "seed"] as const) half[side].push(await load(side, shape.durationS / 2, halfRate));
+
+  const figures = (side: Side): SideFigures => {
+    const h = merged(half[side]);
+    return {
+      ...merged(full[side].loads),
+      cpuMsPerBill: round(full[side].cpuMs / Math.max(1, full[side].accepted), 3),
+      atHalfRate: { acceptedPerSecond: h.acceptedPerSecond, latencyMs: h.latencyMs },
+    };
+  };
+  const service = figures("service");
+  const seed = figures("seed");
+  return {
+    standIns: standIns.description,
+    shape,
+    service,
+    seed,
+    serviceIdleCpuMsPerSecond: round(idleCpuMs / Math.max(1, idleSeconds), 2),
+    standInCpuMsPerBill: standInCpu,
+    halfRatePerSecond: halfRate,
+    ratios: {
+      cpuPerBill: round(service.cpuMsPerBill / seed.cpuMsPerBill, 2),
+      throughput: round(service.acceptedPerSecond / Math.max(0.01, seed.acceptedPerSecond), 2),
+    },
+  };
+}
