@@ -64,37 +64,54 @@ const STALE_PENDING = z.object({
   content_sha256: z.string(),
 });
 
+/** The sweeper's windows (lib/config.ts SWEEPER_*), in ms. */
+export interface SweepWindows {
+  /** A pending row whose enqueue never succeeded is sent once it is this old. */
+  readonly staleAfterMs: number;
+  /** A pending row no worker claimed since its message went out this long ago: the message is lost. */
+  readonly unclaimedAfterMs: number;
+  /** A pending row whose message went out this long ago counts as lost whatever happened since. */
+  readonly lostAfterMs: number;
+  /** A processing row untouched this long is stuck; keep it above the longest delivery attempt. */
+  readonly stuckProcessingAfterMs: number;
+  /** Rows claimed at most in one round. */
+  readonly limit: number;
+}
+
+/** Sends counted in enqueue_attempts after which only lostAfterMs re-sends an unclaimed row. */
+export const MAX_UNCLAIMED_SENDS = 3;
+
 /**
  * Rows whose message must be enqueued again, claimed with SKIP LOCKED so several sweepers never
  * send the same row in one round:
- * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs, or whose
- *   message went out so long ago (resendAfterMs) that it must be considered lost;
+ * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs;
+ * - pending rows no worker has claimed since the last send (updated_at still equals enqueued_at:
+ *   a claim or a defer bumps updated_at), sent more than unclaimedAfterMs ago: the message was lost
+ *   before any worker saw it (the SQS stand-in dropped two in chaos run ac6f8b81). Bounded by
+ *   MAX_UNCLAIMED_SENDS, so a backlog or a fleet pause longer than the window costs at most two
+ *   spare messages per bill, each acknowledged without calling Zoho once the bill is delivered;
+ * - pending rows whose message went out more than lostAfterMs ago, whatever happened since;
  * - processing rows untouched for stuckProcessingAfterMs: the worker died or lost its database
  *   between claiming and settling, and SQS may have dead-lettered the message on a receive no
  *   worker saw. A fresh message lets a worker look the bill up in Zoho and settle the row;
  *   duplicates are harmless (per-bill Redis lock, row claim, lookup-before-write).
- * Claiming stamps enqueued_at, which bumps updated_at, so a row is not claimed again before its window.
+ * Claiming stamps enqueued_at (and the trigger updated_at), so a row is not claimed again before its window.
  */
-export function claimStalePending(
-  db: CommonQueryMethods,
-  staleAfterMs: number,
-  limit = 100,
-  /** Sent longer ago than this counts as lost; keep it above any backlog or retry delay. */
-  resendAfterMs = staleAfterMs * 10,
-  /** A processing row untouched this long is stuck; keep it above the longest delivery attempt. */
-  stuckProcessingAfterMs = resendAfterMs,
-) {
+export function claimStalePending(db: CommonQueryMethods, w: SweepWindows) {
+  const ago = (ms: number) => sql.fragment`now() - make_interval(secs => ${ms / 1000})`;
   return db.any(sql.type(STALE_PENDING)`
     UPDATE transactions t SET enqueue_attempts = t.enqueue_attempts + 1, enqueued_at = now()
     FROM (
       SELECT id FROM transactions
       WHERE (status = 'pending'
-             AND created_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-             AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => ${resendAfterMs / 1000})))
-         OR (status = 'processing'
-             AND updated_at < now() - make_interval(secs => ${stuckProcessingAfterMs / 1000}))
+             AND created_at < ${ago(w.staleAfterMs)}
+             AND (enqueued_at IS NULL
+                  OR enqueued_at < ${ago(w.lostAfterMs)}
+                  OR (enqueued_at < ${ago(w.unclaimedAfterMs)} AND updated_at <= enqueued_at
+                      AND enqueue_attempts < ${MAX_UNCLAIMED_SENDS})))
+         OR (status = 'processing' AND updated_at < ${ago(w.stuckProcessingAfterMs)})
       ORDER BY created_at
-      LIMIT ${limit}
+      LIMIT ${w.limit}
       FOR UPDATE SKIP LOCKED
     ) s
     WHERE t.id = s.id
@@ -103,7 +120,7 @@ export function claimStalePending(
 
 /**
  * The sweeper claimed the row but could not send its message: clear enqueued_at so the next sweep
- * (on any instance) claims it again instead of waiting for resendAfterMs.
+ * (on any instance) claims it again instead of waiting for lostAfterMs.
  */
 export async function releaseEnqueueClaim(db: CommonQueryMethods, id: string): Promise<void> {
   await db.query(noRows`UPDATE transactions SET enqueued_at = NULL WHERE id = ${id} AND status = 'pending'`);
@@ -184,7 +201,7 @@ export async function markDeliveryFailed(db: CommonQueryMethods, id: string, err
 }
 
 /** DLQ redrive: a failed or stuck row gets a fresh retry budget. Success rows are never reset. */
-export const resetForReplay = (db: CommonQueryMethods, id: string) =>
+export const resetForRedrive = (db: CommonQueryMethods, id: string) =>
   db.maybeOne(row`
     UPDATE transactions SET status = 'pending', retry_count = 0, error_message = NULL, completed_at = NULL
     WHERE id = ${id} AND status <> 'success'

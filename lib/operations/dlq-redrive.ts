@@ -16,7 +16,7 @@ import { z } from "zod";
 import type { BillMessage } from "../bill.ts";
 import { sql } from "../db.ts";
 import { type DlqMessage, eachDlqMessage, redriveMessage } from "../dlq.ts";
-import { markEnqueued, resetForReplay } from "../transactions.ts";
+import { markEnqueued, resetForRedrive } from "../transactions.ts";
 import { recordOperatorAction } from "./operator-actions.ts";
 import { epoch } from "./rows.ts";
 
@@ -75,7 +75,7 @@ export async function redriveDlq(deps: DlqRedriveDeps, opts: DlqRedriveOptions):
     // A dry run hands everything back at the end; so does a real run for what it keeps.
     if (!opts.execute || kept(action)) return "release";
     if (action === "redrive" && m.bill) {
-      await resetForReplay(deps.db, m.bill.transactionId);
+      await resetForRedrive(deps.db, m.bill.transactionId);
       await redriveMessage(deps.sqs, deps.queueUrl, m.bill);
       await markEnqueued(deps.db, m.bill.transactionId);
     }
