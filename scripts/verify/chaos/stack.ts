@@ -200,6 +200,9 @@ export async function startStack(
       // Rows a killed worker left in processing are re-sent after this (production: 15 min); above
       // the longest attempt (visibility timeout) so a live delivery is never doubled.
       SWEEPER_STUCK_PROCESSING_AFTER_MS: String(CHAOS_VISIBILITY_S * 2 * 1000),
+      // A message lost before any worker claimed its bill is sent again after visibility x receives
+      // + 20 s (production: 30 min), well inside the drain timeout.
+      SWEEPER_UNCLAIMED_AFTER_MS: String((CHAOS_VISIBILITY_S * CHAOS_MAX_RECEIVES + 20) * 1000),
       SHUTDOWN_GRACE_MS: "2000",
     });
     started.push({ stop: () => service.stop() });

@@ -1,6 +1,7 @@
 /**
- * Re-enqueues pending rows whose message never went out (enqueue failed after commit, or the
- * process died in between) or was sent so long ago it must be lost. Runs in every service instance;
+ * Enqueues again pending rows whose message never went out (enqueue failed after commit, or the
+ * process died in between), went out but no worker claimed the bill within SWEEPER_UNCLAIMED_AFTER_MS,
+ * or went out so long ago it must be lost, and processing rows whose worker died. Runs in every service instance;
  * claimStalePending uses FOR UPDATE SKIP LOCKED and stamps enqueued_at in the same statement, so
  * two instances never send the same row in one round.
  */
@@ -20,6 +21,8 @@ export interface SweeperOptions {
   readonly intervalMs: number;
   readonly staleAfterMs: number;
   readonly resendAfterMs: number;
+  /** Pending rows no worker claimed since their message went out this long ago are sent again. */
+  readonly unclaimedAfterMs: number;
   /** Processing rows untouched this long are re-sent (lib/transactions.ts claimStalePending). */
   readonly stuckProcessingAfterMs: number;
   readonly batchSize: number;
@@ -58,7 +61,13 @@ export class Sweeper {
 
   async #sweep(): Promise<number> {
     const o = this.#o;
-    const rows = await claimStalePending(o.db, o.staleAfterMs, o.batchSize, o.resendAfterMs, o.stuckProcessingAfterMs);
+    const rows = await claimStalePending(o.db, {
+      staleAfterMs: o.staleAfterMs,
+      unclaimedAfterMs: o.unclaimedAfterMs,
+      lostAfterMs: o.resendAfterMs,
+      stuckProcessingAfterMs: o.stuckProcessingAfterMs,
+      limit: o.batchSize,
+    });
     let sent = 0;
     for (const r of rows) {
       try {

@@ -90,3 +90,47 @@ t.test("a row stuck in processing (worker died mid-delivery) is re-sent once per
   t.equal((await findTransaction(app.db, busy))?.status, "processing", "a row being worked on is left alone");
   t.equal(await app.sweeper.sweepOnce(), 0, "not re-sent again within its window");
 });
+
+/** Moves a row's clock back: enqueued_at and (with the trigger off) updated_at, as time passing would. */
+async function age(db: Parameters<typeof findTransaction>[0], id: string, enqueuedAgo: string, updatedAgo: string) {
+  await db.transaction(async (tx) => {
+    await tx.query(sql.unsafe`ALTER TABLE transactions DISABLE TRIGGER transactions_set_updated_at`);
+    await tx.query(sql.unsafe`
+      UPDATE transactions SET created_at = now() - interval '1 day', enqueued_at = now() - ${enqueuedAgo}::interval,
+             updated_at = now() - ${updatedAgo}::interval
+      WHERE id = ${id}`);
+    await tx.query(sql.unsafe`ALTER TABLE transactions ENABLE TRIGGER transactions_set_updated_at`);
+  });
+}
+
+t.test("a message lost before any worker claimed its bill is sent again after the unclaimed window", async (t) => {
+  // Chaos run ac6f8b81: two messages vanished from the queue; their rows stayed pending, never claimed.
+  const { app, env } = await build(t, { SWEEPER_UNCLAIMED_AFTER_MS: "600000" });
+  const lost = (await post(app, billBody(pdf(512)))).json().transactionId;
+  const deferred = (await post(app, billBody(pdf(512)))).json().transactionId;
+  const fresh = (await post(app, billBody(pdf(512)))).json().transactionId;
+  t.equal((await receiveAll(env)).length, 3, "ingest sent three messages (now gone, as if lost)");
+  const sent = await findTransaction(app.db, lost);
+  t.equal(
+    sent?.enqueued_at?.valueOf(),
+    sent?.updated_at?.valueOf(),
+    "an enqueued, unclaimed row: updated_at = enqueued_at",
+  );
+
+  await age(app.db, lost, "11 minutes", "11 minutes");
+  // A worker claimed and deferred this one after the send (its delayed copy is still on its way).
+  await age(app.db, deferred, "11 minutes", "5 minutes");
+  await age(app.db, fresh, "9 minutes", "9 minutes");
+
+  t.equal(await app.sweeper.sweepOnce(), 1, "only the unclaimed row past the window is sent");
+  t.match(await receiveAll(env), [{ transactionId: lost }]);
+  t.equal(await app.sweeper.sweepOnce(), 0, "not again within the window");
+
+  await age(app.db, lost, "11 minutes", "11 minutes");
+  t.equal(await app.sweeper.sweepOnce(), 1, "lost again: a second spare message");
+  await age(app.db, lost, "11 minutes", "11 minutes");
+  t.equal(await app.sweeper.sweepOnce(), 0, "three sends in all: the 24-hour horizon takes over");
+  t.equal((await findTransaction(app.db, lost))?.enqueue_attempts, 3);
+  await age(app.db, lost, "25 hours", "25 hours");
+  t.equal(await app.sweeper.sweepOnce(), 1, "past SWEEPER_RESEND_AFTER_MS it is sent whatever its count");
+});
