@@ -4,9 +4,10 @@ import { z } from "zod";
 import { loadOpsConfig } from "../../../lib/config.ts";
 import { sql } from "../../../lib/db.ts";
 import { listOperatorActions } from "../../../lib/operations/operator-actions.ts";
+import { cutoffMonth, ensurePartitions, listPartitions, prunePartitions } from "../../../lib/operations/partitions.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
 import { openContext } from "../cli.ts";
-import { cutoffMonth, ensurePartitions, listPartitions, partitionsCommand, prunePartitions } from "../partitions.ts";
+import { partitionsCommand } from "../partitions.ts";
 
 const env = await setupTestEnv(t);
 const ctx = await openContext(loadOpsConfig(env.env));

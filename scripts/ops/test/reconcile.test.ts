@@ -6,10 +6,11 @@ import t from "tap";
 import { z } from "zod";
 import { loadOpsConfig } from "../../../lib/config.ts";
 import { sql } from "../../../lib/db.ts";
+import { reconcile, toCsv } from "../../../lib/operations/reconcile.ts";
 import { setupTestEnv } from "../../../lib/testing/harness.ts";
 import { seedBill } from "../../../lib/testing/seed.ts";
 import { openContext } from "../cli.ts";
-import { readNetsuiteIds, reconcile, reconcileCommand, toCsv } from "../reconcile.ts";
+import { readNetsuiteIds, reconcileCommand } from "../reconcile.ts";
 
 const env = await setupTestEnv(t);
 const ctx = await openContext(loadOpsConfig(env.env));
