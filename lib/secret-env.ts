@@ -1,6 +1,6 @@
 /**
  * Secrets named in the environment, resolved into the plain settings lib/config.ts reads. The
- * burst Lambda gets only secret ids and hosts (infra/src/stacks/bill-middleware-stack.ts); at
+ * burst Lambda gets only secret ids and hosts (infra/src/stacks/app-settings.ts); at
  * cold start this turns them into DATABASE_URL, REDIS_URL, ZOHO_* and TOKEN_ENCRYPTION_KEY, the
  * same values the instances' pre-start script writes (infra/src/constructs/user-data.ts).
  *
