@@ -27,27 +27,73 @@ export const GROUP_METRICS = [
 ];
 
 export interface ComputeProps {
+  /** Prefix of the role, instance profile, launch template and Name tags. Required; no default. */
   readonly namePrefix: string;
+  /** ASG name (lib/naming.ts; the release command refreshes it). Required; no default. */
   readonly autoScalingGroupName: string;
+  /** EC2 instance type. Required; no default (environments.ts). */
   readonly instanceType: string;
+  /** App subnets the ASG spans, one per AZ. Required; no default. */
   readonly subnetIds: string[];
+  /** The instances' security group. Required; no default. */
   readonly securityGroupId: string;
+  /** ALB target group the instances register with (ELB health checks). Required; no default. */
   readonly targetGroupArn: string;
-  /** CMK of the root volume. */
+  /** CMK of the root volume. Required; no default. */
   readonly ebsKeyArn: string;
+  /** Fleet bounds; the scaling policies and schedules move within them. Required; no default. */
   readonly minSize: number;
   readonly maxSize: number;
+  /** Target of the CPU tracking policy, percent. Required; no default (environments.ts: 70). */
   readonly cpuTargetPercent: number;
+  /** Target of the SQS backlog-per-instance policy, messages. Required; no default (environments.ts: 100). */
   readonly backlogPerInstanceTarget: number;
+  /** Bill queue whose visible messages the backlog policy divides by the instances in service. Required. */
   readonly queueName: string;
+  /** IANA time zone of both schedules. Required; no default. */
   readonly scheduleTimeZone: string;
+  /** Evening scale-down and morning scale-up. Required; no default. */
   readonly nightSchedule: CapacitySchedule;
   readonly morningSchedule: CapacitySchedule;
-  /** Least-privilege permissions of the instances (the stack lists them). */
+  /** Least-privilege statements of the instance role (stacks/role-statements.ts). Required; no default. */
   readonly permissions: readonly Statement[];
+  /** What the boot script needs (user-data.ts). Required; no default. */
   readonly userData: UserDataProps;
   /** Root volume size, GiB. @default 20 */
   readonly rootVolumeGb?: number;
+}
+
+/** Metric math of the backlog policy: visible messages in the bill queue / instances in service. */
+function backlogPerInstance(props: Pick<ComputeProps, "queueName" | "autoScalingGroupName">) {
+  return [
+    {
+      id: "visible",
+      label: "Messages waiting in the bill queue",
+      metricStat: {
+        metric: {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: [{ name: "QueueName", value: props.queueName }],
+        },
+        stat: "Sum",
+      },
+      returnData: false,
+    },
+    {
+      id: "in_service",
+      label: "Instances in service",
+      metricStat: {
+        metric: {
+          namespace: "AWS/AutoScaling",
+          metricName: "GroupInServiceInstances",
+          dimensions: [{ name: "AutoScalingGroupName", value: props.autoScalingGroupName }],
+        },
+        stat: "Average",
+      },
+      returnData: false,
+    },
+    { id: "backlog_per_instance", label: "Backlog per instance", expression: "visible / in_service", returnData: true },
+  ];
 }
 
 /**
@@ -63,7 +109,38 @@ export class Compute extends Construct {
 
   constructor(scope: Construct, id: string, props: ComputeProps) {
     super(scope, id);
-    const { namePrefix, rootVolumeGb = 20 } = props;
+    const { role, profile } = this.#instanceRole(props);
+    const template = this.#launchTemplate(props, profile);
+    const asg = new AutoscalingGroup(this, "asg", {
+      name: props.autoScalingGroupName,
+      minSize: props.minSize,
+      maxSize: props.maxSize,
+      vpcZoneIdentifier: props.subnetIds,
+      targetGroupArns: [props.targetGroupArn],
+      healthCheckType: "ELB",
+      healthCheckGracePeriod: 300,
+      defaultInstanceWarmup: 300,
+      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: 90, autoRollback: true, skipMatching: true },
+      },
+      enabledMetrics: GROUP_METRICS,
+      metricsGranularity: "1Minute",
+      terminationPolicies: ["OldestLaunchTemplate", "Default"],
+      tag: [{ key: "Name", value: `${props.namePrefix}-app`, propagateAtLaunch: true }],
+      // Scaling policies and schedules own the desired capacity.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+    this.#scalingPolicies(props, asg);
+    this.#schedules(props, asg);
+    this.autoScalingGroupName = props.autoScalingGroupName;
+    this.roleArn = role.arn;
+    this.launchTemplateId = template.id;
+  }
+
+  /** The instance role: the given statements, Session Manager, and its instance profile. */
+  #instanceRole({ namePrefix, permissions }: ComputeProps) {
     const role = new IamRole(this, "role", {
       name: `${namePrefix}-app`,
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
@@ -71,7 +148,7 @@ export class Compute extends Construct {
     new IamRolePolicy(this, "app-policy", {
       name: "bill-middleware",
       role: role.id,
-      policy: policyDocument(props.permissions),
+      policy: policyDocument(permissions),
     });
     // Session Manager instead of SSH: no key pair, no port 22.
     new IamRolePolicyAttachment(this, "ssm-core", {
@@ -79,10 +156,15 @@ export class Compute extends Construct {
       policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     });
     const profile = new IamInstanceProfile(this, "profile", { name: `${namePrefix}-app`, role: role.name });
+    return { role, profile };
+  }
 
+  /** IMDSv2 only, encrypted gp3 root volume with the CMK, no key pair, the boot script as a local. */
+  #launchTemplate(props: ComputeProps, profile: IamInstanceProfile): LaunchTemplate {
+    const { namePrefix, rootVolumeGb = 20 } = props;
     // A local keeps the script readable in the synthesized JSON; base64 is applied by Terraform.
     const userData = new TerraformLocal(this, "user-data", renderUserData(props.userData));
-    const template = new LaunchTemplate(this, "template", {
+    return new LaunchTemplate(this, "template", {
       name: `${namePrefix}-app`,
       imageId: `resolve:ssm:${AMI_PARAMETER}`,
       instanceType: props.instanceType,
@@ -115,29 +197,10 @@ export class Compute extends Construct {
         { resourceType: "volume", tags: { Name: `${namePrefix}-app` } },
       ],
     });
+  }
 
-    const asg = new AutoscalingGroup(this, "asg", {
-      name: props.autoScalingGroupName,
-      minSize: props.minSize,
-      maxSize: props.maxSize,
-      vpcZoneIdentifier: props.subnetIds,
-      targetGroupArns: [props.targetGroupArn],
-      healthCheckType: "ELB",
-      healthCheckGracePeriod: 300,
-      defaultInstanceWarmup: 300,
-      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
-      instanceRefresh: {
-        strategy: "Rolling",
-        preferences: { minHealthyPercentage: 90, autoRollback: true, skipMatching: true },
-      },
-      enabledMetrics: GROUP_METRICS,
-      metricsGranularity: "1Minute",
-      terminationPolicies: ["OldestLaunchTemplate", "Default"],
-      tag: [{ key: "Name", value: `${namePrefix}-app`, propagateAtLaunch: true }],
-      // Scaling policies and schedules own the desired capacity.
-      lifecycle: { ignoreChanges: ["desired_capacity"] },
-    });
-
+  /** Target tracking on CPU and on SQS backlog per instance in service. */
+  #scalingPolicies(props: ComputeProps, asg: AutoscalingGroup): void {
     new AutoscalingPolicy(this, "cpu", {
       name: "cpu-target",
       autoscalingGroupName: asg.name,
@@ -154,45 +217,13 @@ export class Compute extends Construct {
       policyType: "TargetTrackingScaling",
       targetTrackingConfiguration: {
         targetValue: props.backlogPerInstanceTarget,
-        customizedMetricSpecification: {
-          metrics: [
-            {
-              id: "visible",
-              label: "Messages waiting in the bill queue",
-              metricStat: {
-                metric: {
-                  namespace: "AWS/SQS",
-                  metricName: "ApproximateNumberOfMessagesVisible",
-                  dimensions: [{ name: "QueueName", value: props.queueName }],
-                },
-                stat: "Sum",
-              },
-              returnData: false,
-            },
-            {
-              id: "in_service",
-              label: "Instances in service",
-              metricStat: {
-                metric: {
-                  namespace: "AWS/AutoScaling",
-                  metricName: "GroupInServiceInstances",
-                  dimensions: [{ name: "AutoScalingGroupName", value: props.autoScalingGroupName }],
-                },
-                stat: "Average",
-              },
-              returnData: false,
-            },
-            {
-              id: "backlog_per_instance",
-              label: "Backlog per instance",
-              expression: "visible / in_service",
-              returnData: true,
-            },
-          ],
-        },
+        customizedMetricSpecification: { metrics: backlogPerInstance(props) },
       },
     });
+  }
 
+  /** Night scale-down and morning scale-up, in the schedule's time zone. */
+  #schedules(props: ComputeProps, asg: AutoscalingGroup): void {
     const schedule = (sid: string, s: CapacitySchedule) =>
       new AutoscalingSchedule(this, sid, {
         scheduledActionName: sid,
@@ -205,9 +236,5 @@ export class Compute extends Construct {
       });
     schedule("night-scale-down", props.nightSchedule);
     schedule("morning-scale-up", props.morningSchedule);
-
-    this.autoScalingGroupName = props.autoScalingGroupName;
-    this.roleArn = role.arn;
-    this.launchTemplateId = template.id;
   }
 }
