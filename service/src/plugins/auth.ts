@@ -8,7 +8,7 @@
  *   secrets must carry a valid Standard Webhooks signature over the raw body.
  * Decorators (fastify-plugin) so the hooks can be added in an encapsulated routes folder.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { verifySignature } from "../auth/signature.ts";
 import { ERR_AUTH_RATE_LIMITED, ERR_BAD_SIGNATURE, ERR_UNAUTHORIZED } from "../errors.ts";
@@ -16,22 +16,20 @@ import { ERR_AUTH_RATE_LIMITED, ERR_BAD_SIGNATURE, ERR_UNAUTHORIZED } from "../e
 const WINDOW_MS = 60_000;
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-export default fp(
-  async (app) => {
-    const limit = app.config.AUTH_FAILURE_LIMIT_PER_MINUTE;
-    const failureKey = (ip: string) => `authfail:${ip}`;
-    app.decorateRequest("apiKey", undefined);
-
-    async function recordFailure(ip: string): Promise<void> {
+/** Failed authentications per client address, counted in Redis over a one-minute window. */
+function failureCounter(app: FastifyInstance) {
+  const limit = app.config.AUTH_FAILURE_LIMIT_PER_MINUTE;
+  const failureKey = (ip: string) => `authfail:${ip}`;
+  return {
+    async record(ip: string): Promise<void> {
       try {
         await app.redis.multi().incr(failureKey(ip)).pexpire(failureKey(ip), WINDOW_MS, "NX").exec();
       } catch (err) {
         app.log.warn({ err }, "could not count a failed authentication");
       }
-    }
-
+    },
     /** Milliseconds the address stays blocked, or 0. Redis trouble fails open: keys still decide. */
-    async function blockedFor(ip: string): Promise<number> {
+    async blockedFor(ip: string): Promise<number> {
       try {
         const [[, count], [, ttl]] = (await app.redis.multi().get(failureKey(ip)).pttl(failureKey(ip)).exec()) as [
           [unknown, string | null],
@@ -41,17 +39,24 @@ export default fp(
       } catch {
         return 0;
       }
-    }
+    },
+  };
+}
+
+export default fp(
+  async (app) => {
+    const failures = failureCounter(app);
+    app.decorateRequest("apiKey", undefined);
 
     app.decorate("verifyApiKey", async (req: FastifyRequest, reply: FastifyReply) => {
-      const blocked = await blockedFor(req.ip);
+      const blocked = await failures.blockedFor(req.ip);
       if (blocked > 0) {
         reply.header("retry-after", String(Math.ceil(blocked / 1000)));
         throw ERR_AUTH_RATE_LIMITED();
       }
       const key = app.apiKeys.find(header(req.headers["x-api-key"]));
       if (!key) {
-        await recordFailure(req.ip);
+        await failures.record(req.ip);
         req.log.warn({ clientIp: req.ip }, "rejected: missing or invalid API key");
         throw ERR_UNAUTHORIZED();
       }
@@ -74,7 +79,7 @@ export default fp(
       );
       req.rawBody = undefined;
       if (!verdict.ok) {
-        await recordFailure(req.ip);
+        await failures.record(req.ip);
         req.log.warn({ reason: verdict.reason }, "rejected: bad request signature");
         throw ERR_BAD_SIGNATURE(verdict.reason);
       }

@@ -3,6 +3,7 @@
  * Left out of the public OpenAPI document; runbooks/dlq-growing.md describes these shapes.
  */
 import { type Static, Type } from "typebox";
+import { errorResponses } from "./common.ts";
 
 const Str = Type.String();
 const NStr = Type.Union([Type.String(), Type.Null()]);
@@ -11,6 +12,9 @@ const Uuid = Type.String({ format: "uuid" });
 /** Query strings are not coerced (coerceTypes: false), so counts arrive as digits. */
 const Count = Type.String({ pattern: "^[1-9][0-9]{0,3}$", description: "1-1000" });
 const NonBlank = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: "\\S" });
+
+/** Error answers every admin route declares (404 included: an unknown transaction). */
+export const AdminErrors = errorResponses(400, 401, 404, 429, 500);
 
 export const TransactionIdParams = Type.Object({ id: Uuid });
 

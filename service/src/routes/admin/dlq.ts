@@ -1,8 +1,8 @@
 /** GET /admin/v1/dlq: the dead-letter queue's messages, read without consuming them (lib/dlq.ts). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { peekDlq } from "../../../../lib/dlq.ts";
-import { DlqList, DlqQuery } from "../../schemas/admin.ts";
-import { errorResponses, isoOrNull } from "../../schemas/common.ts";
+import { AdminErrors, DlqList, DlqQuery } from "../../schemas/admin.ts";
+import { isoOrNull } from "../../schemas/common.ts";
 
 /** A peek receives every message it shows (each hidden until the scan ends): keep it short. */
 const MAX_PEEK = 500;
@@ -16,7 +16,7 @@ const dlq: FastifyPluginAsyncTypebox = async (app) => {
         tags: ["admin"],
         hide: true,
         querystring: DlqQuery,
-        response: { 200: DlqList, ...errorResponses(400, 401, 404, 429, 500) },
+        response: { 200: DlqList, ...AdminErrors },
       },
     },
     async (req) => {

@@ -1,36 +1,29 @@
 /**
  * Failed bills under /admin/v1/errors (Celigo's Errors page as the model): list them with Zoho's
- * answer, show one with every Zoho call, retry one or many (optionally fixing the bill data first),
- * resolve with who and why. The logic is lib/operations/, shared with scripts/ops/failed-bills.ts;
- * every change writes an operator action there, naming the person and the admin key.
+ * last answer, show one with every Zoho call and operator action. Read-only; retry and resolve are
+ * in failed-bill-changes.ts. The queries are lib/operations/failed-bills.ts, shared with
+ * scripts/ops/failed-bills.ts.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
 import {
   type AuditCall,
   type FailedBill,
   getBillErrorDetail,
   listFailedBills,
 } from "../../../../lib/operations/failed-bills.ts";
-import type { Operator } from "../../../../lib/operations/operator-actions.ts";
-import { resolveFailedBills } from "../../../../lib/operations/resolve.ts";
-import { retryFailedBills } from "../../../../lib/operations/retry.ts";
 import {
+  AdminErrors,
   FailedBillDetail,
   FailedBillList,
   FailedBillsQuery,
   type FailedBillView,
-  ResolveBody,
-  ResolveResult,
-  RetryBody,
-  RetryResult,
   TransactionIdParams,
   type ZohoCallView,
 } from "../../schemas/admin.ts";
-import { errorResponses, isoOrNull } from "../../schemas/common.ts";
+import { isoOrNull } from "../../schemas/common.ts";
 import { toOperatorActionView } from "./operator-actions.ts";
 
-export function toFailedBillView(r: FailedBill): FailedBillView {
+function toFailedBillView(r: FailedBill): FailedBillView {
   return {
     transactionId: r.id,
     netsuiteBillId: r.netsuite_bill_id,
@@ -69,18 +62,7 @@ function toZohoCallView(c: AuditCall): ZohoCallView {
   };
 }
 
-/** The person named in the body, with the admin key and request id as context on the operator action. */
-function operatorOf(req: FastifyRequest, body: { operator: string; reason: string }): Operator {
-  return {
-    actor: body.operator,
-    reason: body.reason,
-    channel: "admin-api",
-    context: { adminKey: req.adminKeyName ?? "unknown", requestId: req.id },
-  };
-}
-
 const tags = ["admin"];
-const errors = errorResponses(400, 401, 404, 429, 500);
 
 const failedBills: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -91,7 +73,7 @@ const failedBills: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         hide: true,
         querystring: FailedBillsQuery,
-        response: { 200: FailedBillList, ...errors },
+        response: { 200: FailedBillList, ...AdminErrors },
       },
     },
     async (req) => {
@@ -115,7 +97,7 @@ const failedBills: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         hide: true,
         params: TransactionIdParams,
-        response: { 200: FailedBillDetail, ...errors },
+        response: { 200: FailedBillDetail, ...AdminErrors },
       },
     },
     async (req) => {
@@ -126,47 +108,6 @@ const failedBills: FastifyPluginAsyncTypebox = async (app) => {
         zohoCalls: d.zohoCalls.map(toZohoCallView),
         actions: d.actions.map(toOperatorActionView),
       };
-    },
-  );
-
-  app.post(
-    "/admin/v1/errors/retry",
-    {
-      schema: {
-        summary: "Retry failed bills; with `fix` (one id only) correct the bill data first",
-        tags,
-        hide: true,
-        body: RetryBody,
-        response: { 200: RetryResult, ...errors },
-      },
-    },
-    async (req) => {
-      const r = await retryFailedBills(
-        { db: app.db, sqs: app.aws.sqs, queueUrl: app.config.QUEUE_URL, dlqUrl: app.config.DLQ_URL },
-        { ids: req.body.ids, operator: operatorOf(req, req.body), billFix: req.body.fix },
-      );
-      return { ...r, requeued: [...r.requeued], skipped: [...r.skipped], sendFailed: [...r.sendFailed] };
-    },
-  );
-
-  app.post(
-    "/admin/v1/errors/resolve",
-    {
-      schema: {
-        summary: "Mark failed bills resolved (no further delivery wanted), with who and why; drops their DLQ copies",
-        tags,
-        hide: true,
-        body: ResolveBody,
-        response: { 200: ResolveResult, ...errors },
-      },
-    },
-    async (req) => {
-      const r = await resolveFailedBills(
-        app.db,
-        { ids: req.body.ids, operator: operatorOf(req, req.body) },
-        { sqs: app.aws.sqs, dlqUrl: app.config.DLQ_URL },
-      );
-      return { ...r, resolved: [...r.resolved], skipped: [...r.skipped] };
     },
   );
 };

@@ -1,8 +1,7 @@
 /** GET /admin/v1/operator-actions: who did what to which bill, and why (newest first). */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { listOperatorActions, type OperatorAction } from "../../../../lib/operations/operator-actions.ts";
-import { OperatorActionList, OperatorActionsQuery, type OperatorActionView } from "../../schemas/admin.ts";
-import { errorResponses } from "../../schemas/common.ts";
+import { AdminErrors, OperatorActionList, OperatorActionsQuery, type OperatorActionView } from "../../schemas/admin.ts";
 
 export function toOperatorActionView(a: OperatorAction): OperatorActionView {
   return {
@@ -26,7 +25,7 @@ const operatorActions: FastifyPluginAsyncTypebox = async (app) => {
         tags: ["admin"],
         hide: true,
         querystring: OperatorActionsQuery,
-        response: { 200: OperatorActionList, ...errorResponses(400, 401, 404, 429, 500) },
+        response: { 200: OperatorActionList, ...AdminErrors },
       },
     },
     async (req) => {
