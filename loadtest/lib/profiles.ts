@@ -17,9 +17,8 @@ export const BURST_BILLS = 5_000;
  * Zoho Books allows 100 API requests per minute per organization (shared/reference/anchors.md).
  * The worker fleet spends at most 80 of them (lib/config.ts ZOHO_RATE_LIMIT_PER_MINUTE, leaving room
  * for people and other integrations), and a first attempt creates the bill with its PDF in one call
- * (consumer/src/handler.ts; its ZohoCallsPerBill metric shows the real figure).
+ * (consumer/src/delivery/find-or-create.ts; the ZohoCallsPerBill metric shows the real figure).
  */
-export const ZOHO_REQUESTS_PER_MINUTE = 100;
 export const FLEET_REQUESTS_PER_MINUTE = 80;
 export const ZOHO_CALLS_PER_BILL = 1;
 
