@@ -5,18 +5,27 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group/index.js"
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { Construct } from "constructs";
+import { assumeRolePolicy } from "./iam.ts";
 
 export interface DatabaseProps {
+  /** Prefix of the instance (`<namePrefix>-postgres`), its groups and its monitoring role. Required; no default. */
   readonly namePrefix: string;
+  /** Data subnets, one per AZ (Multi-AZ). Required; no default. */
   readonly subnetIds: string[];
+  /** The database's security group. Required; no default. */
   readonly securityGroupId: string;
-  /** CMK for storage, Performance Insights and the managed master-user secret. */
+  /** CMK for storage, Performance Insights and the managed master-user secret. Required; no default. */
   readonly kmsKeyArn: string;
+  /** CMK of the exported log groups. Required; no default. */
   readonly logsKeyArn: string;
+  /** Retention of the exported logs, days. Required; no default. */
   readonly logRetentionDays: number;
+  /** RDS instance class. Required; no default (environments.ts). */
   readonly instanceClass: string;
+  /** Initial storage and the storage autoscaling ceiling, GiB. Required; no default. */
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
+  /** Automated backups kept, days. Required; no default. */
   readonly backupRetentionDays: number;
   /** Statements slower than this are logged, ms (runbooks/slow-database.md). @default 1000 */
   readonly slowStatementMs?: number;
@@ -40,19 +49,7 @@ export class Database extends Construct {
     const { namePrefix, slowStatementMs = 1000 } = props;
     this.identifier = `${namePrefix}-postgres`;
     const subnets = new DbSubnetGroup(this, "subnets", { name: `${namePrefix}-data`, subnetIds: props.subnetIds });
-    const params = new DbParameterGroup(this, "params", {
-      name: `${namePrefix}-postgres16`,
-      family: "postgres16",
-      description: "Bill middleware: TLS only, slow statements and DDL logged, pg_stat_statements",
-      parameter: [
-        { name: "rds.force_ssl", value: "1" },
-        { name: "log_min_duration_statement", value: String(slowStatementMs) },
-        { name: "log_statement", value: "ddl" },
-        { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
-        { name: "pg_stat_statements.track", value: "top" },
-      ],
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const params = this.#parameterGroup(namePrefix, slowStatementMs);
     const exports = ["postgresql", "upgrade"];
     const logGroups = exports.map(
       (kind) =>
@@ -62,19 +59,7 @@ export class Database extends Construct {
           kmsKeyId: props.logsKeyArn,
         }),
     );
-    const monitoring = new IamRole(this, "monitoring-role", {
-      name: `${namePrefix}-rds-monitoring`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" },
-        ],
-      }),
-    });
-    new IamRolePolicyAttachment(this, "monitoring-policy", {
-      role: monitoring.name,
-      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-    });
+    const monitoring = this.#monitoringRole(namePrefix);
     const db = new DbInstance(this, "postgres", {
       identifier: this.identifier,
       engine: "postgres",
@@ -115,5 +100,35 @@ export class Database extends Construct {
     this.endpoint = db.endpoint;
     this.address = db.address;
     this.masterSecretArn = db.masterUserSecret.get(0).secretArn;
+  }
+
+  /** TLS only, slow statements and DDL logged, pg_stat_statements loaded. */
+  #parameterGroup(namePrefix: string, slowStatementMs: number): DbParameterGroup {
+    return new DbParameterGroup(this, "params", {
+      name: `${namePrefix}-postgres16`,
+      family: "postgres16",
+      description: "Bill middleware: TLS only, slow statements and DDL logged, pg_stat_statements",
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: String(slowStatementMs) },
+        { name: "log_statement", value: "ddl" },
+        { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
+        { name: "pg_stat_statements.track", value: "top" },
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  /** The role enhanced monitoring publishes OS metrics with. */
+  #monitoringRole(namePrefix: string): IamRole {
+    const monitoring = new IamRole(this, "monitoring-role", {
+      name: `${namePrefix}-rds-monitoring`,
+      assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),
+    });
+    new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: monitoring.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
+    return monitoring;
   }
 }
