@@ -125,8 +125,8 @@ export type ResolveBody = Static<typeof ResolveBody>;
 const Skipped = Type.Array(Type.Object({ id: Str, reason: Str }));
 
 /**
- * `requeued` is the published field name (runbooks, clients): the bills sent to the queue again.
- * The glossary's word is "retry"; renaming the field is an API change, not a refactor.
+ * `requeued`: the retried bills whose fresh message was sent. The glossary's word is "retry", but
+ * this is a field operators' clients already read; renaming it is an API change, not a refactor.
  */
 export const RetryResult = Type.Object({
   actionId: NInt,
