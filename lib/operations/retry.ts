@@ -39,9 +39,12 @@ export interface QueueDeps {
   readonly dlqUrl?: string;
 }
 
-export interface RequeueResult {
+export interface RetryResult {
   readonly actionId: number | null;
-  /** Rows reset to pending and sent to the queue (the admin API's field name). */
+  /**
+   * Rows reset to pending and sent to the queue. The name is the admin API's response field (its
+   * contract, see service/src/schemas/admin.ts), so the API passes results through unchanged.
+   */
   readonly requeued: readonly { id: string; messageId: string | null }[];
   /** Ids left alone, with why. */
   readonly skipped: readonly { id: string; reason: string }[];
@@ -84,7 +87,7 @@ export function mergeBillFix(current: unknown, fix: unknown): BillTarget {
 export async function retryFailedBills(
   deps: QueueDeps,
   input: { ids: readonly string[]; operator: Operator; billFix?: unknown },
-): Promise<RequeueResult> {
+): Promise<RetryResult> {
   if (input.billFix !== undefined && input.ids.length !== 1) {
     throw new OperationError("ERR_FIX_NEEDS_ONE", "a bill fix applies to exactly one transaction");
   }
@@ -101,7 +104,7 @@ export async function retryFailedBills(
 export function retryStuckTransaction(
   deps: QueueDeps,
   input: { id: string; operator: Operator; staleAfterMs?: number; now?: number },
-): Promise<RequeueResult> {
+): Promise<RetryResult> {
   const staleAfterMs = input.staleAfterMs ?? 15 * 60_000;
   const now = input.now ?? Date.now();
   return enqueueAgain(deps, [input.id], input.operator, "retry-stuck", (row) => {
@@ -121,7 +124,7 @@ async function enqueueAgain(
   action: string,
   refuse: (row: RetryRow) => string | null,
   billFix?: unknown,
-): Promise<RequeueResult> {
+): Promise<RetryResult> {
   const ids = [...new Set(rawIds)];
   if (ids.length === 0) throw new OperationError("ERR_NO_IDS", "give at least one transaction id");
   if (ids.length > 500) throw new OperationError("ERR_TOO_MANY", "at most 500 transactions per call");

@@ -1,6 +1,7 @@
 /**
  * Error management over the real Postgres and SQS stand-ins: list with Zoho's answer, retry
- * (with a data fix), resolve, re-drive, DLQ clean-up, and the audit row each change leaves.
+ * (with a data fix), resolve, retry of a stuck transaction, DLQ clean-up, and the operator
+ * action each change leaves.
  */
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
@@ -130,7 +131,7 @@ t.test("resolve records who and why, once", async (t) => {
   await t.rejects(db.query(noRows`DELETE FROM operator_actions`), /append-only/, "the audit cannot be erased");
 });
 
-t.test("re-drive refuses delivered and freshly attempted rows, takes stale ones", async (t) => {
+t.test("retry-stuck refuses delivered and freshly attempted rows, takes stale ones", async (t) => {
   const done = await seedBill(db, { status: "success" });
   const busy = await seedBill(db, { status: "processing", lastAttemptAgoMs: 10_000 });
   const stuck = await seedBill(db, { status: "processing", lastAttemptAgoMs: 3_600_000 });
@@ -164,7 +165,7 @@ t.test("peekDlq shows DLQ messages and leaves them there", async (t) => {
   );
 });
 
-t.test("resolve deletes the resolved bill's DLQ copy so a replay cannot revive it", async (t) => {
+t.test("resolve deletes the resolved bill's DLQ copy so a DLQ redrive cannot revive it", async (t) => {
   const id = await seedBill(db);
   const row = await findTransaction(db, id);
   await sendBillMessage(env.sqs, env.dlqUrl, {
