@@ -1,0 +1,147 @@
+/**
+ * READMEs cannot rot: every top-level folder and every scripts/ group has a README, and every file
+ * path the docs below name (in inline backticks or as a relative link) exists in the checkout.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import t from "tap";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Docs whose paths are checked (relative to the root). */
+const CHECKED_DOCS = [
+  "README.md",
+  "docs/README.md",
+  "docs/glossary.md",
+  "docs/duplicates.md",
+  "lib/README.md",
+  "migrations/README.md",
+  "loadtest/README.md",
+  "scripts/README.md",
+  "scripts/dev/README.md",
+  "scripts/ops/README.md",
+  "scripts/release/README.md",
+  "scripts/verify/README.md",
+  "scripts/zoho-sim/README.md",
+  ...readdirSync(join(ROOT, "docs/adr")).map((f) => `docs/adr/${f}`),
+];
+
+const FILE_EXTENSION = /[\w-]\.(ts|mjs|js|md|sh|txt|json|py|yml|yaml|sql)$/;
+
+/** Folders .gitignore names (`name/` lines): generated, never part of a checkout. */
+function ignoredFolders(): Set<string> {
+  const lines = readFileSync(join(ROOT, ".gitignore"), "utf8").split("\n");
+  return new Set(lines.filter((l) => /^[\w.-]+\/$/.test(l.trim())).map((l) => l.trim().slice(0, -1)));
+}
+
+export interface NamedPath {
+  readonly path: string;
+  readonly line: number;
+}
+
+/** Inline-code spans and relative link targets outside fenced code blocks, with their line numbers. */
+export function namedPaths(markdown: string): NamedPath[] {
+  const out: NamedPath[] = [];
+  let fenced = false;
+  markdown.split("\n").forEach((text, i) => {
+    if (/^\s*```/.test(text)) fenced = !fenced;
+    if (fenced) return;
+    for (const m of text.matchAll(/`([^`\s]+)`/g)) out.push({ path: m[1] as string, line: i + 1 });
+    for (const m of text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)) {
+      const target = m[1] as string;
+      if (!/^[a-z]+:/.test(target)) out.push({ path: target, line: i + 1 });
+    }
+  });
+  return out;
+}
+
+/**
+ * Whether a token names a path of this repository: it ends in a file extension, or has a slash and
+ * starts with a folder that exists next to the doc or at the root. Placeholders, URLs, globs and
+ * git-ignored output are not paths to check.
+ */
+function isRepoPath(token: string, docDir: string, ignored: Set<string>): boolean {
+  if (/[<>*{}$|@]|^\/|^-|:/.test(token)) return false;
+  const segments = token.split("/").filter(Boolean);
+  if (segments.some((s) => ignored.has(s) || s.startsWith(".local") || s.startsWith(".tools"))) return false;
+  if (FILE_EXTENSION.test(token)) return true;
+  const first = segments[0];
+  if (!token.includes("/") || !first) return false;
+  return first === ".." || existsSync(join(docDir, first)) || existsSync(join(ROOT, first));
+}
+
+/**
+ * Paths a doc names that do not exist, as "doc:line path". A path resolves next to the doc or at the
+ * root; a bare file name may also sit in a folder the same line names (a table row such as
+ * "`operations/` | `retry.ts`, `resolve.ts`", or a link to the file next to its short name).
+ */
+export function missingPaths(doc: string, markdown: string, root = ROOT): string[] {
+  const docDir = dirname(join(root, doc));
+  const ignored = ignoredFolders();
+  const named = namedPaths(markdown);
+  const folderOf = (path: string) => (path.endsWith("/") ? path : dirname(path));
+  const basesOn = (line: number) => [
+    docDir,
+    root,
+    ...named
+      .filter((n) => n.line === line && n.path.includes("/") && isRepoPath(n.path, docDir, ignored))
+      .flatMap((n) => [join(docDir, folderOf(n.path)), join(root, folderOf(n.path))]),
+  ];
+  return named
+    .filter(({ path }) => isRepoPath(path, docDir, ignored))
+    .filter(({ path, line }) => {
+      const bases = path.includes("/") ? [docDir, root] : basesOn(line);
+      return !bases.some((base) => existsSync(normalize(join(base, path))));
+    })
+    .map(({ path, line }) => `${doc}:${line} ${path}`);
+}
+
+const folders = (dir: string) =>
+  readdirSync(join(ROOT, dir)).filter((name) => {
+    if (name.startsWith(".") || ignoredFolders().has(name)) return false;
+    return statSync(join(ROOT, dir, name)).isDirectory();
+  });
+
+t.test("every top-level folder has a README", async (t) => {
+  const top = folders(".");
+  t.ok(top.includes("scripts") && top.includes("lib"), "the scan sees the top-level folders");
+  t.same(
+    top.filter((f) => !existsSync(join(ROOT, f, "README.md"))),
+    [],
+  );
+});
+
+t.test("every scripts/ group has a README", async (t) => {
+  const groups = folders("scripts");
+  t.ok(groups.includes("dev") && groups.includes("verify"), "the scan sees the scripts/ groups");
+  t.same(
+    groups.filter((g) => !existsSync(join(ROOT, "scripts", g, "README.md"))),
+    [],
+  );
+});
+
+t.test("every path the checked docs name exists", async (t) => {
+  for (const doc of CHECKED_DOCS) {
+    t.ok(existsSync(join(ROOT, doc)), `${doc} exists`);
+    t.same(missingPaths(doc, readFileSync(join(ROOT, doc), "utf8")), [], `paths named in ${doc}`);
+  }
+});
+
+t.test("the path check finds a missing path and ignores what is not a path", async (t) => {
+  const markdown = [
+    "| `lib/config.ts` | `lib/no-such-file.ts` | `POST /api/v1/bills` | `application/json` |",
+    "| `.mjs` | `scripts/ops/<command>.ts` | `.local/env.sh` | `bench-results/` | [x](nowhere.md) |",
+    "```ts",
+    'import { x } from "`lib/also-missing.ts`";',
+    "```",
+    "[ok](docs/glossary.md) [web](https://example.com/a.md) `lib/testing/`",
+  ].join("\n");
+  t.same(missingPaths("fake.md", markdown), ["fake.md:1 lib/no-such-file.ts", "fake.md:2 nowhere.md"]);
+  t.same(missingPaths("lib/fake.md", "`config.ts` `storage.ts` `nope.ts`"), ["lib/fake.md:1 nope.ts"]);
+  t.same(
+    missingPaths("lib/fake.md", "| `testing/` | `harness.ts`, `seed.ts` |\n| `other/` | `harness.ts` |"),
+    ["lib/fake.md:2 harness.ts"],
+    "a bare name resolves only in a folder its own line names",
+  );
+});
