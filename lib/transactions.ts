@@ -87,7 +87,7 @@ export const MAX_UNCLAIMED_SENDS = 3;
  * - pending rows whose enqueue never succeeded (enqueued_at NULL), older than staleAfterMs;
  * - pending rows no worker has claimed since the last send (updated_at still equals enqueued_at:
  *   a claim or a defer bumps updated_at), sent more than unclaimedAfterMs ago: the message was lost
- *   before any worker saw it (the SQS stand-in dropped two in chaos run ac6f8b81). Bounded by
+ *   before any worker saw it (the chaos runs saw the SQS stand-in drop messages). Bounded by
  *   MAX_UNCLAIMED_SENDS, so a backlog or a fleet pause longer than the window costs at most two
  *   spare messages per bill, each acknowledged without calling Zoho once the bill is delivered;
  * - pending rows whose message went out more than lostAfterMs ago, whatever happened since;
