@@ -9,15 +9,23 @@ import { Construct } from "constructs";
 import type { TlsPolicy } from "../environments.ts";
 
 export interface EdgeProps {
+  /** Prefix of the ALB and target group names (cut to AWS's 32 characters). Required; no default. */
   readonly namePrefix: string;
+  /** VPC of the target group. Required; no default. */
   readonly vpcId: string;
+  /** Public subnets the ALB is enabled in, one per AZ the fleet uses. Required; no default. */
   readonly publicSubnetIds: string[];
+  /** The ALB's security group. Required; no default. */
   readonly securityGroupId: string;
+  /** Public Route 53 hosted zone holding `domainName` (looked up, not created). Required; no default. */
   readonly hostedZoneName: string;
+  /** Name NetSuite posts to: the certificate's name and the alias record. Required; no default. */
   readonly domainName: string;
-  /** HTTPS listener policy; always set (the API's default is ELBSecurityPolicy-2016-08). */
+  /** HTTPS listener policy; always set (the API's default is ELBSecurityPolicy-2016-08). Required; no default. */
   readonly tlsPolicy: TlsPolicy;
+  /** ALB deletion protection. Required; no default (environments.ts: on in production). */
   readonly deletionProtection: boolean;
+  /** Bucket (SSE-S3, ELB delivery allowed) and prefix of the access logs. Required; no default. */
   readonly accessLogBucket: string;
   readonly accessLogPrefix: string;
   /** Port the service listens on. @default 3000 */
@@ -45,26 +53,7 @@ export class Edge extends Construct {
     super(scope, id);
     const { namePrefix, appPort = 3000, healthCheckPath = "/health/ready", deregistrationDelaySeconds = 300 } = props;
     const zone = new DataAwsRoute53Zone(this, "zone", { name: props.hostedZoneName, privateZone: false });
-    const cert = new AcmCertificate(this, "cert", {
-      domainName: props.domainName,
-      validationMethod: "DNS",
-      keyAlgorithm: "EC_prime256v1",
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const option = cert.domainValidationOptions.get(0);
-    const validationRecord = new Route53Record(this, "cert-validation", {
-      zoneId: zone.zoneId,
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      records: [option.resourceRecordValue],
-      ttl: 300,
-      allowOverwrite: true,
-    });
-    const validation = new AcmCertificateValidation(this, "cert-validated", {
-      certificateArn: cert.arn,
-      validationRecordFqdns: [validationRecord.fqdn],
-    });
-
+    const certificateArn = this.#validatedCertificate(props.domainName, zone);
     const alb = new Lb(this, "alb", {
       name: `${namePrefix}`.slice(0, 32),
       loadBalancerType: "application",
@@ -95,20 +84,7 @@ export class Edge extends Construct {
         unhealthyThreshold: 3,
       },
     });
-    new LbListener(this, "https", {
-      loadBalancerArn: alb.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: props.tlsPolicy,
-      certificateArn: validation.certificateArn,
-      defaultAction: [{ type: "forward", targetGroupArn: tg.arn }],
-    });
-    new LbListener(this, "http-redirect", {
-      loadBalancerArn: alb.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-    });
+    this.#listeners(alb, tg, certificateArn, props.tlsPolicy);
     new Route53Record(this, "alias", {
       zoneId: zone.zoneId,
       name: props.domainName,
@@ -121,5 +97,47 @@ export class Edge extends Construct {
     this.targetGroupArn = tg.arn;
     this.targetGroupArnSuffix = tg.arnSuffix;
     this.url = `https://${props.domainName}`;
+  }
+
+  /** HTTPS with the given policy forwards to the fleet; HTTP only redirects to HTTPS. */
+  #listeners(alb: Lb, tg: LbTargetGroup, certificateArn: string, tlsPolicy: TlsPolicy): void {
+    new LbListener(this, "https", {
+      loadBalancerArn: alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: tlsPolicy,
+      certificateArn,
+      defaultAction: [{ type: "forward", targetGroupArn: tg.arn }],
+    });
+    new LbListener(this, "http-redirect", {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
+  }
+
+  /** An ECDSA certificate for `domainName`, validated through a DNS record in the zone. */
+  #validatedCertificate(domainName: string, zone: DataAwsRoute53Zone): string {
+    const cert = new AcmCertificate(this, "cert", {
+      domainName,
+      validationMethod: "DNS",
+      keyAlgorithm: "EC_prime256v1",
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const option = cert.domainValidationOptions.get(0);
+    const validationRecord = new Route53Record(this, "cert-validation", {
+      zoneId: zone.zoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, "cert-validated", {
+      certificateArn: cert.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
+    });
+    return validation.certificateArn;
   }
 }
