@@ -20,13 +20,7 @@ import { markEnqueued, resetForRedrive } from "../transactions.ts";
 import { recordOperatorAction } from "./operator-actions.ts";
 import { epoch } from "./rows.ts";
 
-export const DLQ_REDRIVE_ACTIONS = [
-  "redrive",
-  "drop-delivered",
-  "drop-resolved",
-  "keep-unreadable",
-  "keep-no-row",
-] as const;
+const DLQ_REDRIVE_ACTIONS = ["redrive", "drop-delivered", "drop-resolved", "keep-unreadable", "keep-no-row"] as const;
 export type DlqRedriveAction = (typeof DLQ_REDRIVE_ACTIONS)[number];
 
 export interface DlqRedriveItem {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { sql } from "../db.ts";
 import { epoch } from "./rows.ts";
 
-export const CHANNELS = ["cli", "admin-api", "script"] as const;
+const CHANNELS = ["cli", "admin-api", "script"] as const;
 export const Operator = z.object({
   /** Who: a person's name or login, never a shared account name alone. */
   actor: z.string().trim().min(1).max(200),

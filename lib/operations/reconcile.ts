@@ -21,7 +21,7 @@ export const ReconRow = z.object({
 });
 export type ReconRow = z.infer<typeof ReconRow>;
 
-export const EXCEPTION_KINDS = [
+const EXCEPTION_KINDS = [
   "not-received",
   "failed",
   "stuck",
@@ -74,7 +74,7 @@ export interface ReconOptions {
 }
 
 /** The rows of the range, ordered by creation. The runbooks quote the same query. */
-export const reconRows = (db: CommonQueryMethods, from: Date, to: Date) =>
+const reconRows = (db: CommonQueryMethods, from: Date, to: Date) =>
   db.any(sql.type(ReconRow)`
     SELECT netsuite_bill_id, id, status, zoho_bill_id, zoho_document_id, error_message, resolved_at,
            created_at, completed_at

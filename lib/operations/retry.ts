@@ -63,7 +63,7 @@ const BillFix = z.strictObject({
   details: BillDetails.partial().optional(),
 });
 
-export function mergeBillFix(current: unknown, fix: unknown): BillTarget {
+function mergeBillFix(current: unknown, fix: unknown): BillTarget {
   const base = BillTarget.partial().parse(current ?? {});
   const parsedFix = BillFix.safeParse(fix);
   if (!parsedFix.success)

@@ -55,6 +55,3 @@ export async function seedZohoCall(
       ${call.statusCode ?? 400}, ${call.zohoCode ?? 0}, 120, ${sql.jsonb({ bill_number: "B-1" })},
       ${sql.jsonb({ code: call.zohoCode ?? 0, message: call.message ?? "ok" })}, ${call.error ?? null})`);
 }
-
-export const countRows = (db: CommonQueryMethods, table: "operator_actions" | "transactions") =>
-  db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table])}`);

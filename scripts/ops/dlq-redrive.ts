@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { type DlqRedriveAction, redriveDlq } from "../../lib/operations/dlq-redrive.ts";
 import { main, type OpsContext, requireSetting, withContext } from "./cli.ts";
 
-export async function dlqRedriveCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
+async function dlqRedriveCommand(ctx: OpsContext, argv: readonly string[], out = console.log): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import t from "tap";
-import { diff, formatDeltas, loadSummary } from "../heap-diff.ts";
+import { diff, formatDeltas, heapDiffCommand, loadSummary } from "../heap-diff.ts";
 
 class HeapDiffProbe {
   readonly payload = "p".repeat(64) + Math.random();
@@ -28,5 +28,12 @@ t.test("the allocation kept between snapshots tops the comparison", async (t) =>
     "it is among the top growers",
   );
   t.match(formatDeltas(deltas, 40).join("\n"), /HeapDiffProbe\s+\d\s+50\d\d\s+5000\s+\+\d+\.\d KiB/);
+  const lines: string[] = [];
+  t.equal(await heapDiffCommand([before, after, "--json", "--top", "3"], (l) => lines.push(l)), 0);
+  t.equal(JSON.parse(lines.join("\n")).length, 3, "the command prints the top N as JSON");
   t.ok(kept.length > 0);
+});
+
+t.test("without two snapshots the command refuses with its usage", async (t) => {
+  await t.rejects(heapDiffCommand(["only-one.heapsnapshot"]), { code: "ERR_USAGE", message: /usage: heap-diff/ });
 });
