@@ -20,7 +20,7 @@ import { serverOptions } from "../../../../service/src/server-options.ts";
 import { classify } from "../../ts/core/ingest-client.ts";
 import { sendBill } from "../../ts/core/send-bill.ts";
 import { fetchTransaction } from "../../ts/core/suitelet.ts";
-import { API_KEY, CANDIDATE, CONFIG, fakeAccount, mapBudget, WEBHOOK_SECRET } from "../fakes/fixtures.ts";
+import { API_KEY, CANDIDATE, CONFIG, eurAccount, fakeAccount, mapBudget, WEBHOOK_SECRET } from "../fakes/fixtures.ts";
 import { pdfBytes, type SentRequest, SuiteScriptError } from "../fakes/n-modules.ts";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -31,7 +31,9 @@ const SIGNED = { ...CONFIG, signingSecretId: "custsecret_mw_signing", maxAttempt
 
 async function startService(t: { teardown(fn: () => unknown): void }): Promise<FastifyInstance> {
   const env = await setupTestEnv(t, { API_KEYS });
-  const config = loadServiceConfig({ ...env.env, API_KEYS });
+  // Load shedding off: a busy test machine must not turn the contract into 503s.
+  const noShedding = { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: "0", PRESSURE_MAX_EVENT_LOOP_UTILIZATION: "0" };
+  const config = loadServiceConfig({ ...env.env, API_KEYS, ...noShedding });
   const instance = Fastify(serverOptions(config));
   await instance.register(fp(app), { config });
   await instance.ready();
@@ -104,6 +106,23 @@ t.test("different bytes for the same bill are a 409 the client reports as a conf
   const r = await deliver(service, captureBillRequest(fake));
   t.equal(r.code, 409, r.body);
   t.match(classify(r, Date.now()), { kind: "done", outcome: { status: "CONFLICT", httpStatus: 409 } });
+});
+
+t.test("the bill's expense lines, tax and EUR are accepted; lines off the total are REJECTED naming it", async (t) => {
+  const service = await startService(t);
+  const fake = eurAccount();
+  const r = await deliver(service, captureBillRequest(fake));
+  t.equal(r.code, 202, r.body);
+  const sent = JSON.parse(fake.state.requests[0]!.body!).billDetails;
+  t.match(sent, { currencyCode: "EUR", total: 1487.5, taxTotal: 237.5, expenseLines: { length: 3 } });
+
+  // The record now says 1,490.00 for lines worth 1,487.50: refused before anything is looked up or stored.
+  fake.state.bills[0]!.record = { ...fake.state.bills[0]!.record, body: { usertotal: 1490, currencysymbol: "EUR" } };
+  const rejected = await deliver(service, captureBillRequest(fake));
+  t.equal(rejected.code, 400, rejected.body);
+  const verdict = classify(rejected, Date.now());
+  t.match(verdict, { kind: "done", outcome: { status: "REJECTED", httpStatus: 400 } });
+  t.match(verdict.kind === "done" ? verdict.outcome.message : "", /billDetails\.total: is 1490\.00 EUR/);
 });
 
 t.test("a wrong API key is a 401 the client leaves for the next run", async (t) => {

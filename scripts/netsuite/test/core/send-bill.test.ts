@@ -32,7 +32,7 @@ t.test("202 stores the transaction id", async (t) => {
   t.match(body, { netsuiteBillId: "101", fileName: "INV-1001.pdf", mimeType: "application/pdf" });
   t.equal(Buffer.from(body.base64Data, "base64").subarray(0, 5).toString(), "%PDF-", "file bytes sent as base64");
   t.same(body.billDetails, CANDIDATE.bill);
-  t.equal(state.remainingUsage, 1000 - 10 - 10, "file.load 10 + https.post 10");
+  t.equal(state.remainingUsage, 1000 - 10 - 10 - 10, "record.load 10 + file.load 10 + https.post 10");
 });
 
 t.test("200 (idempotent replay) also stores the transaction id", async (t) => {
@@ -110,8 +110,8 @@ t.test("a 2xx without a transaction id is not trusted", async (t) => {
 });
 
 t.test("governance: stops before a POST it cannot afford and never dies mid-record", async (t) => {
-  // 35 units: file.load 10 + POST 10 leaves 15; the second POST (10) is affordable, a third is not.
-  const { outcome, state } = run([{ code: 503, body: "{}" }], {}, 35);
+  // 45 units: record.load 10 + file.load 10 + POST 10 leaves 15; a second POST (10) fits, a third not.
+  const { outcome, state } = run([{ code: 503, body: "{}" }], {}, 45);
   t.equal(state.requests.length, 2);
   t.match(outcome, { status: "RETRY", attempts: 2 });
   t.match(outcome.message, /governance: 5 units left, stopped before POST/);
@@ -119,11 +119,12 @@ t.test("governance: stops before a POST it cannot afford and never dies mid-reco
 });
 
 t.test("governance: nothing is loaded when the first POST is unaffordable", async (t) => {
-  const { outcome, state } = run([accepted()], {}, 19);
+  const { outcome, state } = run([accepted()], {}, 29);
   t.match(outcome, { status: "RETRY", attempts: 0 });
-  t.match(outcome.message, /stopped before loading the file/);
+  t.match(outcome.message, /stopped before loading the bill/);
   t.equal(state.requests.length, 0);
-  t.equal(state.remainingUsage, 19);
+  t.same(state.loaded, [], "not even the record");
+  t.equal(state.remainingUsage, 29);
 });
 
 t.test("time budget: a wait that would overrun the map time limit is not started", async (t) => {

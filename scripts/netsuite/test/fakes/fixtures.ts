@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { BillCandidate } from "../../ts/core/bill-source.ts";
 import type { ClientConfig } from "../../ts/core/config.ts";
 import { createBudget } from "../../ts/core/governance.ts";
+import type { FakeBillRecord } from "./loaded-record.ts";
 import { createFakeNetSuite, type FakeNetSuite, type FakeState, pdfBytes } from "./n-modules.ts";
 
 export const API_KEY = "test-api-key-0123456789";
@@ -71,4 +72,52 @@ export function accepted(transactionId = "6f1c1c9e-1111-4a4a-9b9b-000000000001",
     body: JSON.stringify({ transactionId, status: "pending", statusUrl: `/api/v1/transactions/${transactionId}` }),
     headers: { "Content-Type": "application/json" },
   };
+}
+
+/** The record behind the README's sample: three expense lines with 19 % VAT, in EUR. */
+export const EUR_BILL_RECORD: FakeBillRecord = {
+  body: { usertotal: 1487.5, taxtotal: 237.5, currencysymbol: "EUR", exchangerate: 1.0842, currency: "3" },
+  expense: [
+    {
+      account: { value: "58", text: "6010 Office Supplies" },
+      amount: 500,
+      memo: "Paper",
+      department: { value: "3", text: "Finance" },
+      class: "",
+      location: "",
+      taxcode: { value: "12", text: "VAT:S-DE" },
+      tax1amt: 95,
+    },
+    {
+      account: { value: "61", text: "6200 Software" },
+      amount: 600,
+      memo: "",
+      department: "",
+      class: { value: "7", text: "SaaS" },
+      location: "",
+      taxcode: { value: "12", text: "VAT:S-DE" },
+      tax1amt: 114,
+    },
+    {
+      account: { value: "58", text: "6010 Office Supplies" },
+      amount: 150,
+      memo: "Toner",
+      department: "",
+      class: "",
+      location: { value: "2", text: "Berlin" },
+      taxcode: { value: "12", text: "VAT:S-DE" },
+      // A value NetSuite computed rather than stored: binary noise past the 15th digit.
+      tax1amt: 28.499999999999996,
+    },
+  ],
+};
+
+/** Account 101's bill with the EUR record behind it (the sample payload). */
+export function eurAccount(init: Partial<FakeState> = {}): FakeNetSuite {
+  const fake = fakeAccount(init);
+  const bill = fake.state.bills[0]!;
+  bill.currency = "EUR";
+  bill.fxamount = "-1487.50";
+  bill.record = EUR_BILL_RECORD;
+  return fake;
 }

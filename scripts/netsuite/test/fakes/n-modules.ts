@@ -9,6 +9,8 @@
  */
 import { createHmac as nodeHmac } from "node:crypto";
 import type { Host, NModules } from "../../ts/core/types.ts";
+import { SuiteScriptError } from "./errors.ts";
+import { type FakeBillRecord, fakeLoadedRecord } from "./loaded-record.ts";
 
 export const Encoding = {
   UTF_8: "UTF_8",
@@ -19,12 +21,7 @@ export const Encoding = {
   HEX: "HEX",
 } as const;
 
-export class SuiteScriptError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
+export { SuiteScriptError };
 
 export interface FakeFile {
   name: string;
@@ -51,6 +48,8 @@ export interface FakeBill {
   fxamount?: string;
   fileIds: string[];
   fields: Record<string, string>;
+  /** What record.load sees: sublists and body amounts (test/fakes/loaded-record.ts). */
+  record?: FakeBillRecord;
 }
 
 export interface SentRequest {
@@ -77,8 +76,13 @@ export interface LogEntry {
   details: string;
 }
 
-export const CUSTOM_BODY_FIELDS = ["custbody_mw_txn_id", "custbody_mw_status", "custbody_mw_error"];
-const COSTS = { fileLoad: 10, https: 10, submitFields: 10, lookupFields: 1, runPaged: 5, fetch: 5 };
+export const CUSTOM_BODY_FIELDS = [
+  "custbody_mw_txn_id",
+  "custbody_mw_status",
+  "custbody_mw_error",
+  "custbody_mw_zoho_bill_id",
+];
+const COSTS = { fileLoad: 10, https: 10, submitFields: 10, recordLoad: 10, lookupFields: 1, runPaged: 5, fetch: 5 };
 const MAX_CONTENT_BYTES = 10_485_760;
 
 export class FakeSecureString {
@@ -100,6 +104,8 @@ export interface FakeState {
   requests: SentRequest[];
   logs: LogEntry[];
   submitted: { id: string; values: Record<string, string> }[];
+  /** Bill ids passed to record.load, in order. */
+  loaded: string[];
   responder: Responder;
 }
 
@@ -255,6 +261,7 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
     requests: [],
     logs: [],
     submitted: [],
+    loaded: [],
     responder: () => ({ code: 500, body: "no responder" }),
     ...init,
   };
@@ -316,6 +323,13 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
 
   const record = {
     Type: { VENDOR_BILL: "vendorbill" },
+    load: (options: { type: string; id: string; isDynamic?: boolean }) => {
+      charge(state, COSTS.recordLoad, "record.load");
+      const bill = state.bills.find((b) => b.id === String(options.id));
+      if (options.type !== "vendorbill" || !bill) throw new SuiteScriptError("RCRD_DSNT_EXIST", "no such record");
+      state.loaded.push(bill.id);
+      return fakeLoadedRecord(bill.id, bill.record ?? {});
+    },
     submitFields: (options: { type: string; id: string; values: Record<string, unknown>; options?: unknown }) => {
       charge(state, COSTS.submitFields, "record.submitFields");
       const bill = state.bills.find((b) => b.id === String(options.id));

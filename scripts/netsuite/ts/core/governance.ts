@@ -1,7 +1,7 @@
 /**
  * Governance guard: every N call that costs units is preceded by a check, so a call that cannot
  * finish is never started and the script stops cleanly with the bill left for the next run.
- * Units (Oracle "SuiteScript 2.x API Governance"): file.load 10, https.post/get 10,
+ * Units (Oracle "SuiteScript 2.x API Governance"): file.load 10, https.post/get 10, record.load 10,
  * record.submitFields 10 on transactions, search.lookupFields 1, Search.runPaged 5, PagedData.fetch 5.
  * Limits per call: map 1,000 units / 300 s; reduce 5,000 / 900 s; getInputData and summarize
  * 10,000 / 3,600 s; Suitelet 1,000 / 300 s.
@@ -12,6 +12,7 @@ export const COST = {
   fileLoad: 10,
   httpsCall: 10,
   submitFields: 10,
+  recordLoad: 10,
   lookupFields: 1,
   runPaged: 5,
   pageFetch: 5,

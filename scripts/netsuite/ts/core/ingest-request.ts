@@ -9,7 +9,42 @@ import type { NModules, SecureString } from "./types.ts";
 export const BILLS_PATH = "/api/v1/bills";
 export const TRANSACTIONS_PATH = "/api/v1/transactions";
 
-/** Bill fields the worker can use to create the bill in Zoho Books (lib/bill.ts BillDetails). */
+/** A NetSuite record on a line: internal id, and the name people see (lib/bill.ts NetsuiteRef). */
+export interface NetsuiteRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** Segments and legacy tax a line may carry, each only where set. */
+interface LineExtras {
+  readonly department?: NetsuiteRef;
+  readonly class?: NetsuiteRef;
+  readonly location?: NetsuiteRef;
+  readonly taxCode?: NetsuiteRef;
+  /** The line's tax (tax1amt), on top of amount. */
+  readonly taxAmount?: number;
+}
+
+/** One line of the expense sublist (lib/bill.ts ExpenseLine). Amounts in major units, before tax. */
+export interface ExpenseLine extends LineExtras {
+  readonly account: NetsuiteRef;
+  readonly amount: number;
+  readonly memo?: string;
+}
+
+/** One line of the item sublist (lib/bill.ts ItemLine): quantity × rate = amount. */
+export interface ItemLine extends LineExtras {
+  readonly item: NetsuiteRef;
+  readonly quantity: number;
+  readonly rate: number;
+  readonly amount: number;
+  readonly description?: string;
+}
+
+/**
+ * Bill fields the worker uses to create the bill in Zoho Books (lib/bill.ts BillDetails). Money is a
+ * JSON number in major units with the currency's decimals; the service reads it as an exact decimal.
+ */
 export interface BillDetails {
   readonly billNumber: string;
   readonly vendorName?: string;
@@ -21,7 +56,14 @@ export interface BillDetails {
   readonly dueDate?: string;
   /** ISO 4217, e.g. USD */
   readonly currencyCode?: string;
+  /** Base-currency units per unit of currencyCode (NetSuite exchangerate). */
+  readonly exchangeRate?: number;
+  /** Including tax (NetSuite usertotal). */
   readonly total?: number;
+  /** NetSuite taxtotal. */
+  readonly taxTotal?: number;
+  readonly expenseLines?: readonly ExpenseLine[];
+  readonly itemLines?: readonly ItemLine[];
 }
 
 export interface BillPayload {

@@ -1,8 +1,10 @@
 /**
- * One bill, start to finish except writing the result: load the PDF, refuse what the service would
- * refuse (not a PDF, over the size limit) before any POST, then post it. The file's bytes come back
- * from File.getContents() already base64-encoded for binary types, which is what the service takes.
+ * One bill, start to finish except writing the result: load the bill's lines, tax and currency from
+ * the record, load the PDF, refuse what the service would refuse (not a PDF, over the size limit)
+ * before any POST, then post it. The file's bytes come back from File.getContents() already
+ * base64-encoded for binary types, which is what the service takes.
  */
+import { loadBillAmounts } from "./bill-lines.ts";
 import type { BillCandidate } from "./bill-source.ts";
 import { describeError } from "./errors.ts";
 import { COST } from "./governance.ts";
@@ -11,18 +13,30 @@ import type { Outcome } from "./outcome.ts";
 import type { NModules } from "./types.ts";
 
 export interface SendBillOptions extends SendOptions {
-  readonly n: SendOptions["n"] & Pick<NModules, "file">;
+  readonly n: SendOptions["n"] & Pick<NModules, "file" | "record">;
 }
 
 export function sendBill(options: SendBillOptions, candidate: BillCandidate): Outcome {
   const { n, config, budget } = options;
   const { billId } = candidate;
-  if (!budget.canSpend(COST.fileLoad + COST.httpsCall)) {
+  if (!budget.canSpend(COST.recordLoad + COST.fileLoad + COST.httpsCall)) {
     return {
       billId,
       attempts: 0,
       status: "RETRY",
-      message: `governance: ${budget.remainingUnits()} units left, stopped before loading the file`,
+      message: `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`,
+    };
+  }
+
+  let amounts: ReturnType<typeof loadBillAmounts>;
+  try {
+    amounts = loadBillAmounts(n, billId);
+  } catch (err) {
+    return {
+      billId,
+      attempts: 0,
+      status: "ERROR",
+      message: `cannot load vendor bill ${billId}: ${describeError(err)}`,
     };
   }
 
@@ -71,6 +85,7 @@ export function sendBill(options: SendBillOptions, candidate: BillCandidate): Ou
     fileName: pdf.name || candidate.fileName,
     mimeType: "application/pdf",
     base64Data,
-    billDetails: candidate.bill,
+    // The record's total, currency and lines win over the search's body-line values.
+    billDetails: { ...candidate.bill, ...amounts },
   });
 }

@@ -2,7 +2,8 @@
  * On-demand sender and status page. GET ?billId=N shows the bill's delivery fields and, when it has
  * a transaction id, the middleware's view from GET /api/v1/transactions/:id. POST billId=N sends
  * that bill now (same code path as the Map/Reduce) and shows the result.
- * Budget: search 10 + file.load 10 + POSTs 10 each + submitFields 10 + status GET 10, under 1,000.
+ * Budget: search 10 + record.load 10 + file.load 10 + POSTs 10 each + submitFields 10 + lookupFields 1
+ * + status GET 10, well under 1,000.
  */
 import type { EntryPoints } from "N/types";
 import { readDelivery, recordOutcome } from "./bill-record.ts";

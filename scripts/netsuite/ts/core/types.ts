@@ -18,7 +18,7 @@ export interface NModules {
   readonly file: Pick<typeof NFile, "load" | "Type">;
   readonly https: Pick<typeof NHttps, "post" | "get" | "createSecureString">;
   readonly log: Pick<typeof NLog, "audit" | "debug" | "error">;
-  readonly record: Pick<typeof NRecord, "submitFields" | "Type">;
+  readonly record: Pick<typeof NRecord, "submitFields" | "load" | "Type">;
   readonly runtime: Pick<typeof NRuntime, "getCurrentScript">;
   readonly search: Pick<typeof NSearch, "create" | "createColumn" | "lookupFields" | "Sort">;
 }

@@ -51,8 +51,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       if (outcome.transactionId) values[BILL_FIELDS.transactionId] = outcome.transactionId;
       return values;
     }
-    function truncate(text, max) {
-      return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+    function truncate(text2, max) {
+      return text2.length <= max ? text2 : `${text2.slice(0, max - 3)}...`;
     }
 
     // ts/core/bill-record.ts
@@ -70,6 +70,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       fileLoad: 10,
       httpsCall: 10,
       submitFields: 10,
+      recordLoad: 10,
       lookupFields: 1,
       runPaged: 5,
       pageFetch: 5
@@ -193,12 +194,12 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     };
     function readConfig(runtime, prefix) {
       const script = runtime.getCurrentScript();
-      const text = (suffix) => {
+      const text2 = (suffix) => {
         const value = script.getParameter({ name: prefix + suffix });
         return value === null || value === void 0 ? "" : String(value).trim();
       };
       const integer = (suffix, fallback, min, max) => {
-        const raw = text(suffix);
+        const raw = text2(suffix);
         if (raw === "") return fallback;
         const value = Number(raw);
         if (!Number.isInteger(value) || value < min || value > max) {
@@ -206,12 +207,12 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         }
         return value;
       };
-      const baseUrl = text(PARAMETER_SUFFIXES.baseUrl).replace(/\/+$/, "");
+      const baseUrl = text2(PARAMETER_SUFFIXES.baseUrl).replace(/\/+$/, "");
       if (!/^https:\/\/[^\s/]+/.test(baseUrl)) {
         throw new ConfigError(`script parameter ${prefix}${PARAMETER_SUFFIXES.baseUrl} must be an https:// URL`);
       }
       const secretId = (suffix) => {
-        const id = text(suffix);
+        const id = text2(suffix);
         if (id !== "" && !/^custsecret[a-z0-9_]+$/.test(id)) {
           throw new ConfigError(`script parameter ${prefix + suffix} must be an API Secret id (custsecret...)`);
         }
@@ -232,10 +233,96 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     function describeError(err) {
       if (err !== null && typeof err === "object") {
         const e = err;
-        const text = [e.name, e.message].filter((part) => typeof part === "string" && part !== "").join(": ");
-        if (text) return text;
+        const text2 = [e.name, e.message].filter((part) => typeof part === "string" && part !== "").join(": ");
+        if (text2) return text2;
       }
       return String(err);
+    }
+
+    // ts/core/bill-lines.ts
+    var SUBLISTS = { expense: "expense", item: "item" };
+    var present = (v) => v !== null && v !== void 0 && v !== "";
+    function money(v) {
+      if (!present(v)) return void 0;
+      const n = Number(v);
+      return Number.isFinite(n) ? Number(n.toPrecision(15)) : void 0;
+    }
+    function ref(rec, sublistId, fieldId, line) {
+      var _a;
+      const id = rec.getSublistValue({ sublistId, fieldId, line });
+      if (!present(id)) return void 0;
+      const name = String((_a = rec.getSublistText({ sublistId, fieldId, line })) != null ? _a : "").trim();
+      return { id: String(id), ...name ? { name: name.slice(0, 200) } : {} };
+    }
+    function text(rec, sublistId, fieldId, line, max) {
+      const value = rec.getSublistValue({ sublistId, fieldId, line });
+      return present(value) ? String(value).slice(0, max) : void 0;
+    }
+    function extras(rec, sublistId, line) {
+      const department = ref(rec, sublistId, "department", line);
+      const klass = ref(rec, sublistId, "class", line);
+      const location = ref(rec, sublistId, "location", line);
+      const taxCode = ref(rec, sublistId, "taxcode", line);
+      const taxAmount = money(rec.getSublistValue({ sublistId, fieldId: "tax1amt", line }));
+      return {
+        ...department ? { department } : {},
+        ...klass ? { class: klass } : {},
+        ...location ? { location } : {},
+        ...taxCode ? { taxCode } : {},
+        ...taxAmount === void 0 ? {} : { taxAmount }
+      };
+    }
+    function expenseLine(rec, line) {
+      var _a, _b;
+      const s = SUBLISTS.expense;
+      const memo = text(rec, s, "memo", line, 2e3);
+      return {
+        account: (_a = ref(rec, s, "account", line)) != null ? _a : { id: "" },
+        amount: (_b = money(rec.getSublistValue({ sublistId: s, fieldId: "amount", line }))) != null ? _b : Number.NaN,
+        ...memo ? { memo } : {},
+        ...extras(rec, s, line)
+      };
+    }
+    function itemLine(rec, line) {
+      var _a;
+      const s = SUBLISTS.item;
+      const description = text(rec, s, "description", line, 2e3);
+      const number = (fieldId) => {
+        var _a2;
+        return (_a2 = money(rec.getSublistValue({ sublistId: s, fieldId, line }))) != null ? _a2 : Number.NaN;
+      };
+      return {
+        item: (_a = ref(rec, s, "item", line)) != null ? _a : { id: "" },
+        quantity: number("quantity"),
+        rate: number("rate"),
+        amount: number("amount"),
+        ...description ? { description } : {},
+        ...extras(rec, s, line)
+      };
+    }
+    function lines(rec, sublistId, read) {
+      const count = rec.getLineCount({ sublistId });
+      return Array.from({ length: Math.max(0, count) }, (_, line) => read(rec, line));
+    }
+    function readBillAmounts(rec) {
+      var _a;
+      const expenseLines = lines(rec, SUBLISTS.expense, expenseLine);
+      const itemLines = lines(rec, SUBLISTS.item, itemLine);
+      const total = money(rec.getValue({ fieldId: "usertotal" }));
+      const taxTotal = money(rec.getValue({ fieldId: "taxtotal" }));
+      const exchangeRate = money(rec.getValue({ fieldId: "exchangerate" }));
+      const currency = String((_a = rec.getValue({ fieldId: "currencysymbol" })) != null ? _a : "").trim();
+      return {
+        ...expenseLines.length ? { expenseLines } : {},
+        ...itemLines.length ? { itemLines } : {},
+        ...total === void 0 ? {} : { total },
+        ...taxTotal === void 0 ? {} : { taxTotal },
+        .../^[A-Z]{3}$/.test(currency) ? { currencyCode: currency } : {},
+        ...exchangeRate === void 0 ? {} : { exchangeRate }
+      };
+    }
+    function loadBillAmounts(n, billId) {
+      return readBillAmounts(n.record.load({ type: n.record.Type.VENDOR_BILL, id: billId, isDynamic: false }));
     }
 
     // ts/core/ingest-request.ts
@@ -302,8 +389,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     function errorText(response) {
       var _a, _b, _c, _d, _e;
       const json = parseJson((_a = response.body) != null ? _a : "");
-      const text = (_e = (_d = (_c = (_b = json == null ? void 0 : json.message) != null ? _b : json == null ? void 0 : json.detail) != null ? _c : json == null ? void 0 : json.title) != null ? _d : json == null ? void 0 : json.error) != null ? _e : response.body || "";
-      return `HTTP ${response.code}: ${String(text).slice(0, 1e3)}`;
+      const text2 = (_e = (_d = (_c = (_b = json == null ? void 0 : json.message) != null ? _b : json == null ? void 0 : json.detail) != null ? _c : json == null ? void 0 : json.title) != null ? _d : json == null ? void 0 : json.error) != null ? _e : response.body || "";
+      return `HTTP ${response.code}: ${String(text2).slice(0, 1e3)}`;
     }
     function classify(response, nowMs) {
       var _a, _b, _c;
@@ -411,12 +498,23 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     function sendBill(options, candidate) {
       const { n, config, budget } = options;
       const { billId } = candidate;
-      if (!budget.canSpend(COST.fileLoad + COST.httpsCall)) {
+      if (!budget.canSpend(COST.recordLoad + COST.fileLoad + COST.httpsCall)) {
         return {
           billId,
           attempts: 0,
           status: "RETRY",
-          message: `governance: ${budget.remainingUnits()} units left, stopped before loading the file`
+          message: `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`
+        };
+      }
+      let amounts;
+      try {
+        amounts = loadBillAmounts(n, billId);
+      } catch (err) {
+        return {
+          billId,
+          attempts: 0,
+          status: "ERROR",
+          message: `cannot load vendor bill ${billId}: ${describeError(err)}`
         };
       }
       let pdf;
@@ -462,7 +560,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         fileName: pdf.name || candidate.fileName,
         mimeType: "application/pdf",
         base64Data,
-        billDetails: candidate.bill
+        // The record's total, currency and lines win over the search's body-line values.
+        billDetails: { ...candidate.bill, ...amounts }
       });
     }
 
