@@ -20,12 +20,13 @@ export const LIFECYCLE = {
 } as const;
 
 export interface SecureBucketProps {
+  /** Globally unique bucket name (lib/naming.ts). Required; no default. */
   readonly bucketName: string;
-  /** CMK for default encryption; unset means SSE-S3, for buckets AWS log delivery writes to. */
+  /** CMK for default encryption; unset means SSE-S3, for buckets AWS log delivery writes to. @default undefined (SSE-S3) */
   readonly kmsKeyArn?: string;
-  /** Object Lock in COMPLIANCE mode with this default retention, days; only at creation. @default none */
+  /** Object Lock in COMPLIANCE mode with this default retention, days; only at creation. @default undefined (no lock) */
   readonly objectLockDays?: number;
-  /** Server access logs go to this bucket under `s3/<bucket>/`. @default none */
+  /** Server access logs go to this bucket under `s3/<bucket>/`. @default undefined (no access logs) */
   readonly accessLogBucket?: string;
   /** Statements added to the TLS-only bucket policy (log delivery grants). @default [] */
   readonly extraPolicyStatements?: readonly Record<string, unknown>[];
@@ -51,6 +52,43 @@ export class SecureBucket extends Construct {
     this.bucket = bucket.bucket;
     this.arn = bucket.arn;
 
+    const versioning = this.#baseline(bucket, kmsKeyArn);
+    new S3BucketPolicy(this, "policy", {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          ...extraPolicyStatements,
+        ],
+      }),
+    });
+    this.#lifecycle(bucket, versioning);
+    if (objectLockDays !== undefined) {
+      new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        bucket: bucket.id,
+        dependsOn: [versioning],
+        rule: { defaultRetention: { mode: "COMPLIANCE", days: objectLockDays } },
+      });
+    }
+    if (accessLogBucket) {
+      new S3BucketLoggingA(this, "logging", {
+        bucket: bucket.id,
+        targetBucket: accessLogBucket,
+        targetPrefix: `s3/${bucketName}/`,
+      });
+    }
+  }
+
+  /** Public access blocked, owner-enforced ownership, versioning, default encryption. */
+  #baseline(bucket: S3Bucket, kmsKeyArn: string | undefined): S3BucketVersioningA {
     new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket: bucket.id,
       blockPublicAcls: true,
@@ -77,23 +115,11 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, "policy", {
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          ...extraPolicyStatements,
-        ],
-      }),
-    });
+    return versioning;
+  }
+
+  /** The retention lifecycle shared by every bucket (LIFECYCLE). */
+  #lifecycle(bucket: S3Bucket, versioning: S3BucketVersioningA): void {
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucket.id,
       dependsOn: [versioning],
@@ -112,19 +138,5 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    if (objectLockDays !== undefined) {
-      new S3BucketObjectLockConfigurationA(this, "object-lock", {
-        bucket: bucket.id,
-        dependsOn: [versioning],
-        rule: { defaultRetention: { mode: "COMPLIANCE", days: objectLockDays } },
-      });
-    }
-    if (accessLogBucket) {
-      new S3BucketLoggingA(this, "logging", {
-        bucket: bucket.id,
-        targetBucket: accessLogBucket,
-        targetPrefix: `s3/${bucketName}/`,
-      });
-    }
   }
 }
