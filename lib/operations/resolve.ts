@@ -7,7 +7,7 @@ import type { DatabasePool } from "slonik";
 import { z } from "zod";
 import { sql } from "../db.ts";
 import { removeFromDlq } from "../dlq.ts";
-import { assertTransactionIds, OperationError } from "./operation-error.ts";
+import { distinctTransactionIds } from "./operation-error.ts";
 import { Operator, recordOperatorAction } from "./operator-actions.ts";
 import { epoch, noRows } from "./rows.ts";
 
@@ -29,9 +29,7 @@ export async function resolveFailedBills(
   input: { ids: readonly string[]; operator: Operator },
   dlq?: { sqs: SQSClient; dlqUrl: string },
 ): Promise<ResolveResult> {
-  const ids = [...new Set(input.ids)];
-  if (ids.length === 0) throw new OperationError("ERR_NO_IDS", "give at least one transaction id");
-  assertTransactionIds(ids);
+  const ids = distinctTransactionIds(input.ids);
   const op = Operator.parse(input.operator);
   const result = await db.transaction(async (tx) => {
     const found = await tx.any(sql.type(ResolveRow)`

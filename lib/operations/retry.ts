@@ -11,7 +11,7 @@ import { sql } from "../db.ts";
 import { removeFromDlq } from "../dlq.ts";
 import { billMessageFor, sendBillMessage } from "../queue.ts";
 import { markEnqueued } from "../transactions.ts";
-import { assertTransactionIds, OperationError } from "./operation-error.ts";
+import { distinctTransactionIds, OperationError } from "./operation-error.ts";
 import { Operator, recordOperatorAction } from "./operator-actions.ts";
 import { epoch, noRows } from "./rows.ts";
 
@@ -125,10 +125,7 @@ async function enqueueAgain(
   refuse: (row: RetryRow) => string | null,
   billFix?: unknown,
 ): Promise<RetryResult> {
-  const ids = [...new Set(rawIds)];
-  if (ids.length === 0) throw new OperationError("ERR_NO_IDS", "give at least one transaction id");
-  if (ids.length > 500) throw new OperationError("ERR_TOO_MANY", "at most 500 transactions per call");
-  assertTransactionIds(ids);
+  const ids = distinctTransactionIds(rawIds, 500);
   const op = Operator.parse(operator);
   const { rows, skipped, actionId } = await deps.db.transaction((tx) =>
     resetToPending(tx, { ids, operator: op, action, refuse, billFix }),
