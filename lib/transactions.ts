@@ -51,8 +51,14 @@ export const findByNetsuiteBillId = (db: CommonQueryMethods, netsuiteBillId: str
   db.maybeOne(row`SELECT * FROM transactions WHERE netsuite_bill_id = ${netsuiteBillId}`);
 
 export async function markEnqueued(db: CommonQueryMethods, id: string): Promise<void> {
+  await markEnqueuedMany(db, [id]);
+}
+
+/** The messages of these rows went out in one SQS batch: one statement for all of them. */
+export async function markEnqueuedMany(db: CommonQueryMethods, ids: readonly string[]): Promise<void> {
   await db.query(noRows`
-    UPDATE transactions SET enqueued_at = now(), enqueue_attempts = enqueue_attempts + 1 WHERE id = ${id}`);
+    UPDATE transactions SET enqueued_at = now(), enqueue_attempts = enqueue_attempts + 1
+    WHERE id = ANY(${sql.array(ids, "uuid")})`);
 }
 
 /** The columns the sweeper needs to build a row's queue message (lib/queue.ts billMessageFor). */

@@ -5,7 +5,8 @@
  * anything is written, so a bad request leaves no object, row or message.
  *
  * Cost per bill: one base64 decode (no regex), one SHA-256 (handed to S3 as the checksum, so the SDK
- * computes none), no copies of the decoded buffer.
+ * computes none), no copies of the decoded buffer; the message goes out in a SendMessageBatch with
+ * the other bills of the same few milliseconds, and their rows are stamped enqueued in one UPDATE.
  */
 import { createHash } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -15,10 +16,10 @@ import type { FastifyBaseLogger } from "fastify";
 import type { DatabasePool } from "slonik";
 import type { BillTarget, TransactionRow } from "../../../lib/bill.ts";
 import type { Metrics } from "../../../lib/metrics.ts";
-import { billMessageFor, sendBillMessage } from "../../../lib/queue.ts";
+import { BillMessageBatcher, billMessageFor } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
-import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../../lib/transactions.ts";
+import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "../../../lib/transactions.ts";
 import { billConflict, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
 import { decodeStrictBase64 } from "./base64.ts";
 import { objectKey, sanitizeFileName } from "./file-name.ts";
@@ -34,6 +35,8 @@ export interface IngestDeps {
   readonly kmsKeyId: string | undefined;
   readonly maxPdfBytes: number;
   readonly tracing: boolean;
+  /** Sends within this many ms go to SQS as one SendMessageBatch (0..10; default 5). */
+  readonly enqueueLingerMs?: number;
 }
 
 export interface BillInput {
@@ -57,8 +60,20 @@ const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
 export class IngestService {
   readonly #d: IngestDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #enqueuer: BillMessageBatcher;
   constructor(deps: IngestDeps) {
     this.#d = deps;
+    // One SendMessageBatch and one UPDATE for every bill accepted within the linger, not one each.
+    this.#enqueuer = new BillMessageBatcher({
+      sqs: deps.sqs,
+      queueUrl: deps.queueUrl,
+      lingerMs: deps.enqueueLingerMs ?? 5,
+      afterSend: (sent) =>
+        markEnqueuedMany(
+          deps.db,
+          sent.map((m) => m.transactionId),
+        ),
+    });
   }
 
   /**
@@ -132,8 +147,7 @@ export class IngestService {
   async #enqueue(row: TransactionRow, log: FastifyBaseLogger): Promise<void> {
     const d = this.#d;
     try {
-      await inSubsegment(d.tracing, "sqs.send", () => sendBillMessage(d.sqs, d.queueUrl, billMessageFor(row)));
-      await markEnqueued(d.db, row.id);
+      await inSubsegment(d.tracing, "sqs.send", () => this.#enqueuer.send(billMessageFor(row)));
     } catch (err) {
       // The bill is stored and committed: the sweeper re-enqueues it. Answer 202 regardless.
       d.metrics.record("EnqueueFailures", 1);

@@ -1,0 +1,91 @@
+/**
+ * What one S3 put and one SQS send cost the caller, several ways, on the performance stand-ins
+ * (started here, stopped at the end): client CPU per bill and calls per second at a fixed
+ * concurrency. Figures for the README's "Cuts" table.
+ *   node scripts/verify/bench/cuts/aws-calls.ts [--calls 600] [--connections 16]
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { billMessageFor, sendBillMessage } from "../../../../lib/queue.ts";
+import { putPdf } from "../../../../lib/storage.ts";
+import { freePort, ROOT } from "../stack.ts";
+import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
+import { round } from "../stats.ts";
+
+const { values } = parseArgs({
+  options: { calls: { type: "string", default: "600" }, connections: { type: "string", default: "16" } },
+});
+const calls = Number(values.calls);
+const connections = Number(values.connections);
+const logDir = join(ROOT, "bench-results", "logs");
+mkdirSync(logDir, { recursive: true });
+const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+process.env.AWS_ACCESS_KEY_ID ??= "test";
+process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
+const sqs = new SQSClient({ region: "us-east-1", endpoint: standIns.sqsUrl });
+
+async function measure(label: string, op: (i: number) => Promise<unknown>, perCall = 1): Promise<object> {
+  let next = 0;
+  const run = (count: number, offset: number) =>
+    Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < count) await op(offset + next++);
+      }),
+    );
+  await run(50, 1_000_000); // warm-up
+  next = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(calls, 0);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    variant: label,
+    billsPerSecond: round((calls * perCall) / seconds),
+    clientCpuMsPerBill: round((cpu.user + cpu.system) / 1000 / (calls * perCall), 3),
+  };
+}
+
+const results: object[] = [];
+try {
+  const bucket = `cut-${randomBytes(4).toString("hex")}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+  const body = randomBytes(100 * 1024);
+  const sha256 = createHash("sha256").update(body).digest("hex");
+  results.push(
+    await measure("S3 PutObject, SDK defaults (CRC32 computed by the SDK)", (i) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: `a/${i}`, Body: body, ContentType: "application/pdf" })),
+    ),
+    await measure("S3 putPdf (lib/storage.ts: our SHA-256 as checksum and payload hash, SSE-KMS)", (i) =>
+      putPdf(s3, { bucket, key: `b/${i}`, body, sha256, kmsKeyId: undefined }),
+    ),
+  );
+  const { QueueUrl = "" } = await sqs.send(new CreateQueueCommand({ QueueName: bucket }));
+  const message = (i: number) =>
+    billMessageFor({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      netsuite_bill_id: `NS-${i}`,
+      s3_bucket: bucket,
+      s3_key: `bills/NS-${i}/${sha256}/NS-${i}.pdf`,
+      content_sha256: sha256,
+    });
+  results.push(
+    await measure("SQS SendMessage, plain body", (i) =>
+      sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(message(i)) })),
+    ),
+    await measure("SQS sendBillMessage (lib/queue.ts: with the transactionId attribute)", (i) =>
+      sendBillMessage(sqs, QueueUrl, message(i)),
+    ),
+  );
+} finally {
+  s3.destroy();
+  sqs.destroy();
+  await standIns.stop();
+}
+console.log(JSON.stringify({ calls, connections, results }, null, 2));
