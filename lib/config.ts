@@ -170,6 +170,21 @@ const worker = {
   WORKER_DLQ_RECONCILE_INTERVAL_MS: int(1000).default(60_000),
   /** Such a bill goes back to the queue this many times at most; then its row is failed, with the reason. */
   WORKER_DLQ_AUTO_REDRIVES: int(0, 20).default(2),
+  /** Scheduled jobs (consumer/src/jobs/), one runner across the fleet. Audit partition upkeep; 0 = off. */
+  AUDIT_MAINTENANCE_INTERVAL_MS: int(0).default(6 * 3600 * 1000),
+  /** api_audit_logs months kept created ahead of the current one. */
+  AUDIT_MONTHS_AHEAD: int(1, 24).default(3),
+  /** Months of api_audit_logs kept (the current one and the N-1 before); older ones are pruned. */
+  AUDIT_RETENTION_MONTHS: int(1, 120).default(13),
+  /** Pruned months are archived here (gzip NDJSON under audit-archive/) before the drop; unset = no archive. */
+  AUDIT_ARCHIVE_BUCKET: z.string().min(3).optional(),
+  /** The daily digest of failed bills goes to this SNS topic (finance's e-mail); unset = no digest. */
+  FAILED_DIGEST_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:/, "expected an SNS topic ARN")
+    .optional(),
+  /** UTC hour after which the day's digest (the previous 24 hours) is sent. */
+  FAILED_DIGEST_HOUR_UTC: int(0, 23).default(7),
 };
 
 export const serviceSchema = z.object(service);

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "../../lib/logger.ts";
 import { buildDeps, type WorkerDeps } from "./deps.ts";
 import { settleDeadLetters } from "./dlq-settler.ts";
 import { handleBill } from "./handler.ts";
+import { startWorkerJobs } from "./jobs/index.ts";
 import { applyOutcome, hideFor } from "./sqs-actions.ts";
 import type { InboundMessage } from "./types.ts";
 
@@ -55,6 +56,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     }).catch((err) => log.warn({ err }, "dead-letter settling failed; next round will retry"));
   }, config.WORKER_DLQ_RECONCILE_INTERVAL_MS);
   settler.unref();
+  const jobs = startWorkerJobs(config, deps, log);
   log.info(
     {
       queueUrl: config.QUEUE_URL,
@@ -77,6 +79,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
         abort.abort(new Error("worker stopping"));
         await releaseInFlight(inFlight, deps, log);
       }
+      await jobs.stop();
       await deps.close();
     })();
     return stopped;
