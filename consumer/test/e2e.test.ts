@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import t from "tap";
+import t, { type Test } from "tap";
 import { ACME, pdfBytes, setupConsumerEnv, simAttachments, spawnWorker, waitFor } from "./helper.ts";
 
 const SERVER = fileURLToPath(new URL("../../service/src/server.ts", import.meta.url));
@@ -18,7 +18,8 @@ const e = await setupConsumerEnv(t, {
   sim: { limits: { perWindow: 1000 } },
 });
 
-t.test("bills POSTed to the service all arrive in Zoho exactly once with matching SHA-256", async (t) => {
+/** Starts `node service/src/server.ts` on the test environment; resolves with its base URL once live. */
+async function startService(t: Test): Promise<string> {
   const service = spawn(process.execPath, [SERVER], {
     env: {
       ...e.env,
@@ -48,28 +49,34 @@ t.test("bills POSTed to the service all arrive in Zoho exactly once with matchin
     t.comment(serviceLog);
     throw err;
   });
+  return base;
+}
+
+/** POSTs one bill as NetSuite does; returns the answer and the PDF's SHA-256. */
+async function postBill(base: string, size: number) {
+  const bytes = pdfBytes(size);
+  const netsuiteBillId = `E2E-${randomUUID().slice(0, 8)}`;
+  const res = await fetch(`${base}/api/v1/bills`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": API_KEY },
+    body: JSON.stringify({
+      netsuiteBillId,
+      fileName: `${netsuiteBillId}.pdf`,
+      mimeType: "application/pdf",
+      base64Data: bytes.toString("base64"),
+      billDetails: { vendorId: ACME, billNumber: `B-${netsuiteBillId}`, date: "2026-11-20" },
+    }),
+  });
+  const body = (await res.json()) as { transactionId: string; statusUrl: string };
+  return { status: res.status, body, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+t.test("bills POSTed to the service all arrive in Zoho exactly once with matching SHA-256", async (t) => {
+  const base = await startService(t);
   spawnWorker(t, e);
   spawnWorker(t, e);
 
-  const posted = await Promise.all(
-    Array.from({ length: 12 }, async (_, i) => {
-      const bytes = pdfBytes(4096 + i);
-      const netsuiteBillId = `E2E-${randomUUID().slice(0, 8)}`;
-      const res = await fetch(`${base}/api/v1/bills`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": API_KEY },
-        body: JSON.stringify({
-          netsuiteBillId,
-          fileName: `${netsuiteBillId}.pdf`,
-          mimeType: "application/pdf",
-          base64Data: bytes.toString("base64"),
-          billDetails: { vendorId: ACME, billNumber: `B-${netsuiteBillId}`, date: "2026-11-20" },
-        }),
-      });
-      const body = (await res.json()) as { transactionId: string; statusUrl: string };
-      return { status: res.status, body, sha256: createHash("sha256").update(bytes).digest("hex") };
-    }),
-  );
+  const posted = await Promise.all(Array.from({ length: 12 }, (_, i) => postBill(base, 4096 + i)));
   t.ok(
     posted.every((p) => p.status === 202),
     "every bill accepted with 202",

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import t from "tap";
+import t, { type Test } from "tap";
 import { z } from "zod";
 import { loadWorkerConfig } from "../../../lib/config.ts";
 import { sql } from "../../../lib/db.ts";
@@ -57,70 +57,105 @@ const mintedTokens = (): string[] => [
   ...(e.sim.state.tokens as unknown as { access: Map<string, unknown> }).access.keys(),
 ];
 
+/** The service listening on a free port and the worker in-process, both logging at trace into arrays. */
+async function startStack(t: Test) {
+  const workerLogs: string[] = [];
+  const service = await build(t, { LOG_LEVEL: "trace" }, { env: e, captureLogs: true });
+  await service.app.listen({ host: "127.0.0.1", port: 0 });
+  const base = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`;
+  const worker = await startWorker(
+    loadWorkerConfig({ ...e.env, LOG_LEVEL: "trace" }),
+    createLogger({ LOG_LEVEL: "trace", ENVIRONMENT: "test" }, "bill-worker", lineSink(workerLogs)),
+  );
+  t.teardown(() => worker.stop());
+  return { base, service, worker, workerLogs };
+}
+
+/** POSTs a marked PDF for the vendor (kept in `pdfs`); resolves with the transaction id. */
+async function send(t: Test, base: string, vendorId: string, pdfs: Buffer[]): Promise<string> {
+  const bytes = markedPdf();
+  pdfs.push(bytes);
+  const netsuiteBillId = `RED-${randomBytes(4).toString("hex")}`;
+  const res = await fetch(`${base}/api/v1/bills`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": API_KEY, authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify({
+      netsuiteBillId,
+      fileName: `${netsuiteBillId}.pdf`,
+      mimeType: "application/pdf",
+      base64Data: bytes.toString("base64"),
+      billDetails: { vendorId, billNumber: `B-${netsuiteBillId}`, date: "2026-11-20", total: 10 },
+    }),
+  });
+  t.equal(res.status, 202, `bill ${netsuiteBillId} accepted`);
+  return ((await res.json()) as { transactionId: string }).transactionId;
+}
+
+const settled = (base: string, id: string, want: readonly string[]) =>
+  waitFor(
+    `${id} settled`,
+    async () => {
+      const res = await fetch(`${base}/api/v1/transactions/${id}`, { headers: { "x-api-key": API_KEY } });
+      const status = ((await res.json()) as { status: string }).status;
+      return want.includes(status) && status;
+    },
+    40_000,
+    200,
+  );
+
+/** Every secret and every recognisable piece of one, named for the failure message. */
+function secretsOf(tokens: ReadonlySet<string>, pdfs: readonly Buffer[]): [string, string][] {
+  const secrets: [string, string][] = [
+    ["the API key", API_KEY],
+    ["the Zoho client secret", CLIENT_SECRET],
+    ["the Zoho refresh token", REFRESH_TOKEN],
+    ["the refresh token's random part", REFRESH_TOKEN.slice(13)],
+    ["the PDF's text", PDF_MARKER],
+  ];
+  for (const tok of tokens)
+    secrets.push([`the access token ${tok.slice(0, 9)}…`, tok], ["its last part", tok.slice(-16)]);
+  for (const [i, bytes] of pdfs.entries()) {
+    const b64 = bytes.toString("base64");
+    secrets.push(
+      [`PDF ${i + 1} as base64`, b64],
+      [`the first 64 base64 characters of PDF ${i + 1}`, b64.slice(0, 64)],
+      [`64 base64 characters from the middle of PDF ${i + 1}`, b64.slice(4000, 4064)],
+      [`the last 64 base64 characters of PDF ${i + 1}`, b64.slice(-64)],
+    );
+  }
+  return secrets;
+}
+
+const rowsAsJson = async () => ({
+  auditRows: await e.db.anyFirst(
+    sql.type(z.object({ j: z.string() }))`SELECT row_to_json(l)::text AS j FROM api_audit_logs l`,
+  ),
+  txRows: await e.db.anyFirst(
+    sql.type(z.object({ j: z.string() }))`SELECT row_to_json(x)::text AS j FROM transactions x`,
+  ),
+});
+
 t.test(
   "no key, token, client secret or PDF data reaches a log line, the audit table or the transactions row",
   async (t) => {
     const serviceLogs: string[] = [];
-    const workerLogs: string[] = [];
-    const service = await build(t, { LOG_LEVEL: "trace" }, { env: e, captureLogs: true });
-    await service.app.listen({ host: "127.0.0.1", port: 0 });
-    const base = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`;
-    const worker = await startWorker(
-      loadWorkerConfig({ ...e.env, LOG_LEVEL: "trace" }),
-      createLogger({ LOG_LEVEL: "trace", ENVIRONMENT: "test" }, "bill-worker", lineSink(workerLogs)),
-    );
-    t.teardown(() => worker.stop());
-
+    const { base, service, worker, workerLogs } = await startStack(t);
     const pdfs: Buffer[] = [];
-    async function send(vendorId: string): Promise<string> {
-      const bytes = markedPdf();
-      pdfs.push(bytes);
-      const netsuiteBillId = `RED-${randomBytes(4).toString("hex")}`;
-      const res = await fetch(`${base}/api/v1/bills`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": API_KEY, authorization: `Bearer ${API_KEY}` },
-        body: JSON.stringify({
-          netsuiteBillId,
-          fileName: `${netsuiteBillId}.pdf`,
-          mimeType: "application/pdf",
-          base64Data: bytes.toString("base64"),
-          billDetails: { vendorId, billNumber: `B-${netsuiteBillId}`, date: "2026-11-20", total: 10 },
-        }),
-      });
-      t.equal(res.status, 202, `bill ${netsuiteBillId} accepted`);
-      return ((await res.json()) as { transactionId: string }).transactionId;
-    }
-    const settled = (id: string, want: readonly string[]) =>
-      waitFor(
-        `${id} settled`,
-        async () => {
-          const res = await fetch(`${base}/api/v1/transactions/${id}`, { headers: { "x-api-key": API_KEY } });
-          const status = ((await res.json()) as { status: string }).status;
-          return want.includes(status) && status;
-        },
-        40_000,
-        200,
-      );
 
-    const first = await send(ACME);
-    t.equal(await settled(first, ["success"]), "success", "a normal delivery");
+    const first = await send(t, base, ACME, pdfs);
+    t.equal(await settled(base, first, ["success"]), "success", "a normal delivery");
     const tokens = new Set(mintedTokens());
     e.sim.state.applyFaults({ revokeAccessTokens: true });
-    const second = await send(ACME);
-    t.equal(await settled(second, ["success"]), "success", "delivered after the access token was revoked");
+    const second = await send(t, base, ACME, pdfs);
+    t.equal(await settled(base, second, ["success"]), "success", "delivered after the access token was revoked");
     for (const tok of mintedTokens()) tokens.add(tok);
-    const third = await send("460000000009999");
-    t.ok(await settled(third, ["failed"]), "a bill Zoho rejects (unknown vendor) fails with a reason");
+    const third = await send(t, base, "460000000009999", pdfs);
+    t.ok(await settled(base, third, ["failed"]), "a bill Zoho rejects (unknown vendor) fails with a reason");
     await worker.stop();
     serviceLogs.push(...service.logs);
 
     t.ok(tokens.size >= 2, `${tokens.size} access tokens minted (one before and one after the revocation)`);
-    const auditRows = await e.db.anyFirst(
-      sql.type(z.object({ j: z.string() }))`SELECT row_to_json(l)::text AS j FROM api_audit_logs l`,
-    );
-    const txRows = await e.db.anyFirst(
-      sql.type(z.object({ j: z.string() }))`SELECT row_to_json(x)::text AS j FROM transactions x`,
-    );
+    const { auditRows, txRows } = await rowsAsJson();
     t.ok(serviceLogs.length >= 6, `${serviceLogs.length} service log lines`);
     t.ok(workerLogs.length >= 6, `${workerLogs.length} worker log lines`);
     t.ok(auditRows.length >= 4, `${auditRows.length} audit rows`);
@@ -135,24 +170,6 @@ t.test(
     );
     t.comment(workerLogs.map((l) => JSON.parse(l).msg).join(" | "));
 
-    const secrets: [string, string][] = [
-      ["the API key", API_KEY],
-      ["the Zoho client secret", CLIENT_SECRET],
-      ["the Zoho refresh token", REFRESH_TOKEN],
-      ["the refresh token's random part", REFRESH_TOKEN.slice(13)],
-      ["the PDF's text", PDF_MARKER],
-    ];
-    for (const tok of tokens)
-      secrets.push([`the access token ${tok.slice(0, 9)}…`, tok], ["its last part", tok.slice(-16)]);
-    for (const [i, bytes] of pdfs.entries()) {
-      const b64 = bytes.toString("base64");
-      secrets.push(
-        [`PDF ${i + 1} as base64`, b64],
-        [`the first 64 base64 characters of PDF ${i + 1}`, b64.slice(0, 64)],
-        [`64 base64 characters from the middle of PDF ${i + 1}`, b64.slice(4000, 4064)],
-        [`the last 64 base64 characters of PDF ${i + 1}`, b64.slice(-64)],
-      );
-    }
     const places: [string, readonly string[]][] = [
       ["service log", serviceLogs],
       ["worker log", workerLogs],
@@ -160,7 +177,7 @@ t.test(
       ["transactions", txRows],
     ];
     for (const [where, lines] of places) {
-      for (const [what, value] of secrets) {
+      for (const [what, value] of secretsOf(tokens, pdfs)) {
         const hit = lines.find((l) => l.includes(value));
         t.notOk(hit, `${what} is in no ${where} line${hit ? `: ${hit.slice(0, 300)}` : ""}`);
       }
