@@ -11,7 +11,23 @@ import { billMessageFor } from "../../lib/queue.ts";
 import { createRedis } from "../../lib/redis.ts";
 import { findTransaction } from "../../lib/transactions.ts";
 import { AUTO_REDRIVES_ATTRIBUTE, settleDeadLetters } from "../src/dlq-settler.ts";
-import { FAST, queueDepth, seedBill, setupConsumerEnv } from "./helper.ts";
+import { type ConsumerTestEnv, FAST, queueDepth, seedBill, setupConsumerEnv } from "./helper.ts";
+
+/** Puts a transaction's message on the DLQ, as SQS's redrive policy would, with its auto-redrive count. */
+async function deadLetter(e: ConsumerTestEnv, transactionId: string, redrives?: number): Promise<void> {
+  const row = await findTransaction(e.db, transactionId);
+  if (!row) throw new Error("no row");
+  await e.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: e.dlqUrl,
+      MessageBody: JSON.stringify(billMessageFor(row)),
+      MessageAttributes:
+        redrives === undefined
+          ? {}
+          : { [AUTO_REDRIVES_ATTRIBUTE]: { DataType: "Number", StringValue: String(redrives) } },
+    }),
+  );
+}
 
 t.test("dead-lettered bills are redriven, then failed with the reason; stale copies cleared", async (t) => {
   const e = await setupConsumerEnv(t, { env: FAST });
@@ -27,20 +43,6 @@ t.test("dead-lettered bills are redriven, then failed with the reason; stale cop
     maxAutoRedrives: 2,
     intervalMs: 1000,
   };
-  const deadLetter = async (transactionId: string, redrives?: number) => {
-    const row = await findTransaction(e.db, transactionId);
-    if (!row) throw new Error("no row");
-    await e.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: e.dlqUrl,
-        MessageBody: JSON.stringify(billMessageFor(row)),
-        MessageAttributes:
-          redrives === undefined
-            ? {}
-            : { [AUTO_REDRIVES_ATTRIBUTE]: { DataType: "Number", StringValue: String(redrives) } },
-      }),
-    );
-  };
   const pending = await seedBill(e, { send: false });
   const exhausted = await seedBill(e, { send: false });
   const delivered = await seedBill(e, { send: false });
@@ -49,10 +51,10 @@ t.test("dead-lettered bills are redriven, then failed with the reason; stale cop
   await e.db.query(
     sql.unsafe`UPDATE transactions SET status = 'failed', error_message = 'unknown vendor' WHERE id = ${failed.transactionId}`,
   );
-  await deadLetter(pending.transactionId);
-  await deadLetter(exhausted.transactionId, 2);
-  await deadLetter(delivered.transactionId);
-  await deadLetter(failed.transactionId);
+  await deadLetter(e, pending.transactionId);
+  await deadLetter(e, exhausted.transactionId, 2);
+  await deadLetter(e, delivered.transactionId);
+  await deadLetter(e, failed.transactionId);
 
   const result = await settleDeadLetters(deps);
   t.same(result, { redriven: 1, failed: 1, cleared: 1, left: 1 });
