@@ -78,57 +78,30 @@ export function agentConfig(p: Pick<UserDataProps, "logGroups">): Record<string,
  * memory metrics. `bill-mw-ops` runs the on-call commands with the units' settings.
  */
 export function renderUserData(p: UserDataProps): string {
-  const settings = Object.entries(p.settings)
-    .map(([k, v]) => `${k}=${v}`)
-    .join("\n");
-  const key = releaseArtifactKey("$VERSION");
+  return [
+    `#!/bin/bash
+set -euo pipefail
+export AWS_REGION=${p.region}`,
+    `dnf install -y nodejs24 jq unzip amazon-cloudwatch-agent logrotate
+id bill-mw >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin bill-mw`,
+    logShipping(p),
+    releaseInstall(p),
+    appEnvironment(p),
+    secretsScript(p),
+    opsCommand(),
+    `${systemdUnit(p, "bill-mw-service", "service", "service.mjs", "Bill middleware ingest service (port 3000)")}
+${systemdUnit(p, "bill-mw-worker", "worker", "worker.mjs", "Bill middleware delivery worker (SQS -> Zoho Books)")}
+systemctl daemon-reload
+systemctl enable --now bill-mw-service bill-mw-worker
+`,
+  ].join("\n\n");
+}
+
+/** systemd appends each unit's output to a file; the CloudWatch agent ships it, logrotate trims it. */
+function logShipping(p: UserDataProps): string {
   // Terraform reads "\${" in the user-data local as interpolation: "$\${" keeps it literal.
   const agentJson = JSON.stringify(agentConfig(p), null, 2).replaceAll("${", () => "$${");
-  const unit = (
-    name: string,
-    log: string,
-    entry: string,
-    description: string,
-  ) => `cat > /etc/systemd/system/${name}.service <<'UNIT'
-[Unit]
-Description=${description}
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-User=bill-mw
-Group=bill-mw
-WorkingDirectory=/opt/bill-middleware/current
-ExecStartPre=+/usr/local/bin/bill-mw-env
-EnvironmentFile=/etc/bill-middleware/app.env
-EnvironmentFile=/run/bill-middleware/secrets.env
-# Heap snapshots on demand (runbooks/memory-leak.md): kill -USR2, files land in the state directory.
-StateDirectory=${name}
-Environment="NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/var/lib/${name}"
-ExecStart=/usr/bin/node-24 --enable-source-maps /opt/bill-middleware/current/${entry}
-# Shipped by the CloudWatch agent to the unit's log group (runbooks' Logs Insights queries).
-StandardOutput=append:${APP_LOG_DIR}/${log}.log
-StandardError=append:${APP_LOG_DIR}/${log}.log
-Restart=always
-RestartSec=5
-KillSignal=SIGTERM
-TimeoutStopSec=${p.stopTimeoutSeconds}
-NoNewPrivileges=true
-ProtectSystem=strict
-ProtectHome=true
-PrivateTmp=true
-
-[Install]
-WantedBy=multi-user.target
-UNIT`;
-  return `#!/bin/bash
-set -euo pipefail
-export AWS_REGION=${p.region}
-
-dnf install -y nodejs24 jq unzip amazon-cloudwatch-agent logrotate
-id bill-mw >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin bill-mw
-
-# Logs: systemd appends each unit's output here; the agent ships it, logrotate trims it.
+  return `# Logs: systemd appends each unit's output here; the agent ships it, logrotate trims it.
 install -d -m 0750 ${APP_LOG_DIR}
 cat > /etc/logrotate.d/bill-middleware <<'ROTATE'
 ${APP_LOG_DIR}/*.log {
@@ -145,26 +118,39 @@ cat > /opt/aws/amazon-cloudwatch-agent/etc/bill-middleware.json <<'AGENT'
 ${agentJson}
 AGENT
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \\
-  -c file:/opt/aws/amazon-cloudwatch-agent/etc/bill-middleware.json
+  -c file:/opt/aws/amazon-cloudwatch-agent/etc/bill-middleware.json`;
+}
 
-# Release: the version the release command recorded in SSM; rolling back is releasing an older one.
+/** The release the release command recorded in SSM, from the artifact bucket, under /opt/bill-middleware. */
+function releaseInstall(p: UserDataProps): string {
+  const key = releaseArtifactKey("$VERSION");
+  return `# Release: the version the release command recorded in SSM; rolling back is releasing an older one.
 VERSION="$(aws ssm get-parameter --name '${p.releaseParameter}' --query Parameter.Value --output text)"
 mkdir -p "/opt/bill-middleware/releases/$VERSION"
 aws s3 cp "s3://${p.artifactsBucket}/${key}" /tmp/bill-middleware.zip
 unzip -oq /tmp/bill-middleware.zip -d "/opt/bill-middleware/releases/$VERSION"
 ln -sfn "/opt/bill-middleware/releases/$VERSION" /opt/bill-middleware/current
-rm -f /tmp/bill-middleware.zip
+rm -f /tmp/bill-middleware.zip`;
+}
 
-mkdir -p /etc/bill-middleware
+/** The non-secret settings both units read (/etc/bill-middleware/app.env) and the RDS CA bundle. */
+function appEnvironment(p: UserDataProps): string {
+  const settings = Object.entries(p.settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
+  return `mkdir -p /etc/bill-middleware
 # RDS CA bundle: slonik's sslmode=require verifies the server certificate, and Node does not trust RDS's CA.
 curl -fsS --retry 5 -o /etc/bill-middleware/rds-ca.pem "https://truststore.pki.rds.amazonaws.com/${p.region}/${p.region}-bundle.pem"
 cat > /etc/bill-middleware/app.env <<'ENV'
 ${settings}
 RELEASE_VERSION_PARAMETER=${p.releaseParameter}
 NODE_EXTRA_CA_CERTS=/etc/bill-middleware/rds-ca.pem
-ENV
+ENV`;
+}
 
-# Secrets -> /run/bill-middleware/secrets.env (tmpfs, root-only, readable by systemd only).
+/** `bill-mw-env`: each unit's pre-start fetches the secrets into a root-only file under /run. */
+function secretsScript(p: UserDataProps): string {
+  return `# Secrets -> /run/bill-middleware/secrets.env (tmpfs, root-only, readable by systemd only).
 cat > /usr/local/bin/bill-mw-env <<'SCRIPT'
 #!/bin/bash
 set -euo pipefail
@@ -197,9 +183,12 @@ tmp="$(mktemp /run/bill-middleware/.secrets.XXXXXX)"
 } > "$tmp"
 mv -f "$tmp" /run/bill-middleware/secrets.env   # atomic: both units' pre-start may run at once
 SCRIPT
-chmod 0700 /usr/local/bin/bill-mw-env
+chmod 0700 /usr/local/bin/bill-mw-env`;
+}
 
-# On-call commands from the running release with the units' settings (runbooks/README.md).
+/** `bill-mw-ops <command>`: an on-call command of the running release with the units' settings. */
+function opsCommand(): string {
+  return `# On-call commands from the running release with the units' settings (runbooks/README.md).
 cat > /usr/local/bin/bill-mw-ops <<'SCRIPT'
 #!/bin/bash
 set -euo pipefail
@@ -212,11 +201,41 @@ exec systemd-run --quiet --pipe --wait --collect --uid=bill-mw --gid=bill-mw \\
   -p EnvironmentFile=/etc/bill-middleware/app.env -p EnvironmentFile=/run/bill-middleware/secrets.env \\
   /usr/bin/node-24 --enable-source-maps "/opt/bill-middleware/current/ops/$cmd.mjs" "$@"
 SCRIPT
-chmod 0755 /usr/local/bin/bill-mw-ops
+chmod 0755 /usr/local/bin/bill-mw-ops`;
+}
 
-${unit("bill-mw-service", "service", "service.mjs", "Bill middleware ingest service (port 3000)")}
-${unit("bill-mw-worker", "worker", "worker.mjs", "Bill middleware delivery worker (SQS -> Zoho Books)")}
-systemctl daemon-reload
-systemctl enable --now bill-mw-service bill-mw-worker
-`;
+/** One systemd unit running `entry` of the current release as the unprivileged bill-mw user. */
+function systemdUnit(p: UserDataProps, name: string, log: string, entry: string, description: string): string {
+  return `cat > /etc/systemd/system/${name}.service <<'UNIT'
+[Unit]
+Description=${description}
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+User=bill-mw
+Group=bill-mw
+WorkingDirectory=/opt/bill-middleware/current
+ExecStartPre=+/usr/local/bin/bill-mw-env
+EnvironmentFile=/etc/bill-middleware/app.env
+EnvironmentFile=/run/bill-middleware/secrets.env
+# Heap snapshots on demand (runbooks/memory-leak.md): kill -USR2, files land in the state directory.
+StateDirectory=${name}
+Environment="NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/var/lib/${name}"
+ExecStart=/usr/bin/node-24 --enable-source-maps /opt/bill-middleware/current/${entry}
+# Shipped by the CloudWatch agent to the unit's log group (runbooks' Logs Insights queries).
+StandardOutput=append:${APP_LOG_DIR}/${log}.log
+StandardError=append:${APP_LOG_DIR}/${log}.log
+Restart=always
+RestartSec=5
+KillSignal=SIGTERM
+TimeoutStopSec=${p.stopTimeoutSeconds}
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+
+[Install]
+WantedBy=multi-user.target
+UNIT`;
 }
