@@ -26,6 +26,7 @@ import {
 } from "../../scripts/zoho-sim/app.ts";
 import type { SimStats } from "../../scripts/zoho-sim/state.ts";
 import { buildDeps, type WorkerDeps } from "../src/deps.ts";
+import { toInbound } from "../src/worker.ts";
 
 export const ACME = "460000000000101";
 export const WORKER = fileURLToPath(new URL("../src/worker.ts", import.meta.url));
@@ -221,13 +222,5 @@ export async function receiveOne(e: ConsumerTestEnv, url = e.queueUrl, waitS = 2
   );
   const m = out.Messages?.[0];
   if (!m) return undefined;
-  return {
-    raw: m,
-    inbound: {
-      messageId: m.MessageId ?? "",
-      body: m.Body ?? "",
-      receiptHandle: m.ReceiptHandle ?? "",
-      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? "1"),
-    },
-  };
+  return { raw: m, inbound: toInbound(m) };
 }
