@@ -50,29 +50,8 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
   }
 
   switch (event.Step) {
-    case "createSecret": {
-      try {
-        await secrets.send(new GetSecretValueCommand({ SecretId, VersionId: token, VersionStage: "AWSPENDING" }));
-        return; // staged by an earlier attempt
-      } catch (e) {
-        if (!(e instanceof ResourceNotFoundException)) throw e;
-      }
-      const current = await secrets.send(new GetSecretValueCommand({ SecretId, VersionStage: "AWSCURRENT" }));
-      const value = parseObject(current.SecretString, String(meta.Name));
-      // Objects get a marker; arrays (the API-key list) are staged unchanged, as the service reads them.
-      const staged = Array.isArray(value)
-        ? value
-        : { ...value, rotationRequestedAt: (deps.now ?? (() => new Date()))().toISOString() };
-      await secrets.send(
-        new PutSecretValueCommand({
-          SecretId,
-          ClientRequestToken: token,
-          SecretString: JSON.stringify(staged),
-          VersionStages: ["AWSPENDING"],
-        }),
-      );
-      return;
-    }
+    case "createSecret":
+      return stagePending(event, meta.Name, deps);
     case "setSecret":
     case "testSecret": {
       const pending = await secrets.send(
@@ -81,31 +60,64 @@ export async function rotate(event: RotationEvent, deps: RotationDeps): Promise<
       parseObject(pending.SecretString, String(meta.Name));
       return;
     }
-    case "finishSecret": {
-      const currentVersion = Object.entries(meta.VersionIdsToStages ?? {}).find(([, s]) =>
-        s.includes("AWSCURRENT"),
-      )?.[0];
-      await secrets.send(
-        new UpdateSecretVersionStageCommand({
-          SecretId,
-          VersionStage: "AWSCURRENT",
-          MoveToVersionId: token,
-          RemoveFromVersionId: currentVersion,
-        }),
-      );
-      await deps.sns.send(
-        new PublishCommand({
-          TopicArn: deps.topicArn,
-          Subject: "Credential renewal due",
-          // Names the secret, never its value.
-          Message: `The 90-day rotation of ${meta.Name} has opened. Issue new credentials at the source (Zoho API console or the NetSuite integration) and put them into the secret; see infra/README.md, section Secrets.`,
-        }),
-      );
-      return;
-    }
+    case "finishSecret":
+      return promotePending(event, meta, deps);
     default:
       throw new RotationError(`unknown rotation step ${String((event as { Step: unknown }).Step)}`);
   }
+}
+
+/** createSecret: stage a copy of the current value as AWSPENDING (the new value is issued outside AWS). */
+async function stagePending(event: RotationEvent, name: string | undefined, deps: RotationDeps): Promise<void> {
+  const { secrets } = deps;
+  const { SecretId, ClientRequestToken: token } = event;
+  try {
+    await secrets.send(new GetSecretValueCommand({ SecretId, VersionId: token, VersionStage: "AWSPENDING" }));
+    return; // staged by an earlier attempt
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  }
+  const current = await secrets.send(new GetSecretValueCommand({ SecretId, VersionStage: "AWSCURRENT" }));
+  const value = parseObject(current.SecretString, String(name));
+  // Objects get a marker; arrays (the API-key list) are staged unchanged, as the service reads them.
+  const staged = Array.isArray(value)
+    ? value
+    : { ...value, rotationRequestedAt: (deps.now ?? (() => new Date()))().toISOString() };
+  await secrets.send(
+    new PutSecretValueCommand({
+      SecretId,
+      ClientRequestToken: token,
+      SecretString: JSON.stringify(staged),
+      VersionStages: ["AWSPENDING"],
+    }),
+  );
+}
+
+/** finishSecret: promote the pending version and tell the topic which credential to renew. */
+async function promotePending(
+  event: RotationEvent,
+  meta: { Name?: string; VersionIdsToStages?: Record<string, string[]> },
+  deps: RotationDeps,
+): Promise<void> {
+  const { SecretId, ClientRequestToken: token } = event;
+  const { secrets } = deps;
+  const currentVersion = Object.entries(meta.VersionIdsToStages ?? {}).find(([, s]) => s.includes("AWSCURRENT"))?.[0];
+  await secrets.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId,
+      VersionStage: "AWSCURRENT",
+      MoveToVersionId: token,
+      RemoveFromVersionId: currentVersion,
+    }),
+  );
+  await deps.sns.send(
+    new PublishCommand({
+      TopicArn: deps.topicArn,
+      Subject: "Credential renewal due",
+      // Names the secret, never its value.
+      Message: `The 90-day rotation of ${meta.Name} has opened. Issue new credentials at the source (Zoho API console or the NetSuite integration) and put them into the secret; see infra/README.md, section Secrets.`,
+    }),
+  );
 }
 
 function parseObject(text: string | undefined, name: string): Record<string, unknown> | unknown[] {
