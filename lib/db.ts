@@ -2,6 +2,7 @@
  * PostgreSQL through slonik. Rows typed with sql.type(zodSchema) are validated at run time by
  * the result-parser interceptor below (slonik only types them otherwise).
  */
+import { readFile } from "node:fs/promises";
 import { createPool, type DatabasePool, type Interceptor, SchemaValidationError, sql } from "slonik";
 
 export type { DatabasePool };
@@ -24,7 +25,11 @@ export interface DbOptions {
   readonly DATABASE_URL: string;
   readonly DATABASE_POOL_SIZE?: number;
   readonly DATABASE_STATEMENT_TIMEOUT_MS?: number;
+  /** Password read at each new connection, so a rotated secret applies without a restart. */
+  readonly DATABASE_PASSWORD_FILE?: string;
 }
+
+const passwordFromFile = (path: string) => async () => (await readFile(path, "utf8")).trim();
 
 export function createDb(config: DbOptions): Promise<DatabasePool> {
   return createPool(config.DATABASE_URL, {
@@ -32,5 +37,8 @@ export function createDb(config: DbOptions): Promise<DatabasePool> {
     maximumPoolSize: config.DATABASE_POOL_SIZE ?? 10,
     statementTimeout: config.DATABASE_STATEMENT_TIMEOUT_MS ?? 15_000,
     connectionTimeout: 5_000,
+    ...(config.DATABASE_PASSWORD_FILE ? { password: passwordFromFile(config.DATABASE_PASSWORD_FILE) } : {}),
+    // slonik's default sends DISCARD ALL after every query (a second round trip); nothing here sets session state.
+    resetConnection: async () => undefined,
   });
 }

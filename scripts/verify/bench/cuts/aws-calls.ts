@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { billMessageFor, sendBillMessage } from "../../../../lib/queue.ts";
+import { BillMessageBatcher, billMessageFor, sendBillMessage } from "../../../../lib/queue.ts";
 import { putPdf } from "../../../../lib/storage.ts";
 import { freePort, ROOT } from "../stack.ts";
 import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
@@ -75,12 +75,16 @@ try {
       s3_key: `bills/NS-${i}/${sha256}/NS-${i}.pdf`,
       content_sha256: sha256,
     });
+  const batcher = new BillMessageBatcher({ sqs, queueUrl: QueueUrl, lingerMs: 5 });
   results.push(
     await measure("SQS SendMessage, plain body", (i) =>
       sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(message(i)) })),
     ),
     await measure("SQS sendBillMessage (lib/queue.ts: with the transactionId attribute)", (i) =>
       sendBillMessage(sqs, QueueUrl, message(i)),
+    ),
+    await measure(`SQS BillMessageBatcher (SendMessageBatch, linger 5 ms, ${connections} senders)`, (i) =>
+      batcher.send(message(i)),
     ),
   );
 } finally {
