@@ -18,8 +18,8 @@ import { ZohoPermanentError, ZohoThrottledError } from "../zoho/errors.ts";
 import type { CallContext, FileSource, ZohoBill } from "../zoho/types.ts";
 import { fileSource } from "./file-source.ts";
 import { findBill, findDocument, withDocuments } from "./find-bill.ts";
-import { resolveVendor } from "./vendor.ts";
 import { toZohoBillInput } from "./zoho-bill-input.ts";
+import { resolveZohoIds } from "./zoho-ids.ts";
 
 /** Zoho's code for a bill number already used by this vendor (as the simulator reproduces it). */
 const ZOHO_CODE_DUPLICATE_BILL = 13011;
@@ -84,8 +84,7 @@ async function createWithAttachment(
   deps: HandlerDeps,
   ctx: CallContext,
 ): Promise<DeliveredIds> {
-  const vendorId = details.vendorId ?? (await resolveVendor(details.vendorName, deps, ctx));
-  const input = toZohoBillInput(target, details, { vendorId });
+  const input = toZohoBillInput(target, details, await resolveZohoIds(details, deps, ctx));
   await markZohoWriteStarted(deps.db, row.id);
   try {
     const created = await deps.zoho.createBillWithAttachment(input, file, ctx);

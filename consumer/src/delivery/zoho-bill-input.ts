@@ -1,14 +1,14 @@
 /**
  * NetSuite's bill details -> Zoho's create-a-bill body. Pure: no I/O, no clock, the same input gives
  * the same body, and nothing is mutated. Ids that need a lookup (the vendor today; accounts, items
- * and currency when mapping tables arrive) are resolved before the call and passed in `ZohoIds`, so
- * this stays testable without Zoho. Optional fields are left out rather than sent empty.
+ * and currency when mapping tables arrive) are resolved before the call (zoho-ids.ts) and passed in
+ * `ZohoIds`, so this stays testable without Zoho. Optional fields are left out rather than sent empty.
  * @see https://www.zoho.com/books/api/v3/bills/#create-a-bill
  */
 import type { BillDetails, BillTarget } from "../../../lib/bill.ts";
 import type { ZohoBillInput, ZohoLineItemInput } from "../zoho/types.ts";
 
-/** Zoho ids resolved for one bill. Add a field per new lookup and read it in the mappers below. */
+/** Zoho ids resolved for one bill. A new lookup adds a field here, fills it in zoho-ids.ts, reads it below. */
 export interface ZohoIds {
   /** Zoho `contact_id` of the vendor: `vendorId` from the payload, or `vendorName` looked up. */
   readonly vendorId: string;
