@@ -7,21 +7,43 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import t from "tap";
-import { MAP_REDUCE_PARAMETER_PREFIX, PARAMETER_SUFFIXES, SUITELET_PARAMETER_PREFIX } from "../ts/core/config.ts";
+import {
+  CONNECTION_PARAMETERS,
+  MAP_REDUCE_PARAMETER_PREFIX,
+  PARAMETER_SUFFIXES,
+  SCHEDULED_PARAMETER_PREFIX,
+  SUITELET_PARAMETER_PREFIX,
+} from "../ts/core/config.ts";
 import { BILL_FIELDS } from "../ts/core/outcome.ts";
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), "..", "src");
 const read = (path: string) => readFileSync(join(SRC, path), "utf8");
 const deploy = read("deploy.xml");
 
+const ALL = Object.values(PARAMETER_SUFFIXES);
+const CONNECTION = CONNECTION_PARAMETERS.map((p) => PARAMETER_SUFFIXES[p]);
 const SCRIPTS = [
   {
     object: "customscript_mw_send_bills_mr",
     root: "mapreducescript",
     type: "MapReduceScript",
     prefix: MAP_REDUCE_PARAMETER_PREFIX,
+    suffixes: ALL,
   },
-  { object: "customscript_mw_send_bill_sl", root: "suitelet", type: "Suitelet", prefix: SUITELET_PARAMETER_PREFIX },
+  {
+    object: "customscript_mw_send_bill_sl",
+    root: "suitelet",
+    type: "Suitelet",
+    prefix: SUITELET_PARAMETER_PREFIX,
+    suffixes: ALL,
+  },
+  {
+    object: "customscript_mw_bill_status_ss",
+    root: "scheduledscript",
+    type: "ScheduledScript",
+    prefix: SCHEDULED_PARAMETER_PREFIX,
+    suffixes: CONNECTION,
+  },
 ];
 
 for (const script of SCRIPTS) {
@@ -31,9 +53,12 @@ for (const script of SCRIPTS) {
     const file = /<scriptfile>\[(\/SuiteScripts\/[^\]]+)\]<\/scriptfile>/.exec(xml)?.[1];
     t.ok(file && existsSync(join(SRC, "FileCabinet", file)), `${file} exists in the File Cabinet folder`);
     t.match(readFileSync(join(SRC, "FileCabinet", file!), "utf8"), new RegExp(`@NScriptType ${script.type}\\n`));
-    for (const suffix of Object.values(PARAMETER_SUFFIXES)) {
-      t.match(xml, `<scriptcustomfield scriptid="${script.prefix}${suffix}">`, `declares ${script.prefix}${suffix}`);
-    }
+    const declared = [...xml.matchAll(/<scriptcustomfield scriptid="([a-z0-9_]+)">/g)].map((m) => m[1]);
+    t.same(
+      declared,
+      script.suffixes.map((s) => script.prefix + s),
+      "declares exactly the parameters it reads",
+    );
     t.match(deploy, `<path>~/Objects/${script.object}.xml</path>`);
   });
 }

@@ -15,6 +15,7 @@ import type { FakeNetSuite } from "../fakes/n-modules.ts";
 const EXPECTED = {
   "mw_send_bills_mr.js": { type: "MapReduceScript", entryPoints: ["getInputData", "map", "reduce", "summarize"] },
   "mw_send_bill_sl.js": { type: "Suitelet", entryPoints: ["onRequest"] },
+  "mw_bill_status_ss.js": { type: "ScheduledScript", entryPoints: ["execute"] },
 } as const;
 
 type Factory = (...modules: unknown[]) => Record<string, unknown>;
@@ -40,7 +41,7 @@ function instantiate(code: string, filename: string, fake: FakeNetSuite) {
 
 const scripts = await buildAll();
 
-t.test("two scripts are built", async (t) => {
+t.test("three scripts are built", async (t) => {
   t.same(scripts.map((s) => basename(s.outputPath)).sort(), Object.keys(EXPECTED).sort());
 });
 
@@ -92,6 +93,31 @@ t.test("the compiled Map/Reduce runs a bill end to end with the fakes", async (t
   runMapReduce(fake, stages as never);
   t.match(fake.state.bills[0]!.fields, { custbody_mw_status: "SENT", custbody_mw_txn_id: "tx-amd" });
   t.ok(fake.state.logs.some((l) => l.title === "bill delivery summary"));
+});
+
+t.test("the compiled status script writes a delivered bill's outcome with the fakes", async (t) => {
+  const script = scripts.find((s) => s.outputPath.endsWith("mw_bill_status_ss.js"))!;
+  const fake = fakeAccount({ parameters: mrParameters("custscript_mw_ss_"), remainingUsage: 10_000 });
+  fake.state.bills[0]!.fields = { custbody_mw_status: "SENT", custbody_mw_txn_id: "tx-1" };
+  fake.state.responder = () => ({
+    code: 200,
+    body: JSON.stringify({
+      transactions: [
+        {
+          netsuiteBillId: "101",
+          transactionId: "tx-1",
+          status: "success",
+          zohoBillId: "4601",
+          failureReason: null,
+          updatedAt: "2026-12-01T00:00:00Z",
+        },
+      ],
+      notFound: [],
+    }),
+  });
+  const { execute } = instantiate(readFileSync(script.outputPath, "utf8"), "ss", fake) as { execute: () => void };
+  execute();
+  t.match(fake.state.bills[0]!.fields, { custbody_mw_status: "DELIVERED", custbody_mw_zoho_bill_id: "4601" });
 });
 
 t.test("the compiled Suitelet answers a request with the fakes", async (t) => {

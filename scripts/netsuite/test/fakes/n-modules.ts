@@ -82,7 +82,25 @@ export const CUSTOM_BODY_FIELDS = [
   "custbody_mw_error",
   "custbody_mw_zoho_bill_id",
 ];
-const COSTS = { fileLoad: 10, https: 10, submitFields: 10, recordLoad: 10, lookupFields: 1, runPaged: 5, fetch: 5 };
+const COSTS = {
+  fileLoad: 10,
+  https: 10,
+  submitFields: 10,
+  recordLoad: 10,
+  lookupFields: 1,
+  searchLoad: 5,
+  searchSave: 5,
+  runPaged: 5,
+  fetch: 5,
+};
+
+/** A saved search as Search.save() stored it. */
+export interface FakeSavedSearch {
+  title: string;
+  isPublic: boolean;
+  filters: unknown[];
+  columns: Column[];
+}
 const MAX_CONTENT_BYTES = 10_485_760;
 
 export class FakeSecureString {
@@ -106,6 +124,8 @@ export interface FakeState {
   submitted: { id: string; values: Record<string, string> }[];
   /** Bill ids passed to record.load, in order. */
   loaded: string[];
+  /** Saved searches by script id (search.load finds them; Search.save adds them). */
+  savedSearches: Record<string, FakeSavedSearch>;
   responder: Responder;
 }
 
@@ -191,6 +211,8 @@ function matches(row: Row, filter: unknown): boolean {
     if (field === "internalid" && operator === "anyof") return bill.id === String(value);
     if (CUSTOM_BODY_FIELDS.includes(field) && operator === "isempty") return !bill.fields[field];
     if (CUSTOM_BODY_FIELDS.includes(field) && operator === "is") return bill.fields[field] === value;
+    if (CUSTOM_BODY_FIELDS.includes(field) && operator === "isnot") return (bill.fields[field] ?? "") !== value;
+    if (CUSTOM_BODY_FIELDS.includes(field) && operator === "isnotempty") return !!bill.fields[field];
     throw new Error(`fake search does not know filter ${JSON.stringify(filter)}`);
   }
   // [expr, "AND"|"OR", expr, ...]
@@ -233,6 +255,7 @@ function columnValue(state: FakeState, row: Row, column: Column): string {
     case "file.filetype":
       return file?.fileType === "PDF" ? "pdf" : (file?.fileType ?? "").toLowerCase();
     default:
+      if (!column.join && CUSTOM_BODY_FIELDS.includes(column.name)) return bill.fields[column.name] ?? "";
       throw new Error(`fake search does not know column ${key}`);
   }
 }
@@ -262,6 +285,7 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
     logs: [],
     submitted: [],
     loaded: [],
+    savedSearches: {},
     responder: () => ({ code: 500, body: "no responder" }),
     ...init,
   };
@@ -276,13 +300,28 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
       if (!options.name) throw new SuiteScriptError("SSS_MISSING_REQD_ARGUMENT", "name");
       return { ...options };
     },
-    create: (options: { type: string; filters: unknown[]; columns: Column[] }) => {
+    load: (options: { id: string }) => {
+      charge(state, COSTS.searchLoad, "search.load");
+      const saved = state.savedSearches[options.id];
+      if (!saved) throw new SuiteScriptError("INVALID_SEARCH", "That search or mass update does not exist.");
+      return search.create({ type: "vendorbill", filters: saved.filters, columns: saved.columns });
+    },
+    create: (options: {
+      type: string;
+      filters: unknown[];
+      columns: Column[];
+      id?: string;
+      title?: string;
+      isPublic?: boolean;
+    }) => {
       if (options.type !== "vendorbill") throw new SuiteScriptError("INVALID_RCRD_TYPE", options.type);
       const columns = options.columns;
       const rows: Row[] = [];
       for (const bill of [...state.bills].sort((a, b) => Number(a.id) - Number(b.id))) {
         const fileIds = [...bill.fileIds].sort((a, b) => Number(a) - Number(b));
-        for (const fileId of fileIds.length ? fileIds : [""]) {
+        // Only a search that joins files gets one row per attached file (mainline T: one row per bill).
+        const joinsFiles = JSON.stringify(options.filters).includes('"file.') || columns.some((c) => c.join === "file");
+        for (const fileId of fileIds.length && joinsFiles ? fileIds : [""]) {
           if (matches({ bill, fileId }, options.filters)) rows.push({ bill, fileId });
         }
       }
@@ -295,6 +334,24 @@ export function createFakeNetSuite(init: Partial<FakeState> = {}): FakeNetSuite 
       });
       return {
         searchType: options.type,
+        save: () => {
+          charge(state, COSTS.searchSave, "Search.save");
+          if (!options.title || !options.id?.startsWith("customsearch")) {
+            throw new SuiteScriptError(
+              "SSS_MISSING_REQD_ARGUMENT",
+              "a saved search needs a title and a customsearch id",
+            );
+          }
+          if (state.savedSearches[options.id]) throw new SuiteScriptError("DUP_RCRD", options.id);
+          for (const row of rows) for (const column of columns) columnValue(state, row, column); // unknown columns throw
+          state.savedSearches[options.id] = {
+            title: options.title,
+            isPublic: options.isPublic === true,
+            filters: options.filters,
+            columns,
+          };
+          return 1;
+        },
         columns,
         runPaged: (paging: { pageSize?: number }) => {
           charge(state, COSTS.runPaged, "Search.runPaged");

@@ -1,7 +1,7 @@
 /**
  * Script parameters, read once per entry-point call. Parameter ids are unique across the account,
  * so each script has its own prefix (custscript_mw_mr_ for the Map/Reduce, custscript_mw_sl_ for
- * the Suitelet) and the same suffixes. The parameters hold secret IDs, never secret values: Oracle
+ * the Suitelet, custscript_mw_ss_ for the status script) and the same suffixes. The parameters hold secret IDs, never secret values: Oracle
  * warns that parameter values can end up indexed by search engines.
  */
 import type { NModules } from "./types.ts";
@@ -35,6 +35,10 @@ export const PARAMETER_SUFFIXES = {
 
 export const MAP_REDUCE_PARAMETER_PREFIX = "custscript_mw_mr_";
 export const SUITELET_PARAMETER_PREFIX = "custscript_mw_sl_";
+export const SCHEDULED_PARAMETER_PREFIX = "custscript_mw_ss_";
+
+/** The parameters the status script declares: it sends no files, so only where and how to connect. */
+export const CONNECTION_PARAMETERS = ["baseUrl", "apiKeySecretId", "signingSecretId"] as const;
 
 /** NetSuite's File.getContents() refuses files over 10 MB (SSS_FILE_CONTENT_SIZE_EXCEEDED). */
 export const NETSUITE_MAX_CONTENT_BYTES = 10_485_760;

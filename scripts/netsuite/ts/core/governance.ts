@@ -2,9 +2,10 @@
  * Governance guard: every N call that costs units is preceded by a check, so a call that cannot
  * finish is never started and the script stops cleanly with the bill left for the next run.
  * Units (Oracle "SuiteScript 2.x API Governance"): file.load 10, https.post/get 10, record.load 10,
- * record.submitFields 10 on transactions, search.lookupFields 1, Search.runPaged 5, PagedData.fetch 5.
+ * record.submitFields 10 on transactions, search.lookupFields 1, search.load 5, Search.save 5,
+ * Search.runPaged 5, PagedData.fetch 5.
  * Limits per call: map 1,000 units / 300 s; reduce 5,000 / 900 s; getInputData and summarize
- * 10,000 / 3,600 s; Suitelet 1,000 / 300 s.
+ * 10,000 / 3,600 s; Suitelet 1,000 / 300 s; scheduled 10,000 / 3,600 s.
  */
 import type { Host, NModules } from "./types.ts";
 
@@ -14,6 +15,8 @@ export const COST = {
   submitFields: 10,
   recordLoad: 10,
   lookupFields: 1,
+  searchLoad: 5,
+  searchSave: 5,
   runPaged: 5,
   pageFetch: 5,
 } as const;
@@ -29,6 +32,7 @@ export const TIME_LIMIT_MS = {
   reduce: 900_000,
   getInputData: 3_600_000,
   suitelet: 300_000,
+  scheduled: 3_600_000,
 } as const;
 
 export interface Budget {

@@ -8,6 +8,9 @@ import type { NModules, SecureString } from "./types.ts";
 
 export const BILLS_PATH = "/api/v1/bills";
 export const TRANSACTIONS_PATH = "/api/v1/transactions";
+/** Batch status lookup: up to STATUS_BATCH_SIZE NetSuite bill ids per call (service/src/schemas/transaction-status.ts). */
+export const STATUS_BATCH_PATH = "/api/v1/transactions/status";
+export const STATUS_BATCH_SIZE = 100;
 
 /** A NetSuite record on a line: internal id, and the name people see (lib/bill.ts NetsuiteRef). */
 export interface NetsuiteRef {
@@ -169,4 +172,31 @@ export function buildStatusRequest(
 
 export function transactionUrl(config: Pick<ClientConfig, "baseUrl">, transactionId: string): string {
   return `${config.baseUrl}${TRANSACTIONS_PATH}/${encodeURIComponent(transactionId)}`;
+}
+
+/** POST /api/v1/transactions/status {netsuiteBillIds}: the service's view of up to 100 bills in one call. */
+export function buildStatusBatchRequest(
+  n: Pick<NModules, "crypto" | "encode" | "https">,
+  config: Pick<ClientConfig, "baseUrl" | "apiKeySecretId" | "signingSecretId">,
+  netsuiteBillIds: readonly string[],
+  nowMs: number,
+): BuiltRequest {
+  if (netsuiteBillIds.length === 0 || netsuiteBillIds.length > STATUS_BATCH_SIZE) {
+    throw new RangeError(`a status call takes 1 to ${STATUS_BATCH_SIZE} bill ids, not ${netsuiteBillIds.length}`);
+  }
+  const body = JSON.stringify({ netsuiteBillIds });
+  const id = `msg_ns_statuses_${netsuiteBillIds[0]}_${netsuiteBillIds.length}_${nowMs}`.replace(
+    /[^A-Za-z0-9_.-]/g,
+    "_",
+  );
+  return {
+    url: config.baseUrl + STATUS_BATCH_PATH,
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "x-api-key": apiKeyHeader(n, config),
+      ...signatureHeaders(n, config, id.slice(0, 200), nowMs, body),
+    },
+  };
 }

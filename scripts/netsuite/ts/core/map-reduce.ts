@@ -15,12 +15,12 @@ import { type BillCandidate, findBills, pendingBillFilters } from "./bill-source
 import { MAP_REDUCE_PARAMETER_PREFIX, readConfig } from "./config.ts";
 import { describeError } from "./errors.ts";
 import { COST, createBudget, TIME_LIMIT_MS } from "./governance.ts";
-import { DELIVERY_STATUSES, type DeliveryStatus, type Outcome } from "./outcome.ts";
+import { type Outcome, SEND_STATUSES, type SendStatus } from "./outcome.ts";
 import { sendBill } from "./send-bill.ts";
 import type { Host, NModules } from "./types.ts";
 
 export interface SummaryReport {
-  readonly counts: Record<DeliveryStatus, number>;
+  readonly counts: Record<SendStatus, number>;
   readonly errors: string[];
 }
 
@@ -76,7 +76,7 @@ export function createMapReduce(n: NModules, host: Host) {
   }
 
   function summarize(summary: SummarizeContext): SummaryReport {
-    const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+    const counts = Object.fromEntries(SEND_STATUSES.map((s) => [s, 0])) as Record<SendStatus, number>;
     const errors: string[] = [];
     if (summary.inputSummary.error) errors.push(`input: ${summary.inputSummary.error}`);
     summary.mapSummary.errors.iterator().each((key, error) => {
@@ -88,7 +88,7 @@ export function createMapReduce(n: NModules, host: Host) {
       return true;
     });
     summary.output.iterator().each((_key, value) => {
-      if (value in counts) counts[value as DeliveryStatus]++;
+      if (value in counts) counts[value as SendStatus]++;
       return true;
     });
     for (const error of errors) n.log.error({ title: "bill delivery error", details: error });

@@ -1,6 +1,7 @@
 /**
  * What happened to one bill, and how that is written back to the vendor bill's custom body fields.
- * getInputData picks up bills whose status is empty or RETRY; every other status needs a person.
+ * getInputData picks up bills whose status is empty or RETRY; the status script (status-sync.ts)
+ * turns SENT into DELIVERED or FAILED once the service knows; every other status needs a person.
  */
 
 /** Custom body fields on the vendor bill (src/Objects/custbody_mw_*.xml). */
@@ -8,11 +9,25 @@ export const BILL_FIELDS = {
   transactionId: "custbody_mw_txn_id",
   status: "custbody_mw_status",
   error: "custbody_mw_error",
+  zohoBillId: "custbody_mw_zoho_bill_id",
 } as const;
 
-export const DELIVERY_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"] as const;
+export const DELIVERY_STATUSES = [
+  "SENT",
+  "DELIVERED",
+  "FAILED",
+  "RETRY",
+  "CONFLICT",
+  "REJECTED",
+  "SKIPPED",
+  "ERROR",
+] as const;
 /**
  * SENT: the service accepted the PDF (202) or already had it (200); the transaction id is stored.
+ *   The outcome in Zoho is not known yet.
+ * DELIVERED: the bill exists in Zoho Books with its PDF; custbody_mw_zoho_bill_id holds its id.
+ * FAILED: the service gave up on the bill (custbody_mw_error says why); an operator can retry it
+ *   there, and the status script then sets SENT and later DELIVERED.
  * RETRY: transient (429, 5xx, network, 401/403, governance or time budget); the next run tries again.
  * CONFLICT: 409, the service holds different bytes for this bill id.
  * REJECTED: another 4xx; the request itself is wrong (the message says why).
@@ -21,12 +36,16 @@ export const DELIVERY_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIP
  */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** What sending can end in (the Map/Reduce and the Suitelet); DELIVERED and FAILED come later. */
+export const SEND_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
 /** Statuses the Map/Reduce input search treats as "not yet sent". */
 export const RESEND_STATUSES: readonly DeliveryStatus[] = ["RETRY"];
 
 export interface Outcome {
   readonly billId: string;
-  readonly status: DeliveryStatus;
+  readonly status: SendStatus;
   /** Human-readable reason, written to custbody_mw_error unless status is SENT. */
   readonly message: string;
   readonly transactionId?: string;

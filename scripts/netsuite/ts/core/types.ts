@@ -20,7 +20,7 @@ export interface NModules {
   readonly log: Pick<typeof NLog, "audit" | "debug" | "error">;
   readonly record: Pick<typeof NRecord, "submitFields" | "load" | "Type">;
   readonly runtime: Pick<typeof NRuntime, "getCurrentScript">;
-  readonly search: Pick<typeof NSearch, "create" | "createColumn" | "lookupFields" | "Sort">;
+  readonly search: Pick<typeof NSearch, "create" | "createColumn" | "load" | "lookupFields" | "Sort">;
 }
 
 /** Things NetSuite does not have that the core needs: a clock and a way to wait. */

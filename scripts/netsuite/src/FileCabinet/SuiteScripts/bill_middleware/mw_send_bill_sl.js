@@ -38,7 +38,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     var BILL_FIELDS = {
       transactionId: "custbody_mw_txn_id",
       status: "custbody_mw_status",
-      error: "custbody_mw_error"
+      error: "custbody_mw_error",
+      zohoBillId: "custbody_mw_zoho_bill_id"
     };
     var MAX_ERROR_LENGTH = 3900;
     function billFieldValues(outcome) {
@@ -83,6 +84,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       submitFields: 10,
       recordLoad: 10,
       lookupFields: 1,
+      searchLoad: 5,
+      searchSave: 5,
       runPaged: 5,
       pageFetch: 5
     };
@@ -91,7 +94,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       map: 3e5,
       reduce: 9e5,
       getInputData: 36e5,
-      suitelet: 3e5
+      suitelet: 3e5,
+      scheduled: 36e5
     };
     function createBudget(n, host, options) {
       const startedAt = host.now();

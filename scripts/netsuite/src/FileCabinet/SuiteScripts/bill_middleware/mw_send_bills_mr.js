@@ -38,9 +38,10 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     var BILL_FIELDS = {
       transactionId: "custbody_mw_txn_id",
       status: "custbody_mw_status",
-      error: "custbody_mw_error"
+      error: "custbody_mw_error",
+      zohoBillId: "custbody_mw_zoho_bill_id"
     };
-    var DELIVERY_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"];
+    var SEND_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"];
     var RESEND_STATUSES = ["RETRY"];
     var MAX_ERROR_LENGTH = 3900;
     function billFieldValues(outcome) {
@@ -72,6 +73,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       submitFields: 10,
       recordLoad: 10,
       lookupFields: 1,
+      searchLoad: 5,
+      searchSave: 5,
       runPaged: 5,
       pageFetch: 5
     };
@@ -80,7 +83,8 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       map: 3e5,
       reduce: 9e5,
       getInputData: 36e5,
-      suitelet: 3e5
+      suitelet: 3e5,
+      scheduled: 36e5
     };
     function createBudget(n, host, options) {
       const startedAt = host.now();
@@ -607,7 +611,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
         context.write(outcome.billId, outcome.status);
       }
       function summarize(summary) {
-        const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0]));
+        const counts = Object.fromEntries(SEND_STATUSES.map((s) => [s, 0]));
         const errors = [];
         if (summary.inputSummary.error) errors.push(`input: ${summary.inputSummary.error}`);
         summary.mapSummary.errors.iterator().each((key, error) => {
