@@ -2,9 +2,11 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { Construct } from "constructs";
 import { NodeFunction, type NodeFunctionProps } from "./node-function.ts";
 
+/** NodeFunction's props (documented there) without handler and description, which this construct sets. */
 export interface BurstConsumerProps extends Omit<NodeFunctionProps, "handler" | "description"> {
+  /** Bill queue the event source mapping reads. Required; no default. */
   readonly queueArn: string;
-  /** Most concurrent invocations the queue may drive (>= 2); keeps the fleet under Zoho's limit. */
+  /** Most concurrent invocations the queue may drive (>= 2); keeps the fleet under Zoho's limit. Required; no default. */
   readonly maxConcurrency: number;
 }
 

@@ -4,16 +4,23 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { Construct } from "constructs";
 
 export interface CacheProps {
+  /** Prefix of the replication group, its subnet group and its log groups. Required; no default. */
   readonly namePrefix: string;
+  /** Data subnets, one per AZ. Required; no default. */
   readonly subnetIds: string[];
+  /** Redis's security group. Required; no default. */
   readonly securityGroupId: string;
+  /** CMK of the data at rest. Required; no default. */
   readonly kmsKeyArn: string;
+  /** CMK of the slow-log group. Required; no default. */
   readonly logsKeyArn: string;
+  /** Retention of the slow-log group, days. Required; no default. */
   readonly logRetentionDays: number;
+  /** ElastiCache node type. Required; no default (environments.ts). */
   readonly nodeType: string;
-  /** Primary plus replicas; at least 2 for automatic failover. */
+  /** Primary plus replicas; at least 2 for automatic failover. Required; no default. */
   readonly nodes: number;
-  /** AUTH token (from Secrets Manager). */
+  /** AUTH token (from Secrets Manager). Required; no default. */
   readonly authToken: string;
 }
 

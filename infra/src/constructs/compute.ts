@@ -41,8 +41,9 @@ export interface ComputeProps {
   readonly targetGroupArn: string;
   /** CMK of the root volume. Required; no default. */
   readonly ebsKeyArn: string;
-  /** Fleet bounds; the scaling policies and schedules move within them. Required; no default. */
+  /** Lower fleet bound; the scaling policies and schedules move within the bounds. Required; no default. */
   readonly minSize: number;
+  /** Upper fleet bound (the asg-at-max alarm fires at it). Required; no default. */
   readonly maxSize: number;
   /** Target of the CPU tracking policy, percent. Required; no default (environments.ts: 70). */
   readonly cpuTargetPercent: number;
@@ -52,8 +53,9 @@ export interface ComputeProps {
   readonly queueName: string;
   /** IANA time zone of both schedules. Required; no default. */
   readonly scheduleTimeZone: string;
-  /** Evening scale-down and morning scale-up. Required; no default. */
+  /** Evening scale-down. Required; no default. */
   readonly nightSchedule: CapacitySchedule;
+  /** Weekday morning scale-up. Required; no default. */
   readonly morningSchedule: CapacitySchedule;
   /** Least-privilege statements of the instance role (stacks/role-statements.ts). Required; no default. */
   readonly permissions: readonly Statement[];

@@ -11,14 +11,21 @@ export interface DashboardsProps {
   readonly environment: string;
   /** Namespace of the application's metrics (lib/config.ts METRICS_NAMESPACE). */
   readonly metricsNamespace: string;
+  /** ALB ARN suffix (the LoadBalancer dimension). */
   readonly albArnSuffix: string;
+  /** Target group ARN suffix (the TargetGroup dimension). */
   readonly targetGroupArnSuffix: string;
+  /** The app fleet's ASG. */
   readonly autoScalingGroupName: string;
+  /** RDS instance identifier. */
   readonly dbInstanceId: string;
   /** Redis replication group id. */
   readonly cacheClusterId: string;
+  /** Bill queue name (the QueueName dimension). */
   readonly queueName: string;
+  /** Dead-letter queue name. */
   readonly dlqName: string;
+  /** Burst consumer Lambda. */
   readonly burstFunctionName: string;
 }
 

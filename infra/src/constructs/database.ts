@@ -22,8 +22,9 @@ export interface DatabaseProps {
   readonly logRetentionDays: number;
   /** RDS instance class. Required; no default (environments.ts). */
   readonly instanceClass: string;
-  /** Initial storage and the storage autoscaling ceiling, GiB. Required; no default. */
+  /** Initial storage, GiB. Required; no default. */
   readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling, GiB. Required; no default. */
   readonly maxAllocatedStorageGb: number;
   /** Automated backups kept, days. Required; no default. */
   readonly backupRetentionDays: number;

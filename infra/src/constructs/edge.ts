@@ -25,8 +25,9 @@ export interface EdgeProps {
   readonly tlsPolicy: TlsPolicy;
   /** ALB deletion protection. Required; no default (environments.ts: on in production). */
   readonly deletionProtection: boolean;
-  /** Bucket (SSE-S3, ELB delivery allowed) and prefix of the access logs. Required; no default. */
+  /** Bucket of the ALB access logs (SSE-S3, ELB delivery allowed). Required; no default. */
   readonly accessLogBucket: string;
+  /** Key prefix of the ALB access logs in that bucket. Required; no default. */
   readonly accessLogPrefix: string;
   /** Port the service listens on. @default 3000 */
   readonly appPort?: number;

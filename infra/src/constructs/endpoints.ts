@@ -5,12 +5,15 @@ import { Construct } from "constructs";
 export const INTERFACE_ENDPOINT_SERVICES = ["sqs", "secretsmanager", "monitoring", "logs", "kms", "xray"] as const;
 
 export interface EndpointsProps {
+  /** Region of the endpoint service names (`com.amazonaws.<region>.<service>`). Required; no default. */
   readonly region: string;
+  /** VPC the endpoints are created in. Required; no default. */
   readonly vpcId: string;
-  /** Subnets of the interface endpoints' network interfaces (the app subnets). */
+  /** Subnets of the interface endpoints' network interfaces (the app subnets). Required; no default. */
   readonly subnetIds: string[];
+  /** Group of the interface endpoints (443 from the instances and the Lambda). Required; no default. */
   readonly securityGroupId: string;
-  /** Route tables the S3 gateway endpoint is added to. */
+  /** Route tables the S3 gateway endpoint is added to. Required; no default. */
   readonly routeTableIds: string[];
 }
 

@@ -13,10 +13,11 @@ export interface PolicyStatement {
 }
 
 export interface KmsKeyProps {
-  /** Alias without the `alias/` prefix. */
+  /** Alias without the `alias/` prefix. Required; no default. */
   readonly alias: string;
+  /** What the key protects (shown in the console). Required; no default. */
   readonly description: string;
-  /** Account whose root may administer the key; IAM policies then grant use (the AWS default pattern). */
+  /** Account whose root may administer the key; IAM policies then grant use (the AWS default pattern). Required. */
   readonly accountId: string;
   /** Statements for AWS services that use the key on our behalf (logs, CloudTrail, CloudWatch...). @default [] */
   readonly serviceStatements?: readonly PolicyStatement[];

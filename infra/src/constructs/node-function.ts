@@ -7,25 +7,37 @@ import { Construct } from "constructs";
 import { releaseArtifactKey } from "../../../lib/naming.ts";
 import { assumeRolePolicy, policyDocument, type Statement } from "./iam.ts";
 
+/** Every prop is required (no default) except `memoryMb`. */
 export interface NodeFunctionProps {
+  /** Function name; also the role's name (cut to 64) and the log group's `/aws/lambda/<name>`. */
   readonly functionName: string;
+  /** Shown in the console. */
   readonly description: string;
   /** `<file>.<export>` inside the release bundle, e.g. `lambda.handler`. */
   readonly handler: string;
+  /** Bucket of the release bundles (lib/naming.ts). */
   readonly artifactsBucket: string;
   /** Release deployed at creation; later releases update the code (scripts/release/cli.ts). */
   readonly initialReleaseVersion: string;
+  /** Subnets of the function's network interfaces (it runs in the VPC). */
   readonly subnetIds: string[];
+  /** Security group of those interfaces. */
   readonly securityGroupId: string;
+  /** Statements of the function's role, besides VPC access, its own logs and X-Ray writes. */
   readonly permissions: readonly Statement[];
-  readonly environment: Record<string, string>;
-  /** CMK for environment variables and the log group. */
+  /** Environment variables; names and ids only, never secret values. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** CMK of the environment variables. */
   readonly envKeyArn: string;
+  /** CMK of the function's log group. */
   readonly logsKeyArn: string;
+  /** Retention of the function's log group, days. */
   readonly logRetentionDays: number;
+  /** Invocation timeout, seconds (the queue's visibility timeout accounts for it). */
   readonly timeoutSeconds: number;
+  /** Reserved concurrency: the most instances of this function at once. */
   readonly reservedConcurrency: number;
-  /** @default 1024 */
+  /** Memory, MB (CPU scales with it). @default 1024 */
   readonly memoryMb?: number;
 }
 

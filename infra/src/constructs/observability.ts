@@ -257,12 +257,19 @@ export function alarmSpecs(t: AlarmTargets): AlarmSpec[] {
   ];
 }
 
+/** Every prop is required (no defaults). */
 export interface ObservabilityProps {
+  /** Prefix of the topics, alarms and the units' log groups. */
   readonly namePrefix: string;
+  /** The resources and thresholds the alarms watch. */
   readonly targets: AlarmTargets;
+  /** CMK of the topics (CloudWatch may use it to publish). */
   readonly messagingKeyArn: string;
+  /** CMK of the units' log groups. */
   readonly logsKeyArn: string;
+  /** Retention of the units' log groups, days. */
   readonly logRetentionDays: number;
+  /** E-mail subscribers of the critical and warning topics (each confirms once). */
   readonly alarmEmails: { readonly critical: readonly string[]; readonly warning: readonly string[] };
 }
 

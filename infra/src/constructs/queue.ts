@@ -3,15 +3,17 @@ import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-re
 import { Construct } from "constructs";
 
 export interface QueueProps {
+  /** Name of the bill queue (lib/naming.ts). Required; no default. */
   readonly queueName: string;
+  /** Name of the DLQ. Required; no default. */
   readonly deadLetterQueueName: string;
-  /** CMK for both queues (CKV2_AWS_73: not the AWS-managed key). */
+  /** CMK for both queues (CKV2_AWS_73: not the AWS-managed key). Required; no default. */
   readonly kmsKeyArn: string;
-  /** Receives before SQS moves a message to the DLQ. */
+  /** Receives before SQS moves a message to the DLQ. Required; no default (environments.ts: 5). */
   readonly maxReceiveCount: number;
-  /** Worker's processing budget per message, seconds. */
+  /** Worker's processing budget per message, seconds. Required; no default. */
   readonly workerBudgetSeconds: number;
-  /** Timeout of the burst Lambda reading this queue, seconds. */
+  /** Timeout of the burst Lambda reading this queue, seconds. Required; no default. */
   readonly lambdaTimeoutSeconds: number;
 }
 

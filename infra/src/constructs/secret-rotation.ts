@@ -6,12 +6,15 @@ import { NodeFunction, type NodeFunctionProps } from "./node-function.ts";
 /** Rotation period of the Zoho OAuth and API-key secrets. */
 export const ROTATION_DAYS = 90;
 
+/** NodeFunction's props (documented there) except handler, description and permissions, set here. All required. */
 export interface SecretRotationProps extends Omit<NodeFunctionProps, "handler" | "description" | "permissions"> {
   /** Secrets rotated every ROTATION_DAYS. */
   readonly secretArns: readonly string[];
+  /** CMK of those secrets (the rotator reads and writes them). */
   readonly secretsKeyArn: string;
   /** Topic told when a rotation opens (the new credentials are issued at Zoho / to NetSuite). */
   readonly topicArn: string;
+  /** CMK of that topic. */
   readonly messagingKeyArn: string;
   /** Only this account's Secrets Manager may invoke the rotator. */
   readonly accountId: string;

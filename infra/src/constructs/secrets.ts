@@ -5,8 +5,9 @@ import { Construct } from "constructs";
 import type { ResourceNames } from "../../../lib/naming.ts";
 
 export interface SecretsProps {
+  /** Secret names (lib/naming.ts). Required; no default. */
   readonly names: ResourceNames;
-  /** CMK of every secret (CKV_AWS_149). */
+  /** CMK of every secret (CKV_AWS_149). Required; no default. */
   readonly kmsKeyArn: string;
 }
 

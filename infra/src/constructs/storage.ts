@@ -4,9 +4,11 @@ import type { ResourceNames } from "../../../lib/naming.ts";
 import { LIFECYCLE, SecureBucket } from "./secure-bucket.ts";
 
 export interface StorageProps {
+  /** Bucket names (lib/naming.ts). Required; no default. */
   readonly names: ResourceNames;
+  /** Account whose log deliveries (ALB, S3, CloudTrail) the access-log bucket admits. Required; no default. */
   readonly accountId: string;
-  /** CMK of the PDF and artifact buckets. */
+  /** CMK of the PDF and artifact buckets. Required; no default. */
   readonly storageKeyArn: string;
 }
 

@@ -10,7 +10,7 @@ import type { SECRET_ENV_INPUTS } from "../../../lib/secret-env.ts";
  * Names a settings map may use: keys of one lib/config.ts configuration. Each map below is checked
  * with `satisfies`, so a name lib/config.ts does not read is a type error (excess property).
  */
-type SettingsOf<Config> = { readonly [K in keyof Config]?: string };
+export type SettingsOf<Config> = { readonly [K in keyof Config]?: string };
 
 /** Inputs lib/secret-env.ts resolves into secret settings at cold start. */
 export type SecretEnvInput = (typeof SECRET_ENV_INPUTS)[keyof typeof SECRET_ENV_INPUTS][number];
