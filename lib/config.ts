@@ -24,6 +24,13 @@ const base = {
   /** When set, every AWS client talks to this endpoint (moto locally); read by the SDK too. */
   AWS_ENDPOINT_URL: url(/^https?$/).optional(),
   DATABASE_URL: url(/^postgres(ql)?$/),
+  /** A file holding the database password, read at each new connection (rotation without restart). */
+  DATABASE_PASSWORD_FILE: z.string().min(1).optional(),
+  /**
+   * Secrets Manager secret ({username, password}) behind DATABASE_URL's password: re-read when the
+   * database refuses the password (SQLSTATE 28P01, a rotation), so new connections use the new one.
+   */
+  DATABASE_SECRET_ID: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   /** Statement timeout for every query, in ms: a runaway query cannot hold a connection forever. */
   DATABASE_STATEMENT_TIMEOUT_MS: int(100).default(15_000),
@@ -101,8 +108,17 @@ const service = {
   API_KEYS_REFRESH_MS: int(1000).default(300_000),
   /** @fastify/under-pressure: 503 before the process falls over. 0 turns a check off. */
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0).default(1_000),
-  PRESSURE_MAX_HEAP_USED_BYTES: int(0).default(0),
-  PRESSURE_MAX_RSS_BYTES: int(0).default(0),
+  /** Explicit limits; unset means derived from the fractions below. */
+  PRESSURE_MAX_HEAP_USED_BYTES: int(0).optional(),
+  PRESSURE_MAX_RSS_BYTES: int(0).optional(),
+  /** Share of V8's heap limit / of the instance's memory (os.totalmem) above which requests get 503. */
+  PRESSURE_MAX_HEAP_FRACTION: z.coerce.number().min(0).max(1).default(0.85),
+  PRESSURE_MAX_RSS_FRACTION: z.coerce.number().min(0).max(1).default(0.75),
+  /**
+   * Request body bytes (Content-Length) held at once; a request past it gets 503 + Retry-After.
+   * A body costs ~3.5x its size in memory (string, parsed copy, decoded PDF). Unset: 10% of memory.
+   */
+  MAX_BODY_BYTES_IN_FLIGHT: int(1024).optional(),
   /** Event-loop utilization (0..1) above which requests get 503. */
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0.98),
   /**
@@ -112,6 +128,13 @@ const service = {
    * Unset (the default) means the admin routes are not registered at all.
    */
   ADMIN_API_KEYS: z.string().min(2).optional(),
+  /**
+   * The admin API's database login (the on-call role, which may write operator actions); the ingest
+   * role behind DATABASE_URL may not. Unset: DATABASE_URL.
+   */
+  ADMIN_DATABASE_URL: url(/^postgres(ql)?$/).optional(),
+  /** How often ADMIN_API_KEYS (and API_KEYS) are re-read; SIGHUP re-reads at once. */
+  KEYS_RELOAD_INTERVAL_MS: int(1000).default(60_000),
 };
 
 /** Delivery worker (sqs-consumer or Lambda). */
@@ -262,3 +285,13 @@ const rotation = {
 export const rotationSchema = z.object(rotation);
 export type RotationConfig = Readonly<z.infer<typeof rotationSchema>>;
 export const loadRotationConfig = (env: Env = process.env): RotationConfig => parseEnv(rotationSchema, env);
+
+/** The roles migration (migrations/1766000000000_create-database-roles.ts): login passwords, optional. */
+const migrationRoles = {
+  DB_ROLE_PASSWORD_OWNER: z.string().min(16).optional(),
+  DB_ROLE_PASSWORD_INGEST: z.string().min(16).optional(),
+  DB_ROLE_PASSWORD_DELIVERY: z.string().min(16).optional(),
+  DB_ROLE_PASSWORD_ONCALL: z.string().min(16).optional(),
+};
+export const migrationRoleSchema = z.object(migrationRoles);
+export const loadMigrationRoleConfig = (env: Env = process.env) => parseEnv(migrationRoleSchema, env);

@@ -16,6 +16,9 @@ export const FAULT_KINDS = [
   "revoke-token",
   "restart-redis",
   "restart-postgres",
+  "hang-redis",
+  "hang-postgres",
+  "rotate-db-password",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CheckResult, checkRun, waitForDrain } from "./checker.ts";
+import { firedEvidence, type SimStats } from "./evidence.ts";
+import { latencyDuring, REDIS_HANG_P99_LIMIT_MS, type RequestSample, type WindowLatency } from "./latency.ts";
 import { type ChaosOptions, type FaultKind, optionsFromCli } from "./options.ts";
 import { type FaultEvent, FaultScheduler } from "./scheduler.ts";
 import { sendBills } from "./sender.ts";
@@ -31,6 +33,9 @@ export interface ChaosSummary extends CheckResult {
   /** Per fault kind: how often the scheduler applied it, and evidence it took effect. */
   readonly faults: Record<FaultKind, { readonly applied: number; readonly fired: number }>;
   readonly faultEvents: readonly FaultEvent[];
+  /** The service's answer times for requests that started while Redis hung (p99 must stay under 2 s). */
+  readonly duringRedisHang: WindowLatency;
+  readonly duringPostgresHang: WindowLatency;
   readonly sim: {
     readonly injected: Record<string, number>;
     readonly tokens: Record<string, unknown>;
@@ -43,44 +48,6 @@ export interface ChaosSummary extends CheckResult {
   };
   readonly logs: string;
   readonly summaryPath: string;
-}
-
-interface SimStats {
-  injected: Record<string, number>;
-  unauthorized: number;
-  byStatus: Record<string, number>;
-  tokens: Record<string, unknown> & { revokedAccessTokens?: number; mints?: number };
-}
-
-function firedEvidence(
-  kind: FaultKind,
-  applied: number,
-  stats: SimStats,
-  kills: number,
-  redisRestarts: number,
-  pgRestarts: number,
-): number {
-  switch (kind) {
-    case "kill-worker":
-      return kills;
-    case "rate429":
-      return stats.injected.rate429 ?? 0;
-    case "error5xx":
-      return stats.injected.error5xx ?? 0;
-    case "slow":
-      return stats.injected.slow ?? 0;
-    case "drop-before":
-      return stats.injected.dropBefore ?? 0;
-    case "drop-after":
-      return stats.injected.dropAfter ?? 0;
-    case "revoke-token":
-      // A revocation took effect when some call was refused with 401 afterwards (or tokens died).
-      return applied > 0 ? Math.max(stats.unauthorized, Number(stats.tokens.revokedAccessTokens ?? 0)) : 0;
-    case "restart-redis":
-      return redisRestarts;
-    case "restart-postgres":
-      return pgRestarts;
-  }
 }
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
@@ -102,7 +69,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     let sending = true;
     const faults = scheduler.run(() => !sending);
     const sendStart = Date.now();
-    const sent = await sendBills(o, stack.serviceUrl, stack.apiKey, runId, say).finally(() => {
+    const samples: RequestSample[] = [];
+    const sent = await sendBills(o, stack.serviceUrl, stack.apiKey, runId, say, samples).finally(() => {
       sending = false;
     });
     const sendPhaseMs = Date.now() - sendStart;
@@ -131,14 +99,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     });
     const stats = (await (await fetch(`${stack.simUrl}/__sim/stats`)).json()) as SimStats;
     const kills = stack.workers.reduce((n, w) => n + w.kills, 0);
+    const counters = {
+      kills,
+      redisRestarts: stack.redis.restarts,
+      pgRestarts: stack.postgres.restarts,
+      redisHangs: stack.redisProxy.hangs,
+      pgHangs: stack.postgresProxy.hangs,
+      rotationsLoggedInAfter: (await stack.postgres.appLoggedInSinceRotation()) ? stack.postgres.rotations : 0,
+    };
     const faultCounts = {} as Record<FaultKind, { applied: number; fired: number }>;
     for (const kind of o.faults) {
       const applied = scheduler.events.filter((e) => e.kind === kind && !e.error).length;
-      faultCounts[kind] = {
-        applied,
-        fired: firedEvidence(kind, applied, stats, kills, stack.redis.restarts, stack.postgres.restarts),
-      };
+      faultCounts[kind] = { applied, fired: firedEvidence(kind, applied, stats, counters) };
     }
+    const duringRedisHang = latencyDuring(samples, scheduler.hangWindows, "hang-redis");
+    const duringPostgresHang = latencyDuring(samples, scheduler.hangWindows, "hang-postgres");
     const notAccepted = sent.filter((b) => b.outcome !== "accepted");
     const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
       (p) => p.unexpectedExits,
@@ -150,7 +125,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       check.lost === 0 &&
       check.corrupt === 0 &&
       check.inconsistent === 0 &&
-      drainedAt !== null;
+      drainedAt !== null &&
+      (duringRedisHang.p99Ms ?? 0) < REDIS_HANG_P99_LIMIT_MS;
     const outPath = resolve(ROOT, o.out);
     const summaryPath = isDir(outPath) || !outPath.endsWith(".json") ? join(outPath, `chaos-${runId}.json`) : outPath;
     const summary: ChaosSummary = {
@@ -169,6 +145,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       totalMs: Date.now() - t0,
       faults: faultCounts,
       faultEvents: scheduler.events,
+      duringRedisHang,
+      duringPostgresHang,
       sim: { injected: stats.injected, tokens: stats.tokens, byStatus: stats.byStatus },
       processes: {
         workerStarts: stack.workers.reduce((n, w) => n + w.starts, 0),
@@ -198,6 +176,7 @@ function isDir(p: string): boolean {
 
 export function formatSummary(s: ChaosSummary): string {
   const sec = (ms: number | null) => (ms === null ? "did not drain" : `${(ms / 1000).toFixed(1)} s`);
+  const ms = (v: number | null) => (v === null ? "-" : `${v} ms`);
   const lines = [
     `chaos run ${s.runId}: ${s.ok ? "PASS" : "FAIL"}`,
     `  sent                     ${s.sent}`,
@@ -210,6 +189,8 @@ export function formatSummary(s: ChaosSummary): string {
     `  corrupt / inconsistent   ${s.corrupt} / ${s.inconsistent}`,
     `  time to drain            ${sec(s.timeToDrainMs)}   (send phase ${sec(s.sendPhaseMs)}, total ${sec(s.totalMs)})`,
     `  queue left / DLQ         ${s.queue.visible + s.queue.inFlight} / ${s.queue.dlq}`,
+    `  service while Redis hung p99 ${ms(s.duringRedisHang.p99Ms)}, max ${ms(s.duringRedisHang.maxMs)} over ${s.duringRedisHang.requests} requests (limit ${REDIS_HANG_P99_LIMIT_MS} ms)`,
+    `  service while PG hung    p99 ${ms(s.duringPostgresHang.p99Ms)}, max ${ms(s.duringPostgresHang.maxMs)} over ${s.duringPostgresHang.requests} requests`,
     "  faults (applied / fired):",
     ...Object.entries(s.faults).map(([k, v]) => `      ${k.padEnd(18)} ${v.applied} / ${v.fired}`),
     `  worker kills / starts    ${s.processes.workerKills} / ${s.processes.workerStarts}; crashes ${s.processes.unexpectedExits.filter((e) => e.afterReady).length}, boot failures ${s.processes.unexpectedExits.filter((e) => !e.afterReady).length}`,

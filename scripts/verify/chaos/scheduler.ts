@@ -19,6 +19,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** When a hang fault held its proxy (epoch ms), to measure the service's latency meanwhile. */
+export interface HangWindow {
+  readonly kind: "hang-redis" | "hang-postgres";
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A 429 storm that met no Books call (the fleet was paused) is applied again, this many times at most. */
+const RATE429_MAX_TRIES = 6;
+
 export interface FaultEvent {
   readonly kind: FaultKind;
   /** ms since the scheduler started */
@@ -31,6 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FaultScheduler {
   readonly events: FaultEvent[] = [];
+  readonly hangWindows: HangWindow[] = [];
   readonly #stack: Stack;
   readonly #o: ChaosOptions;
   readonly #rand: () => number;
@@ -132,11 +143,8 @@ export class FaultScheduler {
         for (const w of victims) w.start();
         return `SIGKILL ${victims.map((w) => w.spec.name).join(", ")}; restarted after ${downMs} ms`;
       }
-      case "rate429": {
-        const spec = { code: this.#pick([44, 1070] as const), probability: 1, durationMs: this.#int(2_000, 5_000) };
-        await this.#sim({ rate429: spec });
-        return `429 storm code ${spec.code} for ${spec.durationMs} ms (no Retry-After)`;
-      }
+      case "rate429":
+        return this.#rate429UntilFired();
       case "error5xx": {
         const spec = {
           status: this.#pick([500, 502, 503, 504]),
@@ -184,6 +192,41 @@ export class FaultScheduler {
         await s.postgres.restart(downMs);
         return `PostgreSQL stopped (immediate), restarted after ${downMs} ms`;
       }
+      case "hang-redis":
+      case "hang-postgres": {
+        const proxy = kind === "hang-redis" ? s.redisProxy : s.postgresProxy;
+        const ms = kind === "hang-redis" ? this.#int(3_000, 8_000) : this.#int(2_000, 6_000);
+        const from = Date.now();
+        await proxy.hang(ms);
+        this.hangWindows.push({ kind, from, to: Date.now() });
+        return `${proxy.name} hung for ${ms} ms (connections open, nothing forwarded)`;
+      }
+      case "rotate-db-password": {
+        const ended = await s.postgres.rotatePassword();
+        return `app role's password rotated; ${ended} sessions ended, pools must log in with the new one`;
+      }
     }
+  }
+
+  /**
+   * A 429 storm fires only if some Books call arrives while it lasts; after a pause (an earlier
+   * storm, an open breaker) none may. Applied again until the simulator counts an injected 429.
+   */
+  async #rate429UntilFired(): Promise<string> {
+    for (let tries = 1; ; tries++) {
+      const before = await this.#injected429();
+      const spec = { code: this.#pick([44, 1070] as const), probability: 1, durationMs: this.#int(2_000, 5_000) };
+      await this.#sim({ rate429: spec });
+      await sleep(spec.durationMs);
+      const fired = (await this.#injected429()) - before;
+      if (fired > 0 || tries >= RATE429_MAX_TRIES) {
+        return `429 storm code ${spec.code} for ${spec.durationMs} ms (no Retry-After): ${fired} injected, try ${tries}`;
+      }
+    }
+  }
+
+  async #injected429(): Promise<number> {
+    const res = await fetch(`${this.#stack.simUrl}/__sim/stats`);
+    return ((await res.json()) as { injected: { rate429?: number } }).injected.rate429 ?? 0;
   }
 }

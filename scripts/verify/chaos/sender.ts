@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { buildBillRequest, INGEST_PATH } from "../../../loadtest/lib/payload.ts";
 import { createPdfTemplate } from "../../../loadtest/lib/pdf.ts";
+import type { RequestSample } from "./latency.ts";
 import type { ChaosOptions } from "./options.ts";
 
 export interface SentBill {
@@ -25,10 +26,18 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, b
 
 export const chaosBillId = (runId: string, n: number) => `chaos-${runId}-${String(n).padStart(5, "0")}`;
 
-async function sendOne(url: string, apiKey: string, body: string, bill: SentBill, deadline: number): Promise<void> {
+async function sendOne(
+  url: string,
+  apiKey: string,
+  body: string,
+  bill: SentBill,
+  deadline: number,
+  samples: RequestSample[],
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     bill.attempts = attempt;
     let retry = false;
+    const startedAt = Date.now();
     try {
       const res = await fetch(url, {
         method: "POST",
@@ -38,6 +47,7 @@ async function sendOne(url: string, apiKey: string, body: string, bill: SentBill
       });
       bill.httpStatus = res.status;
       const text = await res.text();
+      samples.push({ startedAt, ms: Date.now() - startedAt, status: res.status });
       if (res.status === 202 || res.status === 200) {
         bill.outcome = "accepted";
         bill.acceptedAt = Date.now();
@@ -51,6 +61,7 @@ async function sendOne(url: string, apiKey: string, body: string, bill: SentBill
         return;
       }
     } catch (err) {
+      samples.push({ startedAt, ms: Date.now() - startedAt, status: null });
       bill.httpStatus = null;
       bill.lastError = (err as Error).message;
     }
@@ -69,6 +80,8 @@ export async function sendBills(
   apiKey: string,
   runId: string,
   say: (s: string) => void,
+  /** Every POST's answer time is added here. */
+  samples: RequestSample[] = [],
 ): Promise<SentBill[]> {
   const template = createPdfTemplate(o.pdfBytes, `chaos-${runId}`);
   const url = `${serviceUrl}${INGEST_PATH}`;
@@ -100,7 +113,7 @@ export async function sendBills(
         acceptedAt: null,
       };
       bills.push(bill);
-      await sendOne(url, apiKey, JSON.stringify(body), bill, Date.now() + o.sendDeadlineMs);
+      await sendOne(url, apiKey, JSON.stringify(body), bill, Date.now() + o.sendDeadlineMs, samples);
       done++;
     }
   };

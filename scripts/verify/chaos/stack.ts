@@ -15,6 +15,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { resourceNames } from "../../../lib/naming.ts";
 import { bootstrapAws } from "../../../lib/testing/aws-bootstrap.ts";
+import { HangProxy } from "./hang-proxy.ts";
 import type { ChaosOptions } from "./options.ts";
 import { ChaosPostgres } from "./postgres.ts";
 import { ChaosRedis } from "./redis.ts";
@@ -41,6 +42,9 @@ export interface Stack {
   readonly dlqUrl: string;
   readonly postgres: ChaosPostgres;
   readonly redis: ChaosRedis;
+  /** The service and workers reach Redis and PostgreSQL only through these (hang faults). */
+  readonly redisProxy: HangProxy;
+  readonly postgresProxy: HangProxy;
   readonly sim: Supervised;
   readonly service: Supervised;
   readonly workers: readonly Supervised[];
@@ -102,7 +106,7 @@ export async function startStack(
   };
   try {
     say(`PostgreSQL: initdb and start on 127.0.0.1:${pgPort}`);
-    const postgres = new ChaosPostgres(pgPort, join(runDir, "postgres.log"), env0);
+    const postgres = new ChaosPostgres(pgPort, join(runDir, "postgres.log"), env0, join(runDir, "db-password"));
     started.push({ stop: () => postgres.destroy() });
     await postgres.init();
     const databaseUrl = postgres.url();
@@ -110,11 +114,18 @@ export async function startStack(
       cwd: root,
       env: { ...env0, DATABASE_URL: databaseUrl },
     });
+    await postgres.grantApp();
+    const postgresProxy = new HangProxy("PostgreSQL", pgPort);
+    started.push({ stop: () => postgresProxy.stop() });
+    await postgresProxy.start();
 
     say(`Redis: start on 127.0.0.1:${redisPort}`);
     const redis = new ChaosRedis(redisPort, { cwd: runDir, env: env0, logPath: join(runDir, "redis.log") });
     started.push({ stop: () => redis.stop() });
     await redis.start();
+    const redisProxy = new HangProxy("Redis", redisPort);
+    started.push({ stop: () => redisProxy.stop() });
+    await redisProxy.start();
 
     say(`AWS stand-in: buckets and queue for environment ${environment}`);
     const names = resourceNames(environment);
@@ -142,8 +153,10 @@ export async function startStack(
       ...env0,
       ENVIRONMENT: environment,
       LOG_LEVEL: "info",
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
+      // The app role (password from a file it re-reads, rotated mid-run) through the hang proxies.
+      DATABASE_URL: postgres.appUrl(postgresProxy.port),
+      DATABASE_PASSWORD_FILE: postgres.passwordFile,
+      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       REDIS_KEY_PREFIX: "chaos:",
       INCOMING_BUCKET: names.incomingBucket,
       PROCESSED_BUCKET: names.processedBucket,
@@ -256,6 +269,8 @@ export async function startStack(
       dlqUrl,
       postgres,
       redis,
+      redisProxy,
+      postgresProxy,
       sim,
       service,
       workers,
