@@ -70,7 +70,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     id: "CKV_AWS_116",
     resource: /^(burst_consumer|secret-rotation_rotator)_function_/,
-    reason: "Not invoked asynchronously: SQS (redrive to the DLQ) and Secrets Manager (retries) drive them.",
+    reason: "Not invoked asynchronously: SQS (dead-lettering to the DLQ) and Secrets Manager (retries) drive them.",
   },
   {
     id: "CKV_AWS_272",

@@ -101,7 +101,7 @@ for (const config of allEnvironments) {
     for (const p of logging.values()) t.match(p.target_bucket, /-access-logs-/);
   });
 
-  t.test(`${config.name}: queue and DLQ with a CMK, redrive after the configured receive count`, async (t) => {
+  t.test(`${config.name}: queue and DLQ with a CMK, dead-lettered after the configured receive count`, async (t) => {
     const queues = new Map(resources(s, "aws_sqs_queue").map(([, p]) => [String(p.name), p]));
     const main = queues.get(`bill-mw-${config.name}-bills`)!;
     const dlq = queues.get(`bill-mw-${config.name}-bills-dlq`)!;
