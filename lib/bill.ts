@@ -61,6 +61,13 @@ export const MAX_BILL_LINES = 500;
  * Bill fields the worker needs to create the bill in Zoho Books. This is the shape only (the ingest
  * JSON schema is generated from it, and stored rows are read with it); the rules across fields
  * (lines add up to the total, known currency, decimals) are in lib/bill-checks.ts and run at ingest.
+ *
+ * For the worker, in Zoho's create-a-bill terms: each expense line is one line item with the mapped
+ * account_id, rate = amount, quantity 1, description = memo; each item line one with the mapped
+ * item_id, rate and quantity; taxCode maps to tax_id; amounts are before tax (is_inclusive_tax false);
+ * currencyCode maps to currency_id, exchangeRate goes as exchange_rate. A bill with a total and no
+ * lines gets one line on the default account. Compare Zoho's total with `total` in minor units
+ * (lib/money.ts toMinorUnits, minorUnits), never as floats.
  */
 export const BillDetails = z.object({
   vendorId: z.string().min(1).max(64).optional(),
