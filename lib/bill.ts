@@ -65,7 +65,9 @@ export const MAX_BILL_LINES = 500;
  * For the worker, in Zoho's create-a-bill terms: each expense line is one line item with the mapped
  * account_id, rate = amount, quantity 1, description = memo; each item line one with the mapped
  * item_id, rate and quantity; taxCode maps to tax_id; amounts are before tax (is_inclusive_tax false);
- * currencyCode maps to currency_id, exchangeRate goes as exchange_rate. A bill with a total and no
+ * currencyCode maps to currency_id, exchangeRate goes as exchange_rate (both are base-currency units
+ * per unit of the bill's currency: equal when the Zoho organization and the NetSuite subsidiary share a
+ * base currency). A bill with a total and no
  * lines gets one line on the default account. Compare Zoho's total with `total` in minor units
  * (lib/money.ts toMinorUnits, minorUnits), never as floats.
  */
