@@ -67,9 +67,8 @@ export const MAX_BILL_LINES = 500;
  * item_id, rate and quantity; taxCode maps to tax_id; amounts are before tax (is_inclusive_tax false);
  * currencyCode maps to currency_id, exchangeRate goes as exchange_rate (both are base-currency units
  * per unit of the bill's currency: equal when the Zoho organization and the NetSuite subsidiary share a
- * base currency). A bill with a total and no
- * lines gets one line on the default account. Compare Zoho's total with `total` in minor units
- * (lib/money.ts toMinorUnits, minorUnits), never as floats.
+ * base currency). A bill with a total and no lines gets one line on the default account. Compare
+ * Zoho's total with `total` in minor units (lib/money.ts toMinorUnits, minorUnits), never as floats.
  */
 export const BillDetails = z.object({
   vendorId: z.string().min(1).max(64).optional(),
