@@ -22,7 +22,7 @@ async function schemaFingerprint(client: pg.Client): Promise<string> {
       `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'pgmigrations' ORDER BY 1, 2`,
     ),
     await q(`SELECT proname, pg_get_function_identity_arguments(oid) AS args FROM pg_proc
-             WHERE pronamespace = 'public'::regnamespace ORDER BY 1`),
+             WHERE pronamespace = 'public'::regnamespace ORDER BY 1, 2`),
     await q(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid ORDER BY 1`),
   ].join("\n--\n");
 }
