@@ -70,6 +70,18 @@ t.test("GET with a bill id shows the stored status and asks the middleware", asy
   t.match(html, /zohoBillId/);
 });
 
+t.test("a DELIVERED bill shows its Zoho Books bill id", async (t) => {
+  const fake = account();
+  fake.state.bills[0]!.fields = {
+    custbody_mw_status: "DELIVERED",
+    custbody_mw_txn_id: TX,
+    custbody_mw_zoho_bill_id: "460000000012345",
+  };
+  const { html } = call(fake, "GET", { billId: "101" });
+  t.match(html, /Delivery status<\/th><td>DELIVERED/);
+  t.match(html, /Zoho Books bill id<\/th><td>460000000012345/);
+});
+
 t.test("a middleware status error is shown, not thrown", async (t) => {
   const fake = account();
   fake.state.bills[0]!.fields = { custbody_mw_status: "SENT", custbody_mw_txn_id: TX };

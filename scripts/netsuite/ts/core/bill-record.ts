@@ -18,18 +18,20 @@ export interface BillDelivery {
   readonly transactionId: string;
   readonly status: string;
   readonly error: string;
+  readonly zohoBillId: string;
 }
 
 export function readDelivery(n: Pick<NModules, "search">, billId: string): BillDelivery {
   const fields = n.search.lookupFields({
     type: "vendorbill",
     id: billId,
-    columns: [BILL_FIELDS.transactionId, BILL_FIELDS.status, BILL_FIELDS.error],
+    columns: [BILL_FIELDS.transactionId, BILL_FIELDS.status, BILL_FIELDS.error, BILL_FIELDS.zohoBillId],
   }) as Record<string, unknown>;
   const text = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : "");
   return {
     transactionId: text(BILL_FIELDS.transactionId),
     status: text(BILL_FIELDS.status),
     error: text(BILL_FIELDS.error),
+    zohoBillId: text(BILL_FIELDS.zohoBillId),
   };
 }

@@ -91,6 +91,7 @@ export function createSuitelet(n: NModules, host: Host) {
       ["Delivery status", delivery.status || "(not sent)"],
       ["Transaction id", delivery.transactionId || "-"],
     ];
+    if (delivery.zohoBillId) rows.push(["Zoho Books bill id", delivery.zohoBillId]);
     if (delivery.error) rows.push(["Last error", delivery.error]);
     let middleware = "";
     if (delivery.transactionId) {

@@ -67,13 +67,14 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       const fields = n.search.lookupFields({
         type: "vendorbill",
         id: billId,
-        columns: [BILL_FIELDS.transactionId, BILL_FIELDS.status, BILL_FIELDS.error]
+        columns: [BILL_FIELDS.transactionId, BILL_FIELDS.status, BILL_FIELDS.error, BILL_FIELDS.zohoBillId]
       });
       const text2 = (name) => typeof fields[name] === "string" ? fields[name] : "";
       return {
         transactionId: text2(BILL_FIELDS.transactionId),
         status: text2(BILL_FIELDS.status),
-        error: text2(BILL_FIELDS.error)
+        error: text2(BILL_FIELDS.error),
+        zohoBillId: text2(BILL_FIELDS.zohoBillId)
       };
     }
 
@@ -652,6 +653,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
           ["Delivery status", delivery.status || "(not sent)"],
           ["Transaction id", delivery.transactionId || "-"]
         ];
+        if (delivery.zohoBillId) rows.push(["Zoho Books bill id", delivery.zohoBillId]);
         if (delivery.error) rows.push(["Last error", delivery.error]);
         let middleware = "";
         if (delivery.transactionId) {
