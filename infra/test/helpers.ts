@@ -32,23 +32,23 @@ export function synth(config: EnvironmentConfig = production): Synthesized {
  * Synthesizes one construct (or module) on its own: `build` gets a bare TerraformStack, with no
  * provider and none of the rest of the stack, so a construct test shows what that construct makes.
  */
-export function synthAlone(build: (stack: TerraformStack) => void): Synthesized & { stack: TerraformStack } {
+export function synthAlone(build: (stack: TerraformStack) => void): Omit<Synthesized, "config"> {
   const stack = new TerraformStack(Testing.app(), "alone");
   build(stack);
   const text = Testing.synth(stack);
-  return { config: production, text, json: JSON.parse(text), stack };
+  return { text, json: JSON.parse(text) };
 }
 
 export const allEnvironments = environments;
 export { production, staging };
 
 /** Resources of one type as [logical name, properties]. */
-export function resources(s: Synthesized, type: string): [string, Json][] {
+export function resources(s: Pick<Synthesized, "json">, type: string): [string, Json][] {
   return Object.entries(s.json.resource[type] ?? {});
 }
 
 /** The one resource of a type whose logical name contains `fragment`. */
-export function resource(s: Synthesized, type: string, fragment: string): Json {
+export function resource(s: Pick<Synthesized, "json">, type: string, fragment: string): Json {
   const found = resources(s, type).filter(([name]) => name.includes(fragment));
   if (found.length !== 1) {
     throw new Error(`expected one ${type} matching "${fragment}", found ${found.map(([n]) => n).join(", ") || "none"}`);
