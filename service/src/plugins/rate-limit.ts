@@ -1,5 +1,6 @@
 /**
- * Per-key rate limit (@fastify/rate-limit on Redis, so the limit holds across instances), with the
+ * Per-key rate limit (@fastify/rate-limit on a budget leased from Redis, so the limit holds across
+ * instances without a Redis call per request: rate-limit-budget.ts), with the
  * IETF RateLimit-* headers and a JSON 429 carrying Retry-After. Routes opt out with
  * `config: { rateLimit: false }` (health checks). Unauthenticated requests count per address.
  * If Redis is down the limiter steps aside rather than failing ingest.
@@ -7,6 +8,7 @@
 import rateLimit from "@fastify/rate-limit";
 import fp from "fastify-plugin";
 import { ERR_RATE_LIMITED } from "../errors.ts";
+import { leasedBudgetStore } from "./rate-limit-budget.ts";
 
 export default fp(
   async (app) => {
@@ -14,8 +16,8 @@ export default fp(
       global: true,
       max: app.config.RATE_LIMIT_PER_MINUTE,
       timeWindow: 60_000,
-      redis: app.redis,
-      nameSpace: "ratelimit:",
+      // A budget leased from Redis in blocks (rate-limit-budget.ts): most requests make no Redis call.
+      store: leasedBudgetStore(app.redis, "ratelimit:"),
       skipOnError: true,
       enableDraftSpec: true,
       keyGenerator: (req) => (req.apiKey ? `key:${req.apiKey.name}` : `ip:${req.ip}`),
