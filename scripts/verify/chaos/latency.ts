@@ -28,13 +28,21 @@ export interface WindowLatency {
   readonly maxMs: number | null;
 }
 
-/** Requests that started inside any window of the kind. */
+/**
+ * Requests that started inside a window of the kind, leaving out those whose lifetime touched a
+ * window of another kind (faults overlap: a request held by a PostgreSQL hang says nothing about
+ * how the service copes with a hung Redis).
+ */
 export function latencyDuring(
   samples: readonly RequestSample[],
   windows: readonly HangWindow[],
   kind: HangWindow["kind"],
 ): WindowLatency {
   const ours = windows.filter((w) => w.kind === kind);
-  const ms = samples.filter((s) => ours.some((w) => s.startedAt >= w.from && s.startedAt < w.to)).map((s) => s.ms);
+  const others = windows.filter((w) => w.kind !== kind);
+  const ms = samples
+    .filter((s) => ours.some((w) => s.startedAt >= w.from && s.startedAt < w.to))
+    .filter((s) => !others.some((w) => s.startedAt < w.to && s.startedAt + s.ms > w.from))
+    .map((s) => s.ms);
   return { requests: ms.length, p99Ms: percentile(ms, 0.99), maxMs: ms.length ? Math.max(...ms) : null };
 }

@@ -19,9 +19,9 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** When a hang fault held its proxy (epoch ms), to measure the service's latency meanwhile. */
+/** When a fault held a dependency (epoch ms), to measure the service's latency meanwhile. */
 export interface HangWindow {
-  readonly kind: "hang-redis" | "hang-postgres";
+  readonly kind: "hang-redis" | "hang-postgres" | "restart-postgres";
   readonly from: number;
   readonly to: number;
 }
@@ -189,7 +189,9 @@ export class FaultScheduler {
       }
       case "restart-postgres": {
         const downMs = this.#int(1_000, 4_000);
+        const from = Date.now();
         await s.postgres.restart(downMs);
+        this.hangWindows.push({ kind, from, to: Date.now() });
         return `PostgreSQL stopped (immediate), restarted after ${downMs} ms`;
       }
       case "hang-redis":

@@ -43,5 +43,11 @@ t.test("percentiles and latency inside hang windows", async (t) => {
   ];
   const windows = [{ kind: "hang-redis" as const, from: 90, to: 200 }];
   t.same(latencyDuring(samples, windows, "hang-redis"), { requests: 2, p99Ms: 1_200, maxMs: 1_200 });
+  const overlapping = [...windows, { kind: "restart-postgres" as const, from: 1_000, to: 3_000 }];
+  t.same(
+    latencyDuring(samples, overlapping, "hang-redis"),
+    { requests: 1, p99Ms: 40, maxMs: 40 },
+    "a request that lived into a PostgreSQL restart is left out",
+  );
   t.same(latencyDuring(samples, windows, "hang-postgres"), { requests: 0, p99Ms: null, maxMs: null });
 });
