@@ -5,6 +5,7 @@
  * lands on both sides equally. CPU per accepted bill is all of the server process's CPU over its
  * own runs (background work included) divided by the bills it accepted (202s).
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { Bills } from "./bodies.ts";
 import { ingestLoad, type LoadResult } from "./ingest-load.ts";
 import type { BenchStack } from "./stack.ts";
@@ -36,7 +37,7 @@ export interface CompareResult {
   readonly shape: CompareShape;
   readonly service: SideFigures;
   readonly seed: SideFigures;
-  /** The service's CPU per second while the seed runs: its background work (sweeper, metrics, pressure). */
+  /** The service's CPU per second while idle: its background work (sweeper, metrics, pressure sampling). */
   readonly serviceIdleCpuMsPerSecond: number;
   /** Stand-ins' CPU per accepted bill (null on plain moto): they should not be the bottleneck. */
   readonly standInCpuMsPerBill: { readonly s3: number; readonly sqs: number } | null;
@@ -75,6 +76,14 @@ function merged(loads: readonly LoadResult[]): Omit<SideFigures, "cpuMsPerBill" 
   };
 }
 
+/** The service's CPU per second with no requests (after 2 s for the last ones to finish). */
+async function idleCpuMsPerSecond(cpu: (side: Side) => Promise<number>, seconds: number): Promise<number> {
+  await delay(2000);
+  const before = await cpu("service");
+  await delay(seconds * 1000);
+  return round(((await cpu("service")) - before) / seconds, 2);
+}
+
 export async function compareWithSeed(
   stack: BenchStack,
   bills: { readonly service: Bills; readonly seed: Bills },
@@ -106,20 +115,14 @@ export async function compareWithSeed(
     service: { accepted: 0, cpuMs: 0, loads: [] },
     seed: { accepted: 0, cpuMs: 0, loads: [] },
   };
-  let idleCpuMs = 0;
-  let idleSeconds = 0;
   const standIn0 = standIns.pids ? { s3: procCpuMs(standIns.pids.s3), sqs: procCpuMs(standIns.pids.sqs) } : null;
   for (const side of ["service", "seed", "seed", "service"] as const) {
-    const [before, serviceBefore] = [await cpu(side), await cpu("service")];
+    const before = await cpu(side);
     const result = await load(side, shape.durationS / 2);
     const used = (await cpu(side)) - before;
     full[side].cpuMs += used;
     full[side].accepted += result.accepted;
     full[side].loads.push(result);
-    if (side === "seed") {
-      idleCpuMs += (await cpu("service")) - serviceBefore;
-      idleSeconds += result.seconds;
-    }
     log(
       `  ${side}: ${result.acceptedPerSecond} bills/s, p99 ${result.latencyMs.p99} ms, ${round(used / Math.max(1, result.accepted), 2)} ms CPU/bill`,
     );
@@ -133,6 +136,7 @@ export async function compareWithSeed(
         }
       : null;
 
+  const background = await idleCpuMsPerSecond(cpu, shape.durationS / 4);
   const serviceMax = merged(full.service.loads).acceptedPerSecond;
   const halfRate = Math.max(1, Math.round(serviceMax / 2));
   log(`  at half the service's maximum: ${halfRate} bills/s, ${shape.durationS / 2} s each`);
@@ -154,7 +158,7 @@ export async function compareWithSeed(
     shape,
     service,
     seed,
-    serviceIdleCpuMsPerSecond: round(idleCpuMs / Math.max(1, idleSeconds), 2),
+    serviceIdleCpuMsPerSecond: background,
     standInCpuMsPerBill: standInCpu,
     halfRatePerSecond: halfRate,
     ratios: {

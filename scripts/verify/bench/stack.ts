@@ -135,6 +135,8 @@ export class BenchStack {
       {
         HOST: "127.0.0.1",
         PORT: new URL(this.serviceUrl).port,
+        // As in production (one line per request; the harness's default for tests is silent).
+        LOG_LEVEL: "info",
         PUBLIC_BASE_URL: this.serviceUrl,
         API_KEYS: JSON.stringify([{ name: "bench", sha256 }]),
         RATE_LIMIT_PER_MINUTE: "100000000",
