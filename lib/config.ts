@@ -93,10 +93,11 @@ const service = {
   SWEEPER_RESEND_AFTER_MS: int(60_000).default(24 * 60 * 60 * 1000),
   /**
    * A pending row no worker has claimed since its message went out this long ago is enqueued again
-   * (the message is presumed lost; a duplicate is harmless). Default: the worker's visibility timeout
-   * x receives (120 s x 5) + 20 min margin for a queue backlog. At most two such re-sends per row.
+   * (the message is presumed lost; a duplicate is harmless). Default: the deployed queue's visibility
+   * timeout x receives (720 s, 6 x the burst Lambda's timeout, x 5) + 20 min margin for a backlog
+   * = 80 min (runbooks/test/retention.test.ts checks it against infra). At most two such re-sends per row.
    */
-  SWEEPER_UNCLAIMED_AFTER_MS: int(60_000).default((120 * 5 + 20 * 60) * 1000),
+  SWEEPER_UNCLAIMED_AFTER_MS: int(60_000).default((720 * 5 + 20 * 60) * 1000),
   /**
    * A processing row untouched this long is enqueued again by the sweeper (its worker died or lost
    * the database mid-delivery). Must exceed the longest delivery attempt (visibility timeout).
