@@ -142,3 +142,18 @@ export async function resolveSecretEnv(client: SecretsSender, env: Env = process
   await Promise.all(tasks);
   return out;
 }
+
+/**
+ * Re-reads the database password from its secret ({username, password}); createDb calls it when
+ * the server refuses the current one (SQLSTATE 28P01 after a rotation). Errors name the secret id only.
+ */
+export function databasePasswordReader(client: SecretsSender, secretId: string): () => Promise<string> {
+  return async () => {
+    const json = parseJsonSecret(
+      "DATABASE_SECRET_ID",
+      secretId,
+      await fetchSecret(client, "DATABASE_SECRET_ID", secretId),
+    );
+    return field("DATABASE_SECRET_ID", secretId, json, "password");
+  };
+}

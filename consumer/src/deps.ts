@@ -122,7 +122,7 @@ function tokenCache(config: WorkerConfig, d: TokenCacheDeps): ZohoTokenCache {
     organizationId: org,
     refreshMarginMs: config.ZOHO_TOKEN_REFRESH_MARGIN_MS,
     failureBackoffMs: config.ZOHO_TOKEN_FAILURE_BACKOFF_MS,
-    loadRefreshToken: () => loadRefreshToken(db, org, config.TOKEN_ENCRYPTION_KEY),
+    loadRefreshToken: () => loadRefreshToken(db, org),
     mint: (refreshToken, onAttempt) =>
       refreshAccessToken(
         {
