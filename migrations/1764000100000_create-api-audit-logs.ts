@@ -3,10 +3,11 @@ import type { MigrationBuilder } from "node-pg-migrate";
 /**
  * Every Zoho call, sanitized, range-partitioned by month so old months can be detached and
  * dropped cheaply. create_audit_partitions(n) makes this month's and the next n months'
- * partitions (idempotent). This migration calls it once (3 months ahead); after that only the
- * on-call command calls it (`bill-mw-ops partitions ensure`, scripts/ops/partitions.ts, see
- * runbooks/rds-storage-low.md): no process runs it on a schedule yet. A DEFAULT partition
- * catches anything outside the created months, so an insert never fails for want of a partition.
+ * partitions (idempotent). This migration calls it once (3 months ahead). Migration
+ * 1765000000000_audit-partition-maintenance replaces it (it also empties DEFAULT into its months);
+ * since then the worker's scheduled job (consumer/src/jobs/audit-partitions.ts, via lib/partitions.ts)
+ * calls it, and on-call can (`bill-mw-ops partitions ensure`, runbooks/rds-storage-low.md). A DEFAULT
+ * partition catches anything outside the created months, so an insert never fails for want of one.
  */
 export async function up(pgm: MigrationBuilder): Promise<void> {
   pgm.sql(`
