@@ -14,6 +14,7 @@ import { join } from "node:path";
 import autoload from "@fastify/autoload";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
 import type { ServiceConfig } from "../../lib/config.ts";
+import operatorConsole from "./console/index.ts";
 import type { ServiceError } from "./errors.ts";
 import apiKeys from "./plugins/api-keys.ts";
 import auth from "./plugins/auth.ts";
@@ -78,6 +79,7 @@ const app: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     });
   });
 
+  await app.register(operatorConsole); // /console: the operator console (console/index.ts), with admin keys only
   // Each route file spells its full path (greppable, as runbooks quote them): no folder prefixes.
   await app.register(autoload, {
     dir: join(import.meta.dirname, "routes"),

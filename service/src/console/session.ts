@@ -1,0 +1,69 @@
+/**
+ * Console sign-in state: an admin key is exchanged once for a session (@fastify/session, kept in
+ * Redis so every instance shares it) in an HttpOnly, SameSite=Strict cookie scoped to /console,
+ * with a fixed lifetime of SESSION_TTL_MS from sign-in (no sliding renewal). CSRF tokens
+ * (@fastify/csrf-protection) are tied to the session; every change checks one.
+ *
+ * The cookie is not signed: the session id is 24 random bytes (uid-safe) and is the only secret,
+ * stored in Redis as its SHA-256 (session-store.ts). Signing would need a secret shared by the fleet,
+ * and would add nothing an attacker could not already not guess. Sign-in regenerates the id, so a
+ * planted id never becomes a signed-in session.
+ */
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import session from "@fastify/session";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { RedisSessionStore } from "./session-store.ts";
+
+/** How long a console session lasts after sign-in. */
+export const SESSION_TTL_MS = 20 * 60_000;
+export const COOKIE_NAME = "bmw_console";
+
+/** Session ids carry their own entropy; see the file comment. */
+const unsignedIds = {
+  sign: (value: string) => value,
+  unsign: (input: string) => ({ valid: input.length > 0, renew: false, value: input || null }),
+};
+
+export async function registerSession(app: FastifyInstance): Promise<void> {
+  await app.register(cookie);
+  await app.register(session, {
+    secret: unsignedIds,
+    cookieName: COOKIE_NAME,
+    store: new RedisSessionStore(app.redis, SESSION_TTL_MS),
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { path: "/console", httpOnly: true, sameSite: "strict", secure: "auto", maxAge: SESSION_TTL_MS },
+  });
+  await app.register(csrf, { sessionPlugin: "@fastify/session" });
+}
+
+/** The operator of a live session, or undefined: not signed in, expired, or the key was withdrawn. */
+export function operatorOf(app: FastifyInstance, req: FastifyRequest): string | undefined {
+  const { operator, signedInAt } = req.session;
+  if (!operator || !signedInAt || Date.now() - signedInAt > SESSION_TTL_MS) return undefined;
+  return app.adminKeys.size > 0 ? operator : undefined;
+}
+
+/** Starts a fresh session for the key's name (a new id: nothing from before sign-in carries over). */
+export async function signIn(req: FastifyRequest, keyName: string): Promise<void> {
+  await req.session.regenerate();
+  req.session.operator = keyName;
+  req.session.signedInAt = Date.now();
+}
+
+export async function signOut(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await req.session.destroy();
+  reply.clearCookie(COOKIE_NAME, { path: "/console" });
+}
+
+declare module "fastify" {
+  interface Session {
+    /** The admin key's name: the operator's identity on every action. */
+    operator?: string;
+    signedInAt?: number;
+    /** One message for the next page (post/redirect/get). */
+    flash?: { kind: "ok" | "error"; text: string };
+    _csrf?: string;
+  }
+}

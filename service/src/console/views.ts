@@ -1,0 +1,69 @@
+/**
+ * Server-rendered pages: @fastify/view with Eta templates (templates/, escaped by default: `<%= %>`),
+ * compiled once and cached. reply.page() adds what every page needs: the operator, a CSRF token for
+ * its forms, the one-time flash message, and formatting helpers.
+ */
+import { join } from "node:path";
+import view from "@fastify/view";
+import { Eta } from "eta";
+import type { FastifyInstance, FastifyReply } from "fastify";
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+/** Helpers the templates call as `it.fmt.*`. */
+export const fmt = {
+  /** "1 Dec 2026, 21:40 UTC"; "—" for none. */
+  at: (ms: number | string | null | undefined) =>
+    ms === null || ms === undefined ? "—" : `${dateTime.format(new Date(ms))} UTC`,
+  iso: (ms: number | string | null | undefined) => (ms === null || ms === undefined ? "" : new Date(ms).toISOString()),
+  /** Money as NetSuite sent it (major units), with its currency when known. */
+  amount: (value: unknown, currency: unknown) =>
+    typeof value === "number"
+      ? `${typeof currency === "string" ? `${currency} ` : ""}${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 3 })}`
+      : "—",
+  json: (value: unknown) => JSON.stringify(value ?? null, null, 2),
+  count: (n: number) => n.toLocaleString("en-US"),
+  /** Age in words: "3 min", "2 h 5 min", "4 d". */
+  age: (ms: number | null | undefined, now = Date.now()) => {
+    if (ms === null || ms === undefined) return "—";
+    const min = Math.max(0, Math.floor((now - ms) / 60_000));
+    if (min < 60) return `${min} min`;
+    if (min < 2880) return `${Math.floor(min / 60)} h ${min % 60} min`;
+    return `${Math.floor(min / 1440)} d`;
+  },
+};
+
+export async function registerViews(app: FastifyInstance): Promise<void> {
+  const templates = join(import.meta.dirname, "templates");
+  await app.register(view, {
+    engine: { eta: new Eta({ views: templates, cache: true, autoEscape: true }) },
+    root: templates,
+    production: true,
+  });
+  app.decorateReply("page", function (this: FastifyReply, name: string, title: string, data: object = {}) {
+    const req = this.request;
+    const flash = req.session.flash;
+    if (flash) req.session.flash = undefined;
+    this.header("cache-control", "no-store");
+    return this.viewAsync(name, {
+      ...data,
+      title,
+      path: req.url.split("?")[0],
+      operator: req.session.operator,
+      csrfToken: req.session.operator ? this.generateCsrf() : "",
+      flash,
+      fmt,
+    });
+  });
+}
+
+declare module "fastify" {
+  interface FastifyReply {
+    /** Renders templates/<name>.eta inside the layout; answer it from the handler. */
+    page(name: string, title: string, data?: object): Promise<string>;
+  }
+}
