@@ -33,7 +33,8 @@ export async function registerSession(app: FastifyInstance): Promise<void> {
     store: new RedisSessionStore(app.redis, SESSION_TTL_MS),
     saveUninitialized: false,
     rolling: false,
-    cookie: { path: "/console", httpOnly: true, sameSite: "strict", secure: "auto", maxAge: SESSION_TTL_MS },
+    // secure is set per sign-in (signIn below): @fastify/session's "auto" would drop to SameSite=Lax on http.
+    cookie: { path: "/console", httpOnly: true, sameSite: "strict", secure: false, maxAge: SESSION_TTL_MS },
   });
   await app.register(csrf, { sessionPlugin: "@fastify/session" });
 }
@@ -45,9 +46,17 @@ export function operatorOf(app: FastifyInstance, req: FastifyRequest): string | 
   return app.adminKeys.size > 0 ? operator : undefined;
 }
 
+/**
+ * Secure over https (the internal listener; behind the ALB with TRUST_PROXY_HOPS set). Over plain
+ * http, e.g. an SSM port-forward to localhost, @fastify/session would not set a Secure cookie at all,
+ * so it goes without; HttpOnly and SameSite=Strict either way.
+ */
+const wantsSecureCookie = (req: FastifyRequest) => req.protocol === "https";
+
 /** Starts a fresh session for the key's name (a new id: nothing from before sign-in carries over). */
 export async function signIn(req: FastifyRequest, keyName: string): Promise<void> {
   await req.session.regenerate();
+  req.session.options({ secure: wantsSecureCookie(req) });
   req.session.operator = keyName;
   req.session.signedInAt = Date.now();
 }

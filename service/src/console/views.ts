@@ -44,12 +44,12 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
     root: templates,
     production: true,
   });
-  app.decorateReply("page", function (this: FastifyReply, name: string, title: string, data: object = {}) {
+  app.decorateReply("page", async function (this: FastifyReply, name: string, title: string, data: object = {}) {
     const req = this.request;
     const flash = req.session.flash;
     if (flash) req.session.flash = undefined;
     this.header("cache-control", "no-store");
-    return this.viewAsync(name, {
+    const html = await this.viewAsync(name, {
       ...data,
       title,
       path: req.url.split("?")[0],
@@ -58,12 +58,13 @@ export async function registerViews(app: FastifyInstance): Promise<void> {
       flash,
       fmt,
     });
+    return this.type("text/html; charset=utf-8").send(html);
   });
 }
 
 declare module "fastify" {
   interface FastifyReply {
-    /** Renders templates/<name>.eta inside the layout; answer it from the handler. */
-    page(name: string, title: string, data?: object): Promise<string>;
+    /** Renders templates/<name>.eta inside the layout and sends it; return it from the handler or hook. */
+    page(name: string, title: string, data?: object): Promise<FastifyReply>;
   }
 }
