@@ -5,10 +5,13 @@
  * lands on both sides equally. CPU per accepted bill is all of the server process's CPU over its
  * own runs (background work included) divided by the bills it accepted (202s).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Bills } from "./bodies.ts";
 import { ingestLoad, type LoadResult } from "./ingest-load.ts";
-import type { BenchStack } from "./stack.ts";
+import { type CpuProfile, type ProfileShare, summarizeProfile } from "./profile.ts";
+import { type BenchStack, ROOT } from "./stack.ts";
 import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
 import { type LatencySummary, round } from "./stats.ts";
 
@@ -17,6 +20,8 @@ export interface CompareShape {
   readonly connections: number;
   /** Seconds per side at full speed (two halves each), and again at half the service's maximum. */
   readonly durationS: number;
+  /** Seconds of CPU profile per side after the measured runs (0: none). */
+  readonly profileS: number;
 }
 
 export interface SideFigures {
@@ -42,6 +47,8 @@ export interface CompareResult {
   /** Stand-ins' CPU per accepted bill (null on plain moto): they should not be the bottleneck. */
   readonly standInCpuMsPerBill: { readonly s3: number; readonly sqs: number } | null;
   readonly halfRatePerSecond: number;
+  /** Where each side's CPU goes at full speed (self time per package/file, ms per accepted bill). */
+  readonly profiles?: Record<Side, readonly (ProfileShare & { readonly msPerBill: number })[]>;
   readonly ratios: {
     /** service / seed CPU per accepted bill (goal <= 0.5). */
     readonly cpuPerBill: number;
@@ -51,6 +58,7 @@ export interface CompareResult {
 }
 
 type Side = "service" | "seed";
+const PROBE_NAME: Record<Side, string> = { service: "service", seed: "seed-stack" };
 
 interface Window {
   accepted: number;
@@ -76,6 +84,24 @@ function merged(loads: readonly LoadResult[]): Omit<SideFigures, "cpuMsPerBill" 
   };
 }
 
+/** A CPU profile of each side under the same load, written to bench-results/<side>-compare.cpuprofile. */
+async function profileBoth(
+  stack: BenchStack,
+  load: (side: Side, durationS: number) => Promise<LoadResult>,
+  seconds: number,
+): Promise<Record<Side, (ProfileShare & { msPerBill: number })[]>> {
+  const out = {} as Record<Side, (ProfileShare & { msPerBill: number })[]>;
+  for (const side of ["service", "seed"] as const) {
+    const file = join(ROOT, "bench-results", `${side}-compare.cpuprofile`);
+    await stack.profileService({ profile: "start" }, PROBE_NAME[side]);
+    const result = await load(side, seconds);
+    await stack.profileService({ profile: "stop", file }, PROBE_NAME[side]);
+    const summary = summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, 16);
+    out[side] = summary.byGroup.map((g) => ({ ...g, msPerBill: round(g.ms / Math.max(1, result.accepted), 3) }));
+  }
+  return out;
+}
+
 /** The service's CPU per second with no requests (after 2 s for the last ones to finish). */
 async function idleCpuMsPerSecond(cpu: (side: Side) => Promise<number>, seconds: number): Promise<number> {
   await delay(2000);
@@ -93,9 +119,8 @@ export async function compareWithSeed(
 ): Promise<CompareResult> {
   const seedUrl = await stack.startSeedStack();
   const urls: Record<Side, string> = { service: stack.serviceUrl, seed: seedUrl };
-  const probeName: Record<Side, string> = { service: "service", seed: "seed-stack" };
   const cpu = async (side: Side): Promise<number> => {
-    const { user, system } = (await stack.probe(probeName[side])).cpu;
+    const { user, system } = (await stack.probe(PROBE_NAME[side])).cpu;
     return (user + system) / 1000;
   };
   const load = (side: Side, durationS: number, ratePerSecond?: number) =>
@@ -153,6 +178,7 @@ export async function compareWithSeed(
   };
   const service = figures("service");
   const seed = figures("seed");
+  const profiles = shape.profileS > 0 ? await profileBoth(stack, load, shape.profileS) : undefined;
   return {
     standIns: standIns.description,
     shape,
@@ -161,6 +187,7 @@ export async function compareWithSeed(
     serviceIdleCpuMsPerSecond: background,
     standInCpuMsPerBill: standInCpu,
     halfRatePerSecond: halfRate,
+    profiles,
     ratios: {
       cpuPerBill: round(service.cpuMsPerBill / seed.cpuMsPerBill, 2),
       throughput: round(service.acceptedPerSecond / Math.max(0.01, seed.acceptedPerSecond), 2),

@@ -1,7 +1,7 @@
 /**
  * Child process of the benchmark: the ingest's backend operations without HTTP, at a fixed
  * concurrency, through the same shared lib the service uses: look the bill id up, put the object
- * (SHA-256 checksum), insert the row, send the message, mark it enqueued. What the service adds on
+ * (SHA-256 checksum), insert the row, send the message and mark it enqueued (batched, as the service does). What the service adds on
  * top (HTTP, JSON, base64, auth, validation, logging) is the difference. Configuration comes from
  * lib/config.ts like any entry point; the run's shape is one JSON argument. Prints one JSON line.
  *   node scripts/verify/bench/direct-runner.ts '{"sizeBytes":102400,"connections":32,"durationS":10,"runId":"x","stream":"d"}'
@@ -11,9 +11,9 @@ import { createAwsClients, destroyAwsClients } from "../../../lib/aws.ts";
 import { BillDetails } from "../../../lib/bill.ts";
 import { loadBaseConfig } from "../../../lib/config.ts";
 import { createDb } from "../../../lib/db.ts";
-import { billMessageFor, sendBillMessage } from "../../../lib/queue.ts";
+import { BillMessageBatcher, billMessageFor } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
-import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueued } from "../../../lib/transactions.ts";
+import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "../../../lib/transactions.ts";
 import { billDetails } from "../../../loadtest/lib/payload.ts";
 import { Bills } from "./bodies.ts";
 import { latencySummary, round } from "./stats.ts";
@@ -31,6 +31,17 @@ const config = loadBaseConfig();
 const db = await createDb({ ...config, DATABASE_POOL_SIZE: 10 });
 const aws = createAwsClients(config);
 const bills = new Bills(shape.runId, shape.stream, shape.sizeBytes);
+// As the service enqueues: one SendMessageBatch and one UPDATE per 5 ms of bills.
+const enqueuer = new BillMessageBatcher({
+  sqs: aws.sqs,
+  queueUrl: config.QUEUE_URL,
+  lingerMs: 5,
+  afterSend: (sent) =>
+    markEnqueuedMany(
+      db,
+      sent.map((m) => m.transactionId),
+    ),
+});
 
 async function acceptOne(): Promise<void> {
   const { netsuiteBillId, bytes } = bills.nextRaw();
@@ -50,8 +61,7 @@ async function acceptOne(): Promise<void> {
     bill: { details: BillDetails.parse(billDetails(netsuiteBillId)) },
     apiKeyName: "bench-direct",
   });
-  await sendBillMessage(aws.sqs, config.QUEUE_URL, billMessageFor(row));
-  await markEnqueued(db, row.id);
+  await enqueuer.send(billMessageFor(row));
 }
 
 const latencies: number[] = [];

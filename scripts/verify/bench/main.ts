@@ -40,7 +40,7 @@ const q = (full: number, short: number): number => (quick ? short : full);
 
 /** Everything that shapes a run, recorded with the results. */
 const PLAN = {
-  compare: { sizeBytes: 100 * 1024, connections: 32, durationS: q(20, 10) },
+  compare: { sizeBytes: 100 * 1024, connections: 32, durationS: q(20, 10), profileS: 5 },
   small: { sizeBytes: 100 * 1024, connections: 32, durationS: q(20, 4) },
   large: { sizeBytes: 5 * 1024 * 1024, connections: 4, durationS: q(10, 3) },
   memory: {

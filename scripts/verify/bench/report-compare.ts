@@ -58,7 +58,20 @@ export function compareLines(c: CompareResult): string[] {
     c.standInCpuMsPerBill
       ? `stand-ins' CPU per accepted bill: S3 ${c.standInCpuMsPerBill.s3} ms, SQS ${c.standInCpuMsPerBill.sqs} ms`
       : "stand-ins: plain moto (the bottleneck: read throughput as a floor)",
+    ...(c.profiles ? profileLines(c) : []),
     "",
+  ];
+}
+
+/** The top self-time groups of both sides, side by side, ms per accepted bill. */
+function profileLines(c: CompareResult): string[] {
+  const { service = [], seed = [] } = c.profiles ?? {};
+  const cell = (g: { name: string; msPerBill: number } | undefined): string =>
+    g ? `${g.name.slice(0, 34).padEnd(34)} ${String(g.msPerBill).padStart(6)}` : "";
+  return [
+    `where the CPU goes (CPU profile, self time, ms per accepted bill; ${c.shape.profileS} s each):`,
+    `  ${"service".padEnd(41)}   seed stack`,
+    ...Array.from({ length: 10 }, (_, i) => `  ${cell(service[i]).padEnd(41)}   ${cell(seed[i])}`.trimEnd()),
   ];
 }
 

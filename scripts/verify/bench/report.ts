@@ -9,7 +9,7 @@ import type { MemoryResult } from "./memory.ts";
 import type { ProfileShare } from "./profile.ts";
 import { compareCharts, compareLines, compareVerdicts } from "./report-compare.ts";
 import type { SpikeResult } from "./spike.ts";
-import type { LatencySummary } from "./stats.ts";
+import { type LatencySummary, round } from "./stats.ts";
 
 export interface DirectResult {
   readonly accepted: number;
@@ -144,6 +144,7 @@ function memoryAndSpikeLines(r: BenchResults): string[] {
       ? [
           `compressed spike (${k.bills} bills, ${k.workers} workers): peak backlog ${k.peakBacklog} at ${k.peakAtSeconds} s (model ${k.forecast.peakBacklog}), empty ${k.drainSecondsAfterLoad ?? "never"} s after the last arrival (model: at ${k.forecast.drainedAtSeconds} s, measured ${k.drainedAtSeconds ?? "n/a"} s)`,
           `delivery while saturated: ${k.deliveryPerSecond} bills/s; fleet limit ${k.fleetLimitPerSecond}/s, simulator limit ${k.simLimitPerSecond}/s; Zoho 429s ${k.zoho429}; failed ${k.failed}`,
+          `Zoho calls per delivered bill ${k.zohoCallsPerBill}; share of Zoho's limit used while saturated ${round(k.zohoLimitShareSaturated * 100, 1)} % = ${k.billsPerMinutePerOrgAtZohoLimit} bills/min per organization at 100 requests/min; worker CPU ${k.workerCpuMsPerBill} ms per delivered bill`,
         ]
       : []),
   ];

@@ -15,6 +15,7 @@ import {
 } from "../../../loadtest/lib/profiles.ts";
 import type { Bills } from "./bodies.ts";
 import type { BenchStack, ZohoLimits } from "./stack.ts";
+import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
 import { round } from "./stats.ts";
 
 export interface SpikePoint {
@@ -40,6 +41,14 @@ export interface SpikeResult {
   readonly simLimitPerSecond: number;
   readonly zoho429: number;
   readonly failed: number;
+  /** Books calls the simulator accepted per delivered bill (create, attach, lookups). */
+  readonly zohoCallsPerBill: number;
+  /** Share of the simulator's (Zoho's) per-organization limit used while saturated. */
+  readonly zohoLimitShareSaturated: number;
+  /** The same, in real time: bills per minute per organization against Zoho's 100 requests/min. */
+  readonly billsPerMinutePerOrgAtZohoLimit: number;
+  /** All worker processes' CPU over the run / bills delivered. */
+  readonly workerCpuMsPerBill: number;
   readonly series: readonly SpikePoint[];
   readonly forecastSeries: readonly { readonly t: number; readonly backlog: number }[];
 }
@@ -57,7 +66,10 @@ export async function spikeRun(
   // Earlier phases left accepted bills in the queue; the spike measures only its own.
   await stack.test.sqs.send(new PurgeQueueCommand({ QueueUrl: stack.test.queueUrl }));
   await stack.startWorkers(o.workers, o.limits);
-  const before429 = rejected429(await stack.simStats());
+  const simBefore = await stack.simStats();
+  const before429 = rejected429(simBefore);
+  const workersCpu = () => stack.workerPids().reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  const workerCpuBefore = workersCpu();
 
   const times = arrivalTimes(o.profile);
   const end = profileDurationSeconds(o.profile);
@@ -106,8 +118,12 @@ export async function spikeRun(
   for (const timer of timers) clearTimeout(timer);
   await Promise.all(inflight);
   const stats = await stack.simStats();
+  const workerCpuMs = workersCpu() - workerCpuBefore;
   await stack.stopWorkers();
   const final = await backlogOf(stack, o.prefix);
+  const calls = booksCalls(stats) - booksCalls(simBefore);
+  const callsPerBill = calls / Math.max(1, final.success);
+  const simPerSecond = (o.limits.simPerWindow * 1000) / o.limits.windowMs;
 
   const peak = series.reduce((m, p) => (p.backlog > m.backlog ? p : m), series[0]!);
   // Saturated stretch: the backlog well above what the fleet clears in one window.
@@ -130,6 +146,10 @@ export async function spikeRun(
     simLimitPerSecond: round((o.limits.simPerWindow * 1000) / o.limits.windowMs),
     zoho429: rejected429(stats) - before429,
     failed: final.failed,
+    zohoCallsPerBill: round(callsPerBill),
+    zohoLimitShareSaturated: round((rate * callsPerBill) / simPerSecond, 3),
+    billsPerMinutePerOrgAtZohoLimit: round(((rate * callsPerBill) / simPerSecond) * (100 / callsPerBill), 1),
+    workerCpuMsPerBill: round(workerCpuMs / Math.max(1, final.success), 2),
     series,
     forecastSeries: model.series.map((p) => ({ t: round(p.t, 1), backlog: round(p.backlog, 1) })),
   };
@@ -145,6 +165,12 @@ async function backlogOf(
   );
   const by = Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
   return { open: (by.pending ?? 0) + (by.processing ?? 0), success: by.success ?? 0, failed: by.failed ?? 0 };
+}
+
+/** Books calls the simulator's limiter accepted, over every organization. */
+function booksCalls(stats: Record<string, unknown>): number {
+  const orgs = (stats.organizations ?? {}) as Record<string, { accepted?: number }>;
+  return Object.values(orgs).reduce((a, org) => a + (org.accepted ?? 0), 0);
 }
 
 function rejected429(stats: Record<string, unknown>): number {

@@ -179,8 +179,8 @@ export class BenchStack {
   }
 
   /** Starts or stops (writing `file`) a CPU profile inside the service process. */
-  async profileService(message: Exclude<ProbeMessage, string>): Promise<ProbeReply> {
-    return this.#ask(message);
+  async profileService(message: Exclude<ProbeMessage, string>, name = "service"): Promise<ProbeReply> {
+    return this.#ask(message, name);
   }
 
   async #ask(message: ProbeMessage, name = "service"): Promise<ProbeReply> {
@@ -217,6 +217,11 @@ export class BenchStack {
       // Let the first worker seed the token row before the others race for it.
       if (i === 0) await delay(800);
     }
+  }
+
+  /** Process ids of the running workers (their CPU is read from /proc). */
+  workerPids(): number[] {
+    return this.#procs.filter((p) => p.name.startsWith("worker-")).map((p) => p.child.pid ?? 0);
   }
 
   async stopWorkers(): Promise<void> {

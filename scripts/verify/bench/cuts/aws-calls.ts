@@ -28,6 +28,14 @@ process.env.AWS_ACCESS_KEY_ID ??= "test";
 process.env.AWS_SECRET_ACCESS_KEY ??= "test";
 const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
 const sqs = new SQSClient({ region: "us-east-1", endpoint: standIns.sqsUrl });
+// The SDK rebuilds a command's middleware stack on every send unless the client caches it per command class.
+const s3Cached = new S3Client({
+  region: "us-east-1",
+  endpoint: standIns.s3Url,
+  forcePathStyle: true,
+  cacheMiddleware: true,
+});
+const sqsCached = new SQSClient({ region: "us-east-1", endpoint: standIns.sqsUrl, cacheMiddleware: true });
 
 async function measure(label: string, op: (i: number) => Promise<unknown>, perCall = 1): Promise<object> {
   let next = 0;
@@ -62,6 +70,25 @@ try {
     await measure("S3 PutObject, SDK defaults (CRC32 computed by the SDK)", (i) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: `a/${i}`, Body: body, ContentType: "application/pdf" })),
     ),
+    await measure("S3 PutObject, SDK defaults, cacheMiddleware: true", (i) =>
+      s3Cached.send(
+        new PutObjectCommand({ Bucket: bucket, Key: `c/${i}`, Body: body, ContentType: "application/pdf" }),
+      ),
+    ),
+    await measure(
+      "S3 PutObject with our SHA-256 as checksum (no payload-hash middleware), cacheMiddleware: true",
+      (i) =>
+        s3Cached.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `d/${i}`,
+            Body: body,
+            ContentType: "application/pdf",
+            ChecksumAlgorithm: "SHA256",
+            ChecksumSHA256: Buffer.from(sha256, "hex").toString("base64"),
+          }),
+        ),
+    ),
     await measure("S3 putPdf (lib/storage.ts: our SHA-256 as checksum and payload hash, SSE-KMS)", (i) =>
       putPdf(s3, { bucket, key: `b/${i}`, body, sha256, kmsKeyId: undefined }),
     ),
@@ -83,13 +110,15 @@ try {
     await measure("SQS sendBillMessage (lib/queue.ts: with the transactionId attribute)", (i) =>
       sendBillMessage(sqs, QueueUrl, message(i)),
     ),
+    await measure("SQS sendBillMessage, cacheMiddleware: true", (i) =>
+      sendBillMessage(sqsCached, QueueUrl, message(i)),
+    ),
     await measure(`SQS BillMessageBatcher (SendMessageBatch, linger 5 ms, ${connections} senders)`, (i) =>
       batcher.send(message(i)),
     ),
   );
 } finally {
-  s3.destroy();
-  sqs.destroy();
+  for (const c of [s3, sqs, s3Cached, sqsCached]) c.destroy();
   await standIns.stop();
 }
 console.log(JSON.stringify({ calls, connections, results }, null, 2));

@@ -6,7 +6,7 @@
  *   node scripts/verify/bench/cuts/body-and-log.ts
  */
 import { openSync } from "node:fs";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import pino from "pino";
 import { createLogger } from "../../../../lib/logger.ts";
 import { newRunId } from "../../../../loadtest/lib/payload.ts";

@@ -68,6 +68,10 @@ const results: BenchResults = {
     simLimitPerSecond: 10,
     zoho429: 0,
     failed: 0,
+    zohoCallsPerBill: 2.1,
+    zohoLimitShareSaturated: 0.78,
+    billsPerMinutePerOrgAtZohoLimit: 37.1,
+    workerCpuMsPerBill: 9.4,
     series: [
       { t: 0.5, arrived: 2, backlog: 1, delivered: 1 },
       { t: 45, arrived: 300, backlog: 230, delivered: 70 },
@@ -79,6 +83,71 @@ const results: BenchResults = {
   },
   seconds: 300,
 };
+
+const side = (cpuMsPerBill: number, acceptedPerSecond: number, p99AtHalf: number) => ({
+  accepted: 400,
+  requests: 402,
+  otherStatus: {},
+  errors: 1,
+  acceptedPerSecond,
+  latencyMs: latency,
+  cpuMsPerBill,
+  atHalfRate: { acceptedPerSecond: acceptedPerSecond / 2, latencyMs: { ...latency, p99: p99AtHalf } },
+});
+const compared: BenchResults = {
+  ...results,
+  phases: ["compare"],
+  compare: {
+    standIns: "fast ones",
+    shape: { sizeBytes: 102_400, connections: 32, durationS: 20, profileS: 5 },
+    service: side(2, 90, 41),
+    seed: side(4.5, 60, 300),
+    serviceIdleCpuMsPerSecond: 4.4,
+    standInCpuMsPerBill: { s3: 4.2, sqs: 2.2 },
+    halfRatePerSecond: 45,
+    profiles: {
+      service: [{ name: "native writev", ms: 10, pct: 40, msPerBill: 1.1 }],
+      seed: [{ name: "body-parser", ms: 5, pct: 10, msPerBill: 0.6 }],
+    },
+    ratios: { cpuPerBill: 0.44, throughput: 1.5 },
+  },
+};
+
+t.test("the comparison with the seed's stack: both sides, the ratios and the goals", async (t) => {
+  const text = renderTable(compared);
+  t.match(
+    text,
+    /service\s+2\s+90\s+10\s+30\s+45\s+10\s+41\s+3/,
+    "service row: CPU, bills/s, p50, p99, half rate, not 202",
+  );
+  t.match(text, /seed stack\s+4.5\s+60/);
+  t.match(text, /CPU per bill 0.44, throughput 1.5; service background CPU 4.4 ms\/s/);
+  t.match(text, /S3 4.2 ms, SQS 2.2 ms/);
+  t.match(text, /native writev\s+1.1\s+body-parser\s+0.6/, "profiles side by side");
+  t.same(
+    verdicts(compared)
+      .slice(0, 3)
+      .map((v) => [v.value, v.ok]),
+    [
+      [0.44, true],
+      [1.5, true],
+      [41, true],
+    ],
+  );
+  t.equal(
+    verdicts({ ...compared, compare: { ...compared.compare!, ratios: { cpuPerBill: 0.6, throughput: 1.4 } } })[0]?.ok,
+    false,
+  );
+  t.equal((renderHtml(compared).match(/<svg /g) ?? []).length, 9, "three comparison charts before the others");
+});
+
+t.test("a run of some phases renders only those", async (t) => {
+  const only = { ...compared, ingest: undefined, cpu: undefined, memory: undefined, spike: undefined };
+  const text = renderTable(only);
+  t.notMatch(text, /service\/direct|memory over|compressed spike/);
+  t.equal(verdicts(only).length, 3);
+  t.equal((renderHtml(only).match(/<svg /g) ?? []).length, 3);
+});
 
 t.test("verdicts follow the issue's targets", async (t) => {
   t.same(
@@ -98,6 +167,8 @@ t.test("the table carries every figure the README quotes", async (t) => {
   t.match(text, /50000 requests \(1500 new, 48500 replays\)/);
   t.match(text, /peak backlog 230 at 45 s \(model 223\)/);
   t.match(text, /MISS {2}CPU per bill <= 2.0x the floor: 3/);
+  t.match(text, /share of Zoho's limit used while saturated 78 % = 37.1 bills\/min per organization/);
+  t.match(text, /worker CPU 9.4 ms per delivered bill/);
 });
 
 t.test("the HTML page is self-contained and escapes what it prints", async (t) => {
