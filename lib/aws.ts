@@ -1,7 +1,9 @@
 /**
  * AWS SDK clients. Endpoints come from the SDK's standard AWS_ENDPOINT_URL[_SERVICE] settings, so
  * the same code talks to AWS or to moto; only path-style S3 addressing needs a flag of ours.
- * X-Ray capture wraps each client when tracing is on.
+ * X-Ray capture wraps each client when tracing is on. Every client built here reports each command
+ * it sends to the `onCommand` listeners (none by default): the permission audit in infra/test/iam
+ * checks them against each process's action list (lib/aws-actions.ts).
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -22,14 +24,56 @@ export interface AwsClients {
   readonly secrets: SecretsManagerClient;
 }
 
+/** One command a client sent, and how it ended (`error` absent on success). */
+export interface SentCommand {
+  /** SDK client name, e.g. `SQSClient`. */
+  readonly client: string;
+  /** SDK command name, e.g. `SendMessageCommand`. */
+  readonly command: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly error?: { readonly name: string; readonly httpStatusCode?: number };
+}
+
+/** Listeners told of every command sent by a client built or observed here. Empty unless someone subscribes. */
+export const onCommand: Array<(sent: SentCommand) => void> = [];
+
+interface Observable {
+  middlewareStack: { add(mw: never, options: { step: "initialize"; name: string }): void };
+}
+
+/** Reports each command `client` sends to the `onCommand` listeners; returns the client. */
+export function observeCommands<T>(client: T): T {
+  const mw =
+    (next: (a: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+    async (args: { input: Record<string, unknown> }) => {
+      const tell = (error?: SentCommand["error"]) => {
+        if (onCommand.length === 0) return;
+        const sent = { client: context.clientName ?? "", command: context.commandName ?? "", input: args.input, error };
+        for (const listener of onCommand) listener(sent);
+      };
+      try {
+        const out = await next(args);
+        tell();
+        return out;
+      } catch (err) {
+        const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+        tell({ name: e.name ?? "Error", httpStatusCode: e.$metadata?.httpStatusCode });
+        throw err;
+      }
+    };
+  (client as Observable).middlewareStack.add(mw as never, { step: "initialize", name: "billMwOnCommand" });
+  return client;
+}
+
 export function createAwsClients(config: AwsOptions): AwsClients {
   const region = config.AWS_REGION;
   const trace = config.XRAY_ENABLED === true;
+  const client = <T>(c: T) => captureAwsClient(observeCommands(c), trace);
   return {
-    s3: captureAwsClient(new S3Client({ region, forcePathStyle: config.S3_FORCE_PATH_STYLE === true }), trace),
-    sqs: captureAwsClient(new SQSClient({ region }), trace),
-    cloudwatch: captureAwsClient(new CloudWatchClient({ region }), trace),
-    secrets: captureAwsClient(new SecretsManagerClient({ region }), trace),
+    s3: client(new S3Client({ region, forcePathStyle: config.S3_FORCE_PATH_STYLE === true })),
+    sqs: client(new SQSClient({ region })),
+    cloudwatch: client(new CloudWatchClient({ region })),
+    secrets: client(new SecretsManagerClient({ region })),
   };
 }
 

@@ -15,6 +15,16 @@ export const TLS_POLICIES = {
 } as const;
 export type TlsPolicy = (typeof TLS_POLICIES)[keyof typeof TLS_POLICIES];
 
+/**
+ * How the app fleet runs the two processes. `two-tier` (the default everywhere): an ingest tier
+ * behind the ALB (CPU tracking) and a worker tier (SQS backlog tracking), each with its own role,
+ * so the internet-facing service cannot read Zoho credentials, the token-encryption key or the
+ * worker's database login. `single-tier`: one group runs both, for small environments; it saves
+ * one group's minimum instances, and gives up that separation (its role is the union of both
+ * tiers' statements) and independent scaling (infra/README.md "Tiers").
+ */
+export type FleetLayout = "two-tier" | "single-tier";
+
 /** A scheduled capacity change of the app fleet (cron in `timeZone`). */
 export interface CapacitySchedule {
   readonly recurrence: string;
@@ -41,11 +51,13 @@ export interface EnvironmentConfig {
   readonly tlsPolicy: TlsPolicy;
   /** ALB deletion protection; on in production. */
   readonly albDeletionProtection: boolean;
+  /** Two tiers (ingest, worker) or one group running both. @default "two-tier" */
+  readonly fleet: FleetLayout;
   readonly instanceType: string;
-  /** App fleet bounds. @default 2..10 */
+  /** Bounds of each tier (both tiers in two-tier). @default 2..10 */
   readonly minInstances: number;
   readonly maxInstances: number;
-  /** IANA time zone of the capacity schedules. */
+  /** IANA time zone of the capacity schedules (each tier gets both schedules). */
   readonly scheduleTimeZone: string;
   readonly nightSchedule: CapacitySchedule;
   readonly morningSchedule: CapacitySchedule;
@@ -79,6 +91,7 @@ const common = {
   region: "us-east-1",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   tlsPolicy: TLS_POLICIES.tls13And12PostQuantum,
+  fleet: "two-tier",
   instanceType: "t3.medium",
   minInstances: 2,
   maxInstances: 10,

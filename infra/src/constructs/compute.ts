@@ -29,6 +29,11 @@ export const GROUP_METRICS = [
 export interface ComputeProps {
   /** Prefix of the role, instance profile, launch template and Name tags. Required; no default. */
   readonly namePrefix: string;
+  /**
+   * Tier name: `<namePrefix>-<tier>` names the role, profile and template, and the instances carry
+   * it as their `Tier` tag (on-call Session Manager access is scoped by it). Required; no default.
+   */
+  readonly tier: string;
   /** ASG name (lib/naming.ts; the release command refreshes it). Required; no default. */
   readonly autoScalingGroupName: string;
   /** EC2 instance type. Required; no default (environments.ts). */
@@ -37,18 +42,18 @@ export interface ComputeProps {
   readonly subnetIds: string[];
   /** The instances' security group. Required; no default. */
   readonly securityGroupId: string;
-  /** ALB target group the instances register with (ELB health checks). Required; no default. */
-  readonly targetGroupArn: string;
+  /** ALB target group the instances register with (ELB health checks). @default none: EC2 health checks */
+  readonly targetGroupArn?: string;
   /** CMK of the root volume. Required; no default. */
   readonly ebsKeyArn: string;
   /** Lower fleet bound; the scaling policies and schedules move within the bounds. Required; no default. */
   readonly minSize: number;
   /** Upper fleet bound (the asg-at-max alarm fires at it). Required; no default. */
   readonly maxSize: number;
-  /** Target of the CPU tracking policy, percent. Required; no default (environments.ts: 70). */
-  readonly cpuTargetPercent: number;
-  /** Target of the SQS backlog-per-instance policy, messages. Required; no default (environments.ts: 100). */
-  readonly backlogPerInstanceTarget: number;
+  /** Target of the CPU tracking policy, percent (environments.ts: 70). @default none: no CPU policy */
+  readonly cpuTargetPercent?: number;
+  /** Target of the SQS backlog-per-instance policy, messages (environments.ts: 100). @default none: no backlog policy */
+  readonly backlogPerInstanceTarget?: number;
   /** Bill queue whose visible messages the backlog policy divides by the instances in service. Required. */
   readonly queueName: string;
   /** IANA time zone of both schedules. Required; no default. */
@@ -99,7 +104,7 @@ function backlogPerInstance(props: Pick<ComputeProps, "queueName" | "autoScaling
 }
 
 /**
- * The app fleet: a launch template (IMDSv2 only, encrypted gp3 root volume, no public address,
+ * One tier of the app fleet: a launch template (IMDSv2 only, encrypted gp3 root volume, no public address,
  * SSM-resolved AMI) and an Auto Scaling group across the app subnets with ELB health checks,
  * rolling instance refresh, target tracking on CPU and on SQS backlog per instance (metric math,
  * as AWS recommends), and night/morning schedules.
@@ -118,8 +123,8 @@ export class Compute extends Construct {
       minSize: props.minSize,
       maxSize: props.maxSize,
       vpcZoneIdentifier: props.subnetIds,
-      targetGroupArns: [props.targetGroupArn],
-      healthCheckType: "ELB",
+      targetGroupArns: props.targetGroupArn ? [props.targetGroupArn] : undefined,
+      healthCheckType: props.targetGroupArn ? "ELB" : "EC2",
       healthCheckGracePeriod: 300,
       defaultInstanceWarmup: 300,
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },
@@ -130,7 +135,10 @@ export class Compute extends Construct {
       enabledMetrics: GROUP_METRICS,
       metricsGranularity: "1Minute",
       terminationPolicies: ["OldestLaunchTemplate", "Default"],
-      tag: [{ key: "Name", value: `${props.namePrefix}-app`, propagateAtLaunch: true }],
+      tag: [
+        { key: "Name", value: `${props.namePrefix}-${props.tier}`, propagateAtLaunch: true },
+        { key: "Tier", value: props.tier, propagateAtLaunch: true },
+      ],
       // Scaling policies and schedules own the desired capacity.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
     });
@@ -142,9 +150,9 @@ export class Compute extends Construct {
   }
 
   /** The instance role: the given statements, Session Manager, and its instance profile. */
-  #instanceRole({ namePrefix, permissions }: ComputeProps) {
+  #instanceRole({ namePrefix, tier, permissions }: ComputeProps) {
     const role = new IamRole(this, "role", {
-      name: `${namePrefix}-app`,
+      name: `${namePrefix}-${tier}`,
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
     });
     new IamRolePolicy(this, "app-policy", {
@@ -157,17 +165,17 @@ export class Compute extends Construct {
       role: role.name,
       policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     });
-    const profile = new IamInstanceProfile(this, "profile", { name: `${namePrefix}-app`, role: role.name });
+    const profile = new IamInstanceProfile(this, "profile", { name: `${namePrefix}-${tier}`, role: role.name });
     return { role, profile };
   }
 
   /** IMDSv2 only, encrypted gp3 root volume with the CMK, no key pair, the boot script as a local. */
   #launchTemplate(props: ComputeProps, profile: IamInstanceProfile): LaunchTemplate {
-    const { namePrefix, rootVolumeGb = 20 } = props;
+    const { namePrefix, tier, rootVolumeGb = 20 } = props;
     // A local keeps the script readable in the synthesized JSON; base64 is applied by Terraform.
     const userData = new TerraformLocal(this, "user-data", renderUserData(props.userData));
     return new LaunchTemplate(this, "template", {
-      name: `${namePrefix}-app`,
+      name: `${namePrefix}-${tier}`,
       imageId: `resolve:ssm:${AMI_PARAMETER}`,
       instanceType: props.instanceType,
       iamInstanceProfile: { arn: profile.arn },
@@ -195,23 +203,26 @@ export class Compute extends Construct {
       ],
       userData: Fn.base64encode(userData.asString),
       tagSpecifications: [
-        { resourceType: "instance", tags: { Name: `${namePrefix}-app` } },
-        { resourceType: "volume", tags: { Name: `${namePrefix}-app` } },
+        { resourceType: "instance", tags: { Name: `${namePrefix}-${tier}`, Tier: tier } },
+        { resourceType: "volume", tags: { Name: `${namePrefix}-${tier}` } },
       ],
     });
   }
 
-  /** Target tracking on CPU and on SQS backlog per instance in service. */
+  /** Target tracking on CPU and/or on SQS backlog per instance in service, whichever the tier sets. */
   #scalingPolicies(props: ComputeProps, asg: AutoscalingGroup): void {
-    new AutoscalingPolicy(this, "cpu", {
-      name: "cpu-target",
-      autoscalingGroupName: asg.name,
-      policyType: "TargetTrackingScaling",
-      targetTrackingConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
-        targetValue: props.cpuTargetPercent,
-      },
-    });
+    if (props.cpuTargetPercent !== undefined) {
+      new AutoscalingPolicy(this, "cpu", {
+        name: "cpu-target",
+        autoscalingGroupName: asg.name,
+        policyType: "TargetTrackingScaling",
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: props.cpuTargetPercent,
+        },
+      });
+    }
+    if (props.backlogPerInstanceTarget === undefined) return;
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html
     new AutoscalingPolicy(this, "backlog", {
       name: "sqs-backlog-per-instance",

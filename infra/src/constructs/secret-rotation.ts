@@ -6,16 +6,15 @@ import { NodeFunction, type NodeFunctionProps } from "./node-function.ts";
 /** Rotation period of the Zoho OAuth and API-key secrets. */
 export const ROTATION_DAYS = 90;
 
-/** NodeFunction's props (documented there) except handler, description and permissions, set here. All required. */
-export interface SecretRotationProps extends Omit<NodeFunctionProps, "handler" | "description" | "permissions"> {
+/**
+ * NodeFunction's props (documented there) except handler and description, set here. All required.
+ * `permissions` are the rotation's list (infra/functions/aws-permissions.ts) as statements.
+ */
+export interface SecretRotationProps extends Omit<NodeFunctionProps, "handler" | "description"> {
   /** Secrets rotated every ROTATION_DAYS. */
   readonly secretArns: readonly string[];
-  /** CMK of those secrets (the rotator reads and writes them). */
-  readonly secretsKeyArn: string;
   /** Topic told when a rotation opens (the new credentials are issued at Zoho / to NetSuite). */
   readonly topicArn: string;
-  /** CMK of that topic. */
-  readonly messagingKeyArn: string;
   /** Only this account's Secrets Manager may invoke the rotator. */
   readonly accountId: string;
 }
@@ -30,27 +29,12 @@ export interface SecretRotationProps extends Omit<NodeFunctionProps, "handler" |
 export class SecretRotation extends Construct {
   constructor(scope: Construct, id: string, props: SecretRotationProps) {
     super(scope, id);
-    const { secretArns, secretsKeyArn, topicArn, messagingKeyArn, accountId, ...fn } = props;
+    const { secretArns, topicArn, accountId, ...fn } = props;
     const rotation = new NodeFunction(this, "rotator", {
       ...fn,
       handler: "secret-rotation.handler",
       description: "Secrets Manager rotation for externally issued credentials (Zoho OAuth, API keys)",
       environment: { ...fn.environment, ROTATION_TOPIC_ARN: topicArn },
-      permissions: [
-        {
-          Effect: "Allow",
-          Action: [
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecretVersionStage",
-          ],
-          Resource: secretArns,
-        },
-        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: secretsKeyArn },
-        { Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
-        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: messagingKeyArn },
-      ],
     });
     new LambdaPermission(this, "allow-secrets-manager", {
       statementId: "AllowSecretsManager",

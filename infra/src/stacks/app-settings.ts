@@ -78,14 +78,20 @@ export function appSettings(i: AppSettingsInputs) {
 /** Every setting the stack hands out, each name a lib/config.ts key. */
 export type AppSettings = ReturnType<typeof appSettings>;
 
+/** What the worker reads (the worker tier's app.env, the burst Lambda): no service settings. */
+export function workerProcessSettings(i: AppSettingsInputs) {
+  return { ...baseSettings(i), ...workerSettings(i) };
+}
+export type WorkerProcessSettings = ReturnType<typeof workerProcessSettings>;
+
 /** Where the burst Lambda finds its secrets: ids and hosts only, resolved by lib/secret-env.ts. */
 export type SecretEnvInputs = Readonly<Record<SecretEnvInput, string>>;
 
-/** The burst Lambda's environment: the settings, the secrets' names (never their values), Node's CA. */
+/** The burst Lambda's environment: the worker's settings, the secrets' names (never their values), Node's CA. */
 export function burstConsumerEnvironment(
-  settings: AppSettings,
+  settings: WorkerProcessSettings,
   secretInputs: SecretEnvInputs,
-): AppSettings & SecretEnvInputs & { readonly NODE_EXTRA_CA_CERTS: string } {
+): WorkerProcessSettings & SecretEnvInputs & { readonly NODE_EXTRA_CA_CERTS: string } {
   return {
     ...settings,
     ...secretInputs,

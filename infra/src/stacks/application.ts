@@ -1,24 +1,20 @@
 import type { Construct } from "constructs";
 import { BurstConsumer } from "../constructs/burst-consumer.ts";
-import { Compute } from "../constructs/compute.ts";
+import { DatabaseLogins } from "../constructs/database-logins.ts";
 import { Edge } from "../constructs/edge.ts";
-import { appLogGroupNames } from "../constructs/observability.ts";
 import { LOG_PREFIXES } from "../constructs/storage.ts";
-import { type AppSettings, appSettings, burstConsumerEnvironment } from "./app-settings.ts";
+import { type AppSettingsInputs, burstConsumerEnvironment, workerProcessSettings } from "./app-settings.ts";
 import type { Application, DataStores, Foundation, FunctionBase, StackContext } from "./context.ts";
-import {
-  appInstanceStatements,
-  burstConsumerStatements,
-  logGroupStreamsArn,
-  type WorkloadResources,
-} from "./role-statements.ts";
+import { wireFleet } from "./fleet.ts";
+import { burstConsumerStatements, type ResourceArns } from "./role-statements.ts";
 
 /** Port the service listens on (lib/config.ts PORT default). */
 export const APP_PORT = 3000;
 
 /**
- * The application layer: the ALB, the app fleet (service + worker on each instance) and the burst
- * Lambda. Settings come from app-settings.ts, each role's statements from role-statements.ts.
+ * The application layer: the ALB, the fleet's tiers and the people's roles (fleet.ts), the database
+ * logins and the burst Lambda. Settings come from app-settings.ts, each role's statements from
+ * role-statements.ts, which builds them from each process's action list.
  * Constructs are created directly in `scope` (the stack), so their Terraform addresses stay put.
  */
 export function wireApplication(scope: Construct, ctx: StackContext, f: Foundation, d: DataStores): Application {
@@ -37,9 +33,10 @@ export function wireApplication(scope: Construct, ctx: StackContext, f: Foundati
     accessLogPrefix: LOG_PREFIXES.alb,
     appPort: APP_PORT,
   });
-  const workload = workloadResources(ctx, f, d);
-  const settings = settingsFor(ctx, f, edge);
-  const compute = wireFleet(scope, ctx, f, d, { edge, workload, settings });
+  const logins = new DatabaseLogins(scope, "database-logins", { namePrefix, kmsKeyArn: keys.secrets.arn });
+  const arns = resourceArns(ctx, f, logins);
+  const settingsInputs = settingsInputsFor(ctx, f, edge);
+  const fleet = wireFleet(scope, ctx, f, d, { edge, logins, arns, settingsInputs });
   const functionBase: FunctionBase = {
     artifactsBucket: names.artifactsBucket,
     initialReleaseVersion: config.initialReleaseVersion,
@@ -56,44 +53,65 @@ export function wireApplication(scope: Construct, ctx: StackContext, f: Foundati
     maxConcurrency: config.burstMaxConcurrency,
     reservedConcurrency: config.burstReservedConcurrency,
     timeoutSeconds: config.workerBudgetSeconds,
-    permissions: burstConsumerStatements(workload),
+    permissions: burstConsumerStatements(arns),
     // Secrets are named, not copied: lib/secret-env.ts resolves them at cold start.
-    environment: burstConsumerEnvironment(settings, {
+    environment: burstConsumerEnvironment(workerProcessSettings(settingsInputs), {
       ZOHO_OAUTH_SECRET_ID: secrets.zohoOAuthArn,
       TOKEN_ENCRYPTION_KEY_SECRET_ID: secrets.tokenEncryptionKeyArn,
-      DATABASE_SECRET_ID: d.database.masterSecretArn,
+      DATABASE_SECRET_ID: logins.deliveryArn,
       DATABASE_HOST: d.database.address,
       DATABASE_NAME: d.database.databaseName,
       REDIS_AUTH_SECRET_ID: secrets.redisAuthArn,
       REDIS_HOST: d.cache.primaryEndpoint,
     }),
   });
-  return { edge, compute, burst, functionBase };
+  return { edge, compute: fleet.front, fleet, burst, functionBase, arns };
 }
 
-/** The ARNs the service and the worker touch, for their roles' statements. */
-function workloadResources({ names }: StackContext, f: Foundation, d: DataStores): WorkloadResources {
-  const { keys, storage, queue, secrets } = f;
+/** Each resource a process's action list may name (lib/aws-actions.ts), as this stack's ARNs. */
+function resourceArns({ config, names }: StackContext, f: Foundation, logins: DatabaseLogins): ResourceArns {
+  const { keys, storage, queue, secrets, release } = f;
+  const { region, accountId } = config;
+  const fn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const asg = (name: string) =>
+    `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${name}`;
   return {
-    incomingBucketArn: storage.incoming.arn,
-    processedBucketArn: storage.processed.arn,
-    queueArn: queue.arn,
-    dlqArn: queue.dlqArn,
-    secretArns: [
-      secrets.zohoOAuthArn,
-      secrets.apiKeysArn,
-      secrets.redisAuthArn,
-      secrets.tokenEncryptionKeyArn,
-      d.database.masterSecretArn,
-    ],
-    keyArns: [keys.storage.arn, keys.messaging.arn, keys.secrets.arn, keys.data.arn],
+    "incoming-objects": [`${storage.incoming.arn}/*`],
+    "processed-objects": [`${storage.processed.arn}/*`],
+    "release-bundles": [`${storage.artifacts.arn}/releases/*`],
+    queue: [queue.arn],
+    dlq: [queue.dlqArn],
+    "api-keys-secret": [secrets.apiKeysArn],
+    "admin-api-keys-secret": [secrets.adminApiKeysArn],
+    "zoho-oauth-secret": [secrets.zohoOAuthArn],
+    "token-key-secret": [secrets.tokenEncryptionKeyArn],
+    "redis-auth-secret": [secrets.redisAuthArn],
+    "db-ingest-secret": [logins.ingestArn],
+    "db-delivery-secret": [logins.deliveryArn],
+    "db-oncall-secret": [logins.oncallArn],
+    "rotated-secrets": [secrets.zohoOAuthArn, secrets.apiKeysArn, secrets.adminApiKeysArn],
+    // The rotation's topic is the warning topic, made later by the operations layer (operations.ts).
+    "rotation-topic": [],
+    "storage-key": [keys.storage.arn],
+    "messaging-key": [keys.messaging.arn],
+    "secrets-key": [keys.secrets.arn],
+    "release-parameter": [release.arn],
+    "release-functions": [fn(names.burstFunction), fn(names.secretRotationFunction)],
+    "fleet-groups":
+      config.fleet === "single-tier"
+        ? [asg(names.autoScalingGroup)]
+        : [asg(names.autoScalingGroup), asg(`bill-mw-${config.name}-worker`)],
     metricsNamespace: names.metricsNamespace,
   };
 }
 
-/** The processes' non-secret settings (app-settings.ts), from this environment's resources. */
-function settingsFor({ config, names }: StackContext, { keys, queue, secrets }: Foundation, edge: Edge): AppSettings {
-  return appSettings({
+/** What the processes' non-secret settings come from (app-settings.ts), in this environment. */
+function settingsInputsFor(
+  { config, names }: StackContext,
+  { keys, queue, secrets }: Foundation,
+  edge: Edge,
+): AppSettingsInputs {
+  return {
     environment: config.name,
     region: config.region,
     incomingBucket: names.incomingBucket,
@@ -106,60 +124,5 @@ function settingsFor({ config, names }: StackContext, { keys, queue, secrets }: 
     publicBaseUrl: edge.url,
     maxReceiveCount: config.maxReceiveCount,
     workerBudgetSeconds: config.workerBudgetSeconds,
-  });
-}
-
-interface FleetInputs {
-  readonly edge: Edge;
-  readonly workload: WorkloadResources;
-  readonly settings: AppSettings;
-}
-
-/** The app fleet: launch template, ASG and scaling, its role's statements and its boot script. */
-function wireFleet(scope: Construct, ctx: StackContext, f: Foundation, d: DataStores, i: FleetInputs): Compute {
-  const { config, names, namePrefix } = ctx;
-  const { secrets } = f;
-  const logGroups = appLogGroupNames(namePrefix);
-  const streams = (name: string) => logGroupStreamsArn(config.region, config.accountId, name);
-  return new Compute(scope, "compute", {
-    namePrefix,
-    autoScalingGroupName: names.autoScalingGroup,
-    instanceType: config.instanceType,
-    subnetIds: f.network.appSubnetIds,
-    securityGroupId: f.sgs.appId,
-    targetGroupArn: i.edge.targetGroupArn,
-    ebsKeyArn: f.keys.data.arn,
-    minSize: config.minInstances,
-    maxSize: config.maxInstances,
-    cpuTargetPercent: config.cpuTargetPercent,
-    backlogPerInstanceTarget: config.backlogPerInstanceTarget,
-    queueName: names.queue,
-    scheduleTimeZone: config.scheduleTimeZone,
-    nightSchedule: config.nightSchedule,
-    morningSchedule: config.morningSchedule,
-    permissions: appInstanceStatements({
-      ...i.workload,
-      artifactsBucketArn: f.storage.artifacts.arn,
-      releaseParameterArn: f.release.arn,
-      adminApiKeysSecretArn: secrets.adminApiKeysArn,
-      agentLogGroupArns: [streams(logGroups.service), streams(logGroups.worker)],
-    }),
-    userData: {
-      environment: config.name,
-      region: config.region,
-      releaseParameter: names.releaseParameter,
-      artifactsBucket: names.artifactsBucket,
-      settings: i.settings,
-      zohoOAuthSecretArn: secrets.zohoOAuthArn,
-      databaseSecretArn: d.database.masterSecretArn,
-      databaseHost: d.database.address,
-      databaseName: d.database.databaseName,
-      redisAuthSecretArn: secrets.redisAuthArn,
-      redisHost: d.cache.primaryEndpoint,
-      tokenEncryptionKeySecretArn: secrets.tokenEncryptionKeyArn,
-      adminApiKeysSecretArn: secrets.adminApiKeysArn,
-      logGroups,
-      stopTimeoutSeconds: config.workerBudgetSeconds + 30,
-    },
-  });
+  };
 }

@@ -15,6 +15,8 @@ import type { Secrets } from "../constructs/secrets.ts";
 import type { SecurityGroups } from "../constructs/security-groups.ts";
 import type { Storage } from "../constructs/storage.ts";
 import type { EnvironmentConfig } from "../environments.ts";
+import type { Fleet } from "./fleet.ts";
+import type { ResourceArns } from "./role-statements.ts";
 
 /** The environment, its resource names (lib/naming.ts) and the `bill-mw-<env>` prefix. */
 export interface StackContext {
@@ -53,7 +55,12 @@ export type FunctionBase = Pick<
 
 export interface Application {
   readonly edge: Edge;
+  /** The tier behind the ALB (fleet.front): its ASG is the one alarms, dashboards and release name. */
   readonly compute: Compute;
+  /** Both tiers and the on-call and release roles (fleet.ts). */
+  readonly fleet: Fleet;
+  /** Each listed resource's ARNs, for the roles built later (rotation, operations.ts). */
+  readonly arns: ResourceArns;
   readonly burst: BurstConsumer;
   readonly functionBase: FunctionBase;
 }

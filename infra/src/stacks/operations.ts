@@ -5,6 +5,7 @@ import { Observability } from "../constructs/observability.ts";
 import { SecretRotation } from "../constructs/secret-rotation.ts";
 import { LOG_PREFIXES } from "../constructs/storage.ts";
 import type { Application, DataStores, Foundation, Operations, StackContext } from "./context.ts";
+import { rotationStatements } from "./role-statements.ts";
 
 /**
  * The operations layer: CloudTrail, the alarm topics and alarms, the secret rotation and the
@@ -13,7 +14,7 @@ import type { Application, DataStores, Foundation, Operations, StackContext } fr
 export function wireOperations(
   scope: Construct,
   { config, names, namePrefix }: StackContext,
-  { keys, storage, secrets }: Foundation,
+  { keys, storage }: Foundation,
   { database, cache }: DataStores,
   app: Application,
 ): Operations {
@@ -55,10 +56,9 @@ export function wireOperations(
     reservedConcurrency: 1,
     memoryMb: 256,
     environment: { ENVIRONMENT: config.name },
-    secretArns: [secrets.zohoOAuthArn, secrets.apiKeysArn, secrets.adminApiKeysArn],
-    secretsKeyArn: keys.secrets.arn,
+    secretArns: app.arns["rotated-secrets"],
     topicArn: observability.topicArns.warning,
-    messagingKeyArn: keys.messaging.arn,
+    permissions: rotationStatements({ ...app.arns, "rotation-topic": [observability.topicArns.warning] }),
     accountId: config.accountId,
   });
   wireDashboards(scope, { config, names, namePrefix }, { database, cache }, app);

@@ -1,89 +1,69 @@
 /**
- * IAM statements of each role the stack creates for the application, one function per role, so
- * each role's permissions read as one list. The roles' own constructs (Compute, NodeFunction) add
- * only what every such role needs (SSM core, VPC access, X-Ray for Lambda).
+ * IAM statements of each role the stack creates, one function per role. A process's statements
+ * come from its action list beside its code (service/src/aws-permissions.ts and the like, typed by
+ * lib/aws-actions.ts): this module only maps each listed resource to ARNs. What the instances need
+ * at boot (release, secrets of the tier, CloudWatch agent, X-Ray) is listed here, beside the boot
+ * script's construct. The roles' own constructs add only what every such role needs (SSM core,
+ * VPC access, X-Ray for Lambda).
  */
+
+import { BURST_LAMBDA_GRANTS, DELIVERY_WORKER_GRANTS } from "../../../consumer/src/aws-permissions.ts";
+import type { AwsGrant, AwsResource } from "../../../lib/aws-actions.ts";
+import { ONCALL_GRANTS } from "../../../scripts/ops/aws-permissions.ts";
+import { RELEASE_GRANTS } from "../../../scripts/release/aws-permissions.ts";
+import { INGEST_SERVICE_GRANTS } from "../../../service/src/aws-permissions.ts";
+import { ROTATION_GRANTS } from "../../functions/aws-permissions.ts";
 import type { Statement } from "../constructs/iam.ts";
 import { AGENT_NAMESPACE } from "../constructs/user-data.ts";
 
-/** What the service and the worker touch; the ARNs come from the stack's constructs. */
-export interface WorkloadResources {
-  readonly incomingBucketArn: string;
-  readonly processedBucketArn: string;
-  readonly queueArn: string;
-  readonly dlqArn: string;
-  /** Secrets both processes read: Zoho OAuth, API keys, Redis AUTH, token key, RDS master secret. */
-  readonly secretArns: readonly string[];
-  /** CMKs of the data they read and write: storage, messaging, secrets, data. */
-  readonly keyArns: readonly string[];
-  /** lib/config.ts METRICS_NAMESPACE. */
+/** ARNs of each resource a list may name; `metrics` is the namespace PutMetricData is limited to. */
+export type ResourceArns = Readonly<Record<Exclude<AwsResource, "metrics">, readonly string[]>> & {
   readonly metricsNamespace: string;
-}
-
-/** What only the app instances touch, beyond the workload. */
-export interface AppInstanceResources extends WorkloadResources {
-  readonly artifactsBucketArn: string;
-  readonly releaseParameterArn: string;
-  readonly adminApiKeysSecretArn: string;
-  /** ARNs of the log groups the CloudWatch agent writes the units' output to. */
-  readonly agentLogGroupArns: readonly string[];
-}
+};
 
 /** ARN of a log group's streams, as CreateLogStream and PutLogEvents need it. */
 export const logGroupStreamsArn = (region: string, accountId: string, name: string): string =>
   `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
 
-/** What the service and the worker do, and nothing else (shared by the instances and the burst Lambda). */
-export function workloadStatements(r: WorkloadResources): Statement[] {
-  return [
-    {
-      Sid: "PdfObjects",
-      Effect: "Allow",
-      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      Resource: [`${r.incomingBucketArn}/*`, `${r.processedBucketArn}/*`],
-    },
-    {
-      // A concurrent duplicate that loses the unique-index race deletes exactly the version it
-      // wrote (service/src/ingest/ingest-service.ts). Incoming only: processed is Object Locked.
-      Sid: "DiscardLostDuplicate",
-      Effect: "Allow",
-      Action: "s3:DeleteObjectVersion",
-      Resource: `${r.incomingBucketArn}/*`,
-    },
-    {
-      Sid: "BillQueue",
-      Effect: "Allow",
-      Action: [
-        "sqs:SendMessage",
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-        "sqs:GetQueueUrl",
-      ],
-      Resource: r.queueArn,
-    },
-    { Sid: "DlqDepth", Effect: "Allow", Action: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"], Resource: r.dlqArn },
-    { Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: r.secretArns },
-    { Sid: "UseKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: r.keyArns },
-    {
-      Sid: "Metrics",
-      Effect: "Allow",
-      Action: "cloudwatch:PutMetricData",
-      Resource: "*", // PutMetricData has no resource type; the namespace condition scopes it
-      Condition: { StringEquals: { "cloudwatch:namespace": r.metricsNamespace } },
-    },
-  ];
+const one = (arns: readonly string[]): string | readonly string[] => (arns.length === 1 ? arns[0]! : arns);
+
+/** A process's list as statements: one per grant, its resource mapped to ARNs. */
+export function grantStatements(grants: readonly AwsGrant[], arns: ResourceArns): Statement[] {
+  return grants.map((g) => {
+    const Action = g.actions.length === 1 ? g.actions[0]! : g.actions;
+    if (g.resource === "metrics") {
+      return {
+        Sid: g.sid,
+        Effect: "Allow",
+        Action,
+        Resource: "*", // PutMetricData has no resource type; the namespace condition scopes it
+        Condition: { StringEquals: { "cloudwatch:namespace": arns.metricsNamespace } },
+      };
+    }
+    const resources = arns[g.resource];
+    if (resources.length === 0) throw new Error(`grant ${g.sid}: no ARN for ${g.resource}`);
+    return { Sid: g.sid, Effect: "Allow", Action, Resource: one(resources) };
+  });
 }
 
-/** The app instances' role (`Compute`): the workload, the release, the admin keys, the CloudWatch agent, X-Ray. */
-export function appInstanceStatements(r: AppInstanceResources): Statement[] {
+/** What an instance of a tier needs besides its processes: its boot script, the agent, X-Ray. */
+export interface InstanceResources {
+  readonly artifactsBucketArn: string;
+  readonly releaseParameterArn: string;
+  /** Secrets the tier's pre-start script reads (user-data-secrets.ts), exactly. */
+  readonly bootSecretArns: readonly string[];
+  readonly secretsKeyArn: string;
+  /** ARNs of the log groups the CloudWatch agent writes the tier's units' output to. */
+  readonly agentLogGroupArns: readonly string[];
+}
+
+/** The boot script's and the agent's statements (user-data.ts). */
+export function instanceStatements(r: InstanceResources): Statement[] {
   return [
-    ...workloadStatements(r),
     { Sid: "ReleaseBundle", Effect: "Allow", Action: "s3:GetObject", Resource: `${r.artifactsBucketArn}/releases/*` },
     { Sid: "ReleaseVersion", Effect: "Allow", Action: "ssm:GetParameter", Resource: r.releaseParameterArn },
-    // Only the service reads the admin keys (the burst Lambda runs the worker only).
-    { Sid: "AdminKeys", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: r.adminApiKeysSecretArn },
+    { Sid: "BootSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: r.bootSecretArns },
+    { Sid: "BootSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: r.secretsKeyArn },
     // CloudWatch agent: the units' logs to their groups, memory metrics to its own namespace.
     {
       Sid: "AgentLogs",
@@ -113,7 +93,71 @@ export function appInstanceStatements(r: AppInstanceResources): Statement[] {
   ];
 }
 
-/** The burst consumer Lambda's role (`BurstConsumer`): the workload only (it runs the worker). */
-export function burstConsumerStatements(r: WorkloadResources): Statement[] {
-  return workloadStatements(r);
+/** The ingest tier's role: the service's list and the instance's needs. */
+export function ingestTierStatements(arns: ResourceArns, instance: InstanceResources): Statement[] {
+  return [...grantStatements(INGEST_SERVICE_GRANTS, arns), ...instanceStatements(instance)];
+}
+
+/** The worker tier's role: the worker's list and the instance's needs. */
+export function workerTierStatements(arns: ResourceArns, instance: InstanceResources): Statement[] {
+  return [...grantStatements(DELIVERY_WORKER_GRANTS, arns), ...instanceStatements(instance)];
+}
+
+/**
+ * The single-tier option's role: both processes' lists (Sids prefixed to stay unique) and the
+ * instance's needs. This is the separation the option gives up (environments.ts FleetLayout).
+ */
+export function singleTierStatements(arns: ResourceArns, instance: InstanceResources): Statement[] {
+  const prefixed = (prefix: string, statements: Statement[]) =>
+    statements.map((s) => ({ ...s, Sid: `${prefix}${s.Sid}` }));
+  return [
+    ...prefixed("Ingest", grantStatements(INGEST_SERVICE_GRANTS, arns)),
+    ...prefixed("Worker", grantStatements(DELIVERY_WORKER_GRANTS, arns)),
+    ...instanceStatements(instance),
+  ];
+}
+
+/** The burst consumer Lambda's role (`BurstConsumer`): the Lambda's list only. */
+export const burstConsumerStatements = (arns: ResourceArns): Statement[] => grantStatements(BURST_LAMBDA_GRANTS, arns);
+
+/** The secret-rotation Lambda's role (`SecretRotation`). */
+export const rotationStatements = (arns: ResourceArns): Statement[] => grantStatements(ROTATION_GRANTS, arns);
+
+/** The release role (`OperatorRole` "release"): what scripts/release/release.ts sends. */
+export const releaseStatements = (arns: ResourceArns): Statement[] => grantStatements(RELEASE_GRANTS, arns);
+
+/** Where on-call may open a Session Manager shell: worker-tier instances only (their `Tier` tag). */
+export interface SessionResources {
+  readonly region: string;
+  readonly accountId: string;
+  readonly tier: string;
+}
+
+/**
+ * The on-call role (`OperatorRole` "oncall"): what scripts/ops/ sends, and a Session Manager shell on
+ * a worker instance (where `bill-mw-ops` runs) that the operator may end or resume only as their own.
+ */
+export function oncallStatements(arns: ResourceArns, s: SessionResources): Statement[] {
+  return [
+    ...grantStatements(ONCALL_GRANTS, arns),
+    {
+      Sid: "SessionOnWorkers",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: `arn:aws:ec2:${s.region}:${s.accountId}:instance/*`,
+      Condition: { StringEquals: { "ssm:resourceTag/Tier": s.tier } },
+    },
+    {
+      Sid: "SessionDocument",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: `arn:aws:ssm:${s.region}:${s.accountId}:document/SSM-SessionManagerRunShell`,
+    },
+    {
+      Sid: "OwnSessions",
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      Resource: `arn:aws:ssm:${s.region}:${s.accountId}:session/$\${aws:userid}-*`,
+    },
+  ];
 }
