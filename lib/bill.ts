@@ -160,6 +160,8 @@ export const TransactionRow = z.object({
   s3_key: z.string(),
   bill: BillTarget.nullable(),
   api_key_name: z.string().nullable(),
+  /** The key group that created the row: only it may read the row (service/src/auth/transaction-access.ts). */
+  api_key_group: z.string().nullable().default(null),
   status: z.enum(TRANSACTION_STATUSES),
   retry_count: z.number(),
   error_message: z.string().nullable(),

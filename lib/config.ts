@@ -105,7 +105,7 @@ const service = {
   SWEEPER_STUCK_PROCESSING_AFTER_MS: int(10_000).default(15 * 60 * 1000),
   /** Rows one sweep claims at most. */
   SWEEPER_BATCH_SIZE: int(1, 1000).default(100),
-  /** How often keys from API_KEYS_SECRET_ID are re-read, so a rotated secret applies without a restart. */
+  /** How often keys from API_KEYS_SECRET_ID and ADMIN_API_KEYS_SECRET_ID are re-read (SIGHUP: at once). */
   API_KEYS_REFRESH_MS: int(1000).default(300_000),
   /** @fastify/under-pressure: 503 before the process falls over. 0 turns a check off. */
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0).default(1_000),
@@ -134,15 +134,29 @@ const service = {
    * role behind DATABASE_URL may not. Unset: DATABASE_URL.
    */
   ADMIN_DATABASE_URL: url(/^postgres(ql)?$/).optional(),
-  /** How often ADMIN_API_KEYS (and API_KEYS) are re-read; SIGHUP re-reads at once. */
-  KEYS_RELOAD_INTERVAL_MS: int(1000).default(60_000),
+  /** The admin keys from a Secrets Manager secret (same JSON) instead of ADMIN_API_KEYS; re-read like API keys. */
+  ADMIN_API_KEYS_SECRET_ID: z.string().min(1).optional(),
 };
 
 /** Delivery worker (sqs-consumer or Lambda). */
 const worker = {
   ...base,
-  ZOHO_ACCOUNTS_URL: url(/^https?$/).default("https://accounts.zoho.com"),
-  ZOHO_API_URL: url(/^https?$/).default("https://www.zohoapis.com/books/v3"),
+  /**
+   * The organization's Zoho data centre; gives both hosts (consumer/src/zoho/data-centers.ts). Unset:
+   * ZOHO_ACCOUNTS_URL (else the US host), and the API host from the token's api_domain. Set together
+   * with an explicit URL of another data centre, the worker refuses to start.
+   */
+  ZOHO_DATA_CENTER: z.enum(["us", "eu", "in", "au", "jp", "ca", "sa", "cn"]).optional(),
+  /** Explicit hosts (the simulator locally); must agree with ZOHO_DATA_CENTER when both are set. */
+  ZOHO_ACCOUNTS_URL: url(/^https?$/).optional(),
+  ZOHO_API_URL: url(/^https?$/).optional(),
+  /** one-call (multipart JSONString + attachment), two-call (JSON create, then attach) or auto. */
+  ZOHO_CREATE_MODE: z.enum(["one-call", "two-call", "auto"]).default("auto"),
+  /** Zoho account_id for a bill that carries only a total (one line), and for Zoho-terms lines without one. */
+  ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{1,30}$/, "expected a Zoho account_id")
+    .optional(),
   ZOHO_ORGANIZATION_ID: z.string().regex(/^\d{1,30}$/, "expected Zoho's numeric organization id"),
   ZOHO_CLIENT_ID: z.string().min(1),
   ZOHO_CLIENT_SECRET: z.string().min(1),
@@ -153,6 +167,12 @@ const worker = {
   /** Requests per minute the whole fleet may spend; below Zoho's 100 to leave room for others. */
   ZOHO_RATE_LIMIT_PER_MINUTE: int(1).default(80),
   ZOHO_RATE_WINDOW_MS: int(1000).default(60_000),
+  /**
+   * Zoho calls per UTC day for the whole fleet: set it per stack to the production plan's figure
+   * (Zoho: 1,000 Free to 10,000 Premium and up; bills need Professional, 5,000). At one call per bill
+   * the plan caps bills per day, so the seed's 10,000 bills/day needs 10,000 (or a raise from Zoho).
+   * ZohoDailyCallsUsed (metric) counts against it; the alarm fires at 80 %.
+   */
   ZOHO_DAILY_QUOTA: int(1).default(5000),
   ZOHO_MAX_IN_FLIGHT: int(1).default(8),
   ZOHO_TIMEOUT_MS: int(100).default(30_000),

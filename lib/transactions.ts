@@ -18,6 +18,7 @@ export interface NewTransaction {
   readonly key: string;
   readonly bill: BillTarget | null;
   readonly apiKeyName: string | null;
+  readonly apiKeyGroup?: string | null;
 }
 
 const row = sql.type(TransactionRow);
@@ -33,9 +34,9 @@ export async function insertOrGetTransaction(
   t: NewTransaction,
 ): Promise<{ row: TransactionRow; created: boolean }> {
   const inserted = await db.maybeOne(row`
-    INSERT INTO transactions (netsuite_bill_id, file_name, mime_type, file_size, content_sha256, s3_bucket, s3_key, bill, api_key_name)
+    INSERT INTO transactions (netsuite_bill_id, file_name, mime_type, file_size, content_sha256, s3_bucket, s3_key, bill, api_key_name, api_key_group)
     VALUES (${t.netsuiteBillId}, ${t.fileName}, ${t.mimeType}, ${t.fileSize}, ${t.sha256}, ${t.bucket}, ${t.key},
-            ${t.bill ? sql.jsonb(t.bill as never) : null}, ${t.apiKeyName})
+            ${t.bill ? sql.jsonb(t.bill as never) : null}, ${t.apiKeyName}, ${t.apiKeyGroup ?? null})
     ON CONFLICT (netsuite_bill_id) DO NOTHING
     RETURNING *`);
   if (inserted) return { row: inserted, created: true };

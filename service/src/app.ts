@@ -86,7 +86,8 @@ const app: FastifyPluginAsync<AppOptions> = async (app, opts) => {
     dirNameRoutePrefix: false,
     autoHooks: true,
     cascadeHooks: true,
-    ignoreFilter: (path) => !opts.config.ADMIN_API_KEYS && path.startsWith("/admin/"),
+    ignoreFilter: (path) =>
+      !(opts.config.ADMIN_API_KEYS || opts.config.ADMIN_API_KEYS_SECRET_ID) && path.startsWith("/admin/"),
   });
 };
 

@@ -52,7 +52,11 @@ export const ERR_BILL_TOO_LARGE = coded(
 export const ERR_NOT_PDF = coded("ERR_NOT_PDF", 415, (why: string) => why);
 export const ERR_NOT_FOUND = coded("ERR_NOT_FOUND", 404, (what: string) => `${what} not found`);
 
-export function billConflict(netsuiteBillId: string, transactionId: string): ServiceError {
+/** Without transactionId when the bill belongs to another key group (its id is not the caller's to know). */
+export function billConflict(netsuiteBillId: string, transactionId?: string): ServiceError {
+  if (!transactionId) {
+    return new ServiceError("ERR_BILL_CONFLICT", 409, `netsuiteBillId ${netsuiteBillId} was already accepted`);
+  }
   return new ServiceError(
     "ERR_BILL_CONFLICT",
     409,

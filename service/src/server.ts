@@ -15,9 +15,9 @@ const logger = createLogger(config, "bill-service");
 const server = Fastify(serverOptions(config, logger));
 await server.register(fp(app), { config });
 
-// SIGUSR2 is Node's --heapsnapshot-signal (runbooks/memory-leak.md); close-with-grace would
-// otherwise treat it as a shutdown request.
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger, skip: ["SIGUSR2"] }, async ({ signal, err }) => {
+// SIGUSR2 is Node's --heapsnapshot-signal (runbooks/memory-leak.md) and SIGHUP re-reads the keys
+// (plugins/api-keys.ts); close-with-grace would otherwise treat them as shutdown requests.
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger, skip: ["SIGUSR2", "SIGHUP"] }, async ({ signal, err }) => {
   if (err) logger.error({ err }, "closing after an uncaught error");
   else logger.info({ signal }, "closing: draining in-flight requests");
   await server.close();

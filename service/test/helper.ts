@@ -95,14 +95,19 @@ export function post(a: FastifyInstance, body: unknown, headers: Record<string, 
   });
 }
 
-/** Headers for a request signed the way the NetSuite client signs. */
-export function signedHeaders(payload: string, secret = HMAC_SECRET, at = Math.floor(Date.now() / 1000)) {
+/** Headers for a request signed the way the NetSuite client signs (default: POST /api/v1/bills). */
+export function signedHeaders(
+  payload: string,
+  secret = HMAC_SECRET,
+  at = Math.floor(Date.now() / 1000),
+  target: { method: string; url: string } = { method: "POST", url: "/api/v1/bills" },
+) {
   const id = `msg_${randomBytes(8).toString("hex")}`;
   return {
     "x-api-key": SIGNED_KEY,
     "webhook-id": id,
     "webhook-timestamp": String(at),
-    "webhook-signature": signRequest(secret, id, at, payload),
+    "webhook-signature": signRequest(secret, id, at, { ...target, body: payload }),
   };
 }
 

@@ -7,16 +7,31 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** HMAC keys shorter than SHA-256's block output are guessable offline from one signed request. */
+export const MIN_HMAC_KEY_BYTES = 32;
+const decodeSecret = (s: string) => Buffer.from(s.slice("whsec_".length), "base64");
+
 const KeyEntry = z.object({
   /** Appears in logs and on the transaction row (api_key_name); never the key itself. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1-64 of A-Z a-z 0-9 . _ -"),
+  name: z.string().regex(KEY_NAME, "1-64 of A-Z a-z 0-9 . _ -"),
+  /**
+   * Keys of one group see each other's transactions (api_key_group on the row), so a rotation
+   * (a new key in the same group) keeps the old bills readable. Default: the key's own name.
+   */
+  group: z.string().regex(KEY_NAME, "1-64 of A-Z a-z 0-9 . _ -").optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "lower-case hex SHA-256 of the key"),
   /**
    * Standard Webhooks secrets ("whsec_" + base64). When present, requests with this key must be
    * signed; two secrets are accepted at once while the client rotates.
    */
   hmacSecrets: z
-    .array(z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected "whsec_" followed by base64'))
+    .array(
+      z
+        .string()
+        .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected "whsec_" followed by base64')
+        .refine((s) => decodeSecret(s).length >= MIN_HMAC_KEY_BYTES, `shorter than ${MIN_HMAC_KEY_BYTES} bytes`),
+    )
     .max(2)
     .default([]),
 });
@@ -24,6 +39,8 @@ const KeyList = z.array(KeyEntry);
 
 export interface ApiKey {
   readonly name: string;
+  /** Whose transactions this key may read (service/src/auth/transaction-access.ts). */
+  readonly group: string;
   readonly hash: Buffer;
   /** Decoded HMAC keys; empty when the key does not require signed requests. */
   readonly hmacKeys: readonly Buffer[];
@@ -55,8 +72,9 @@ export function parseApiKeys(json: string): ApiKey[] {
     names.add(k.name);
     return {
       name: k.name,
+      group: k.group ?? k.name,
       hash: Buffer.from(k.sha256, "hex"),
-      hmacKeys: k.hmacSecrets.map((s) => Buffer.from(s.slice("whsec_".length), "base64")),
+      hmacKeys: k.hmacSecrets.map(decodeSecret),
     };
   });
 }

@@ -20,6 +20,7 @@ import { BillMessageBatcher, billMessageFor } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "../../../lib/transactions.ts";
+import { mayReadTransaction } from "../auth/transaction-access.ts";
 import { billConflict, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
 import { decodeStrictBase64 } from "./base64.ts";
 import { objectKey, sanitizeFileName } from "./file-name.ts";
@@ -47,6 +48,8 @@ export interface BillInput {
   readonly base64Data: string;
   readonly target: BillTarget | null;
   readonly apiKeyName: string | null;
+  /** The key's group (auth/transaction-access.ts): who may read the transaction and see its id. */
+  readonly apiKeyGroup?: string | null;
 }
 
 export interface Accepted {
@@ -109,7 +112,7 @@ export class IngestService {
 
     // Retries are common (NetSuite map/reduce restarts): answer them without touching S3.
     const existing = await inSubsegment(d.tracing, "db.find", () => findByNetsuiteBillId(d.db, netsuiteBillId));
-    if (existing) return this.#settleDuplicate(existing, netsuiteBillId, sha256);
+    if (existing) return this.#settleDuplicate(existing, netsuiteBillId, sha256, input);
 
     const fileName = sanitizeFileName(input.fileName);
     const key = objectKey(netsuiteBillId, sha256, fileName);
@@ -127,19 +130,25 @@ export class IngestService {
         key,
         bill: input.target,
         apiKeyName: input.apiKeyName,
+        apiKeyGroup: input.apiKeyGroup ?? null,
       }),
     );
     if (!created) {
       // A concurrent request won the unique index. Same bytes and name share our key (one object);
       // otherwise our object is an orphan and goes before we answer.
       if (row.s3_key !== key) await this.#deleteOrphan(key, versionId, log);
-      return this.#settleDuplicate(row, netsuiteBillId, sha256);
+      return this.#settleDuplicate(row, netsuiteBillId, sha256, input);
     }
     await this.#enqueue(row, log);
     return { row, created: true };
   }
 
-  #settleDuplicate(row: TransactionRow, netsuiteBillId: string, sha256: string): Accepted {
+  #settleDuplicate(row: TransactionRow, netsuiteBillId: string, sha256: string, input: BillInput): Accepted {
+    const caller = input.apiKeyName
+      ? { name: input.apiKeyName, group: input.apiKeyGroup ?? input.apiKeyName }
+      : undefined;
+    // Another key group's bill: a conflict that names no transaction of theirs.
+    if (!mayReadTransaction(row, caller)) throw billConflict(netsuiteBillId);
     if (row.content_sha256 !== sha256) throw billConflict(netsuiteBillId, row.id);
     return { row, created: false };
   }

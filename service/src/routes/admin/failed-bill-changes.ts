@@ -11,13 +11,17 @@ import { resolveFailedBills } from "../../../../lib/operations/resolve.ts";
 import { retryFailedBills } from "../../../../lib/operations/retry.ts";
 import { AdminErrors, ResolveBody, ResolveResult, RetryBody, RetryResult } from "../../schemas/admin.ts";
 
-/** The person named in the body, with the admin key and request id as context on the operator action. */
+/**
+ * The operator is the admin key's name (one key per person), never what the client says; the body's
+ * `operator` is kept as context only.
+ */
 function operatorOf(req: FastifyRequest, body: { operator: string; reason: string }): Operator {
+  if (!req.adminKeyName) throw new Error("admin route reached without an admin key (routes/admin/autohooks.ts)");
   return {
-    actor: body.operator,
+    actor: req.adminKeyName,
     reason: body.reason,
     channel: "admin-api",
-    context: { adminKey: req.adminKeyName ?? "unknown", requestId: req.id },
+    context: { adminKey: req.adminKeyName, statedOperator: body.operator, requestId: req.id },
   };
 }
 
@@ -37,7 +41,7 @@ const failedBillChanges: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const r = await retryFailedBills(
-        { db: app.db, sqs: app.aws.sqs, queueUrl: app.config.QUEUE_URL, dlqUrl: app.config.DLQ_URL },
+        { db: app.adminDb, sqs: app.aws.sqs, queueUrl: app.config.QUEUE_URL, dlqUrl: app.config.DLQ_URL },
         { ids: req.body.ids, operator: operatorOf(req, req.body), billFix: req.body.fix },
       );
       return { ...r, requeued: [...r.requeued], skipped: [...r.skipped], sendFailed: [...r.sendFailed] };
@@ -57,7 +61,7 @@ const failedBillChanges: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const r = await resolveFailedBills(
-        app.db,
+        app.adminDb,
         { ids: req.body.ids, operator: operatorOf(req, req.body) },
         { sqs: app.aws.sqs, dlqUrl: app.config.DLQ_URL },
       );

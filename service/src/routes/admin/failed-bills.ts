@@ -78,7 +78,7 @@ const failedBills: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const q = req.query;
-      const rows = await listFailedBills(app.db, {
+      const rows = await listFailedBills(app.adminDb, {
         state: q.state,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
@@ -101,7 +101,7 @@ const failedBills: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const d = await getBillErrorDetail(app.db, req.params.id);
+      const d = await getBillErrorDetail(app.adminDb, req.params.id);
       req.log = req.log.child({ transactionId: d.transaction.id });
       return {
         item: toFailedBillView(d.transaction),

@@ -29,7 +29,7 @@ const operatorActions: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const actions = await listOperatorActions(app.db, {
+      const actions = await listOperatorActions(app.adminDb, {
         transactionId: req.query.transactionId,
         limit: req.query.limit ? Number(req.query.limit) : undefined,
       });

@@ -49,6 +49,7 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
             base64Data: b.base64Data,
             target,
             apiKeyName: req.apiKey?.name ?? null,
+            apiKeyGroup: req.apiKey?.group ?? null,
           },
           req.log,
         ),

@@ -53,6 +53,7 @@ const legacy: FastifyPluginAsyncTypebox = async (app) => {
             base64Data: data,
             target,
             apiKeyName: req.apiKey?.name ?? null,
+            apiKeyGroup: req.apiKey?.group ?? null,
           },
           req.log,
         ),

@@ -1,7 +1,12 @@
-/** GET /api/v1/transactions/:id: status, timestamps, Zoho ids and the last error of one bill. */
+/**
+ * GET /api/v1/transactions/:id: status, timestamps, Zoho ids and the last error of one bill, for
+ * the key group that sent it (auth/transaction-access.ts); any other key gets the same 404 as for
+ * an id that does not exist.
+ */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { TransactionRow } from "../../../../lib/bill.ts";
 import { findTransaction } from "../../../../lib/transactions.ts";
+import { mayReadTransaction } from "../../auth/transaction-access.ts";
 import { ERR_NOT_FOUND } from "../../errors.ts";
 import { errorResponses, isoOrNull } from "../../schemas/common.ts";
 import { TransactionParams, TransactionView } from "../../schemas/transactions.ts";
@@ -39,7 +44,7 @@ const transactions: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const row = await findTransaction(app.db, req.params.id);
-      if (!row) throw ERR_NOT_FOUND("Transaction");
+      if (!row || !mayReadTransaction(row, req.apiKey)) throw ERR_NOT_FOUND("Transaction");
       req.log = req.log.child({ transactionId: row.id });
       return toView(row);
     },

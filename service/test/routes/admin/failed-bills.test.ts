@@ -78,10 +78,13 @@ t.test("failed bills: list, show, retry with a fix, resolve, operator actions", 
   t.match(actions.json().items, [
     {
       action: "retry",
-      actor: "alice",
+      actor: "ops-oncall", // the admin key's name, not the body's "alice" (kept as statedOperator)
       channel: "admin-api",
       reason: "vendor created in Zoho",
-      details: { context: { adminKey: "ops-oncall" }, billAfter: { details: { vendorId: "2" } } },
+      details: {
+        context: { adminKey: "ops-oncall", statedOperator: "alice" },
+        billAfter: { details: { vendorId: "2" } },
+      },
     },
   ]);
 });
