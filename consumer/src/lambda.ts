@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { observeCommands } from "../../lib/aws.ts";
 import { loadWorkerConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { resolveSecretEnv } from "../../lib/secret-env.ts";
@@ -32,7 +33,7 @@ let depsPromise: Promise<WorkerDeps> | undefined;
 function deps(): Promise<WorkerDeps> {
   depsPromise ??= (async () => {
     // The function's environment names secrets (infra); resolve them before parsing the settings.
-    const secrets = new SecretsManagerClient({});
+    const secrets = observeCommands(new SecretsManagerClient({}));
     const config = loadWorkerConfig(await resolveSecretEnv(secrets).finally(() => secrets.destroy()));
     return buildDeps(config, createLogger(config, "bill-worker-lambda"));
   })().catch((err: unknown) => {

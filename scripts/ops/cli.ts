@@ -5,6 +5,7 @@
  */
 import { userInfo } from "node:os";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { observeCommands } from "../../lib/aws.ts";
 import { loadOpsConfig, type OpsConfig } from "../../lib/config.ts";
 import { createDb, type DatabasePool } from "../../lib/db.ts";
 import { OperationError } from "../../lib/operations/operation-error.ts";
@@ -19,7 +20,7 @@ export interface OpsContext {
 
 export async function openContext(config: OpsConfig = loadOpsConfig()): Promise<OpsContext> {
   const db = await createDb(config);
-  const sqs = new SQSClient({ region: config.AWS_REGION });
+  const sqs = observeCommands(new SQSClient({ region: config.AWS_REGION }));
   return {
     config,
     db,
