@@ -13,6 +13,7 @@ import { createRedis } from "../../lib/redis.ts";
 import type { HandlerDeps } from "./types.ts";
 import { CircuitBreaker } from "./zoho/circuit-breaker.ts";
 import { ZohoBooksClient } from "./zoho/client.ts";
+import { resolveZohoHosts, type ZohoHosts } from "./zoho/data-centers.ts";
 import { type RefreshAttempt, refreshAccessToken } from "./zoho/oauth.ts";
 import { ZohoRateLimiter } from "./zoho/rate-limiter.ts";
 import { ZohoTokenCache } from "./zoho/token-cache.ts";
@@ -26,6 +27,8 @@ export interface WorkerDeps extends HandlerDeps {
 }
 
 export async function buildDeps(config: WorkerConfig, log: Logger, signal?: AbortSignal): Promise<WorkerDeps> {
+  // Before any connection: hosts that contradict ZOHO_DATA_CENTER stop the start-up (ConfigError).
+  const hosts = resolveZohoHosts(config);
   const db = await createDb(config);
   const redis = createRedis(config, "bill-worker");
   // ioredis reconnects by itself; without a listener each failure is printed as "Unhandled error event".
@@ -40,9 +43,9 @@ export async function buildDeps(config: WorkerConfig, log: Logger, signal?: Abor
   await seedRefreshTokenFromEnv(config, db, log);
   const audit: AuditWriter = (entry) => writeAuditLog(db, entry);
   const { limiter, breaker } = fleetGuards(config, redis);
-  const tokens = tokenCache(config, { db, redis, metrics, log, audit });
+  const tokens = tokenCache(config, { db, redis, metrics, log, audit, hosts });
   const zoho = new ZohoBooksClient({
-    apiUrl: config.ZOHO_API_URL,
+    apiUrl: hosts.apiUrl,
     organizationId: config.ZOHO_ORGANIZATION_ID,
     timeoutMs: config.ZOHO_TIMEOUT_MS,
     perMinutePauseMs: config.ZOHO_RATE_WINDOW_MS,
@@ -111,6 +114,7 @@ interface TokenCacheDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly audit: AuditWriter;
+  readonly hosts: ZohoHosts;
 }
 
 /** The shared access-token cache; every refresh is counted, logged, recorded on the row and audited. */
@@ -126,7 +130,7 @@ function tokenCache(config: WorkerConfig, d: TokenCacheDeps): ZohoTokenCache {
     mint: (refreshToken, onAttempt) =>
       refreshAccessToken(
         {
-          accountsUrl: config.ZOHO_ACCOUNTS_URL,
+          accountsUrl: d.hosts.accountsUrl,
           clientId: config.ZOHO_CLIENT_ID,
           clientSecret: config.ZOHO_CLIENT_SECRET,
           refreshToken,
@@ -151,7 +155,7 @@ function tokenCache(config: WorkerConfig, d: TokenCacheDeps): ZohoTokenCache {
 
 /** Writes one api_audit_logs row per refresh grant (the client id, never the secret or a token). */
 function refreshAuditor(config: WorkerConfig, d: TokenCacheDeps) {
-  const tokenUrl = new URL("/oauth/v2/token", config.ZOHO_ACCOUNTS_URL).toString();
+  const tokenUrl = new URL("/oauth/v2/token", d.hosts.accountsUrl).toString();
   return async (attempt: RefreshAttempt | undefined, error: string | null): Promise<void> => {
     await d
       .audit({

@@ -24,6 +24,12 @@ export interface HandlerSettings {
   readonly WORKER_RETRY_BASE_S: number;
   readonly WORKER_RETRY_MAX_S: number;
   readonly XRAY_ENABLED?: boolean;
+  /** Zoho account_id for a bill with only a total (one line) and for Zoho-terms lines without an account. */
+  readonly ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID?: string | undefined;
+  /** How a bill and its PDF reach Zoho (delivery/create-mode.ts). @default "auto" */
+  readonly ZOHO_CREATE_MODE?: "one-call" | "two-call" | "auto";
+  /** Names the fleet's remembered create mode in Redis. */
+  readonly ZOHO_ORGANIZATION_ID?: string;
 }
 
 export interface HandlerDeps {

@@ -52,6 +52,8 @@ export const FAST: Env = {
   ZOHO_BREAKER_COOLDOWN_MS: "1000",
   ZOHO_TOKEN_FAILURE_BACKOFF_MS: "1000",
   METRICS_FLUSH_INTERVAL_MS: "500",
+  // The simulator's "Office Supplies" account (scripts/zoho-sim/options.ts DEFAULT_ACCOUNTS).
+  ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID: "460000000000900",
 };
 
 export async function setupConsumerEnv(

@@ -12,9 +12,11 @@ import { attachmentsRoutes } from "./routes/attachments.ts";
 import { billsRoutes } from "./routes/bills.ts";
 import { contactsRoutes } from "./routes/contacts.ts";
 import { oauthRoutes } from "./routes/oauth.ts";
+import { settingsRoutes } from "./routes/settings.ts";
 import { SimState } from "./state.ts";
 import { ZohoErrors } from "./zoho-errors.ts";
 
+export { DEFAULT_ACCOUNTS, DEFAULT_CURRENCIES, DEFAULT_TAXES } from "./ledger.ts";
 export type { ZohoSimulatorOptions } from "./options.ts";
 export { DEFAULT_CLIENT, DEFAULT_ORGANIZATION_ID, DEFAULT_REFRESH_TOKEN, DEFAULT_VENDORS } from "./options.ts";
 export type { SimState } from "./state.ts";
@@ -84,6 +86,7 @@ export async function buildSimulatorApp(
       await books.register(contactsRoutes, { sim: state });
       await books.register(billsRoutes, { sim: state });
       await books.register(attachmentsRoutes, { sim: state });
+      await books.register(settingsRoutes, { sim: state });
     },
     { prefix: "/books/v3" },
   );

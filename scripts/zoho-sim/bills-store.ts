@@ -4,6 +4,7 @@
  * (lower-cased) so list filters stay cheap under load.
  */
 import { createHash } from "node:crypto";
+import { billAmounts, lineAmounts, type SimCurrency, type SimTax } from "./ledger.ts";
 import type { SimVendor } from "./options.ts";
 import { formatBytes } from "./zoho-errors.ts";
 
@@ -64,7 +65,11 @@ export function zohoTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}+0000`;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+/** What a create needs besides the body: the bill's currency and the organization's taxes. */
+export interface BillLedger {
+  readonly currency: SimCurrency;
+  readonly taxes: ReadonlyMap<string, SimTax>;
+}
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
 
 export class BillStore {
@@ -93,12 +98,20 @@ export class BillStore {
     return this.byKey.has(this.duplicateKey(vendorId, billNumber, date));
   }
 
-  create(input: Record<string, unknown>, vendor: SimVendor, now: number): StoredBill {
+  create(input: Record<string, unknown>, vendor: SimVendor, now: number, ledger: BillLedger): StoredBill {
     const date = str(input.date) || new Date(now).toISOString().slice(0, 10);
+    const precision = ledger.currency.precision;
     const lineItems = Array.isArray(input.line_items) ? (input.line_items as LineItemInput[]) : [];
-    const lines = lineItems.map((li) => {
-      const rate = Number(li.rate ?? 0) || 0;
-      const quantity = Number(li.quantity ?? 1) || 1;
+    const amounts = lineItems.map((li) =>
+      lineAmounts(
+        Number(li.rate ?? 0) || 0,
+        Number(li.quantity ?? 1) || 1,
+        ledger.taxes.get(str(li.tax_id)),
+        precision,
+      ),
+    );
+    const lines = lineItems.map((li, i) => {
+      const a = amounts[i]!;
       return {
         ...li,
         line_item_id: `${++this.nextLineId}`,
@@ -106,12 +119,15 @@ export class BillStore {
         item_id: str(li.item_id),
         name: str(li.name),
         description: str(li.description),
-        rate,
-        quantity,
-        item_total: round2(rate * quantity),
+        rate: Number(li.rate ?? 0) || 0,
+        quantity: Number(li.quantity ?? 1) || 1,
+        tax_id: a.tax?.taxId ?? "",
+        tax_name: a.tax?.name ?? "",
+        tax_percentage: a.tax?.percentage ?? 0,
+        item_total: a.itemTotal,
       };
     });
-    const subTotal = round2(lines.reduce((sum, l) => sum + l.item_total, 0));
+    const totals = billAmounts(amounts, precision);
     const bill: StoredBill = {
       bill_id: `46000${++this.nextId}`,
       bill_number: str(input.bill_number),
@@ -121,15 +137,13 @@ export class BillStore {
       status: "open",
       date,
       due_date: str(input.due_date) || date,
-      currency_id: str(input.currency_id),
-      currency_code: str(input.currency_code) || "USD",
+      currency_id: ledger.currency.currencyId,
+      currency_code: ledger.currency.code,
       exchange_rate: Number(input.exchange_rate ?? 1) || 1,
-      price_precision: 2,
+      price_precision: precision,
       line_items: lines,
-      sub_total: subTotal,
-      tax_total: 0,
-      total: subTotal,
-      balance: subTotal,
+      ...totals,
+      balance: totals.total,
       payment_made: 0,
       notes: str(input.notes),
       terms: str(input.terms),

@@ -1,3 +1,12 @@
+import {
+  DEFAULT_ACCOUNTS,
+  DEFAULT_CURRENCIES,
+  DEFAULT_TAXES,
+  type SimAccount,
+  type SimCurrency,
+  type SimTax,
+} from "./ledger.ts";
+
 /**
  * Simulator options: every field documented with its default. Defaults are Zoho's published
  * limits where Zoho publishes one; README.md lists the sources and what is unconfirmed.
@@ -90,6 +99,17 @@ export interface ZohoSimulatorOptions {
   readonly rateLimitHeaders?: boolean;
   /** Require at least one line item on create; unconfirmed for Zoho. @default false */
   readonly requireLineItems?: boolean;
+  /** The organization's currencies (GET /settings/currencies; a bill's currency_id). @default DEFAULT_CURRENCIES */
+  readonly currencies?: readonly SimCurrency[];
+  /** Taxes a line's tax_id may name. @default DEFAULT_TAXES */
+  readonly taxes?: readonly SimTax[];
+  /** Expense accounts (listed by /__sim/ledger; a line's account_id is not checked). @default DEFAULT_ACCOUNTS */
+  readonly accounts?: readonly SimAccount[];
+  /**
+   * Create a bill sent as multipart but drop its attachment, as a Books that accepts only the
+   * documented JSON create would (tests the worker's auto create mode). @default false
+   */
+  readonly ignoreCreateAttachment?: boolean;
   /** Keep attachment bytes in memory (GET returns them); off for long load tests. @default true */
   readonly storeAttachmentBytes?: boolean;
   /** Faults active from the start, same shape as POST /__sim/faults. @default {} */
@@ -152,6 +172,10 @@ export interface ResolvedOptions {
   mintDeniedStatus: number;
   rateLimitHeaders: boolean;
   requireLineItems: boolean;
+  currencies: readonly SimCurrency[];
+  taxes: readonly SimTax[];
+  accounts: readonly SimAccount[];
+  ignoreCreateAttachment: boolean;
   storeAttachmentBytes: boolean;
   faults: Record<string, unknown>;
   logLevel: string | false;
@@ -194,6 +218,10 @@ export function resolveOptions(options: ZohoSimulatorOptions = {}): ResolvedOpti
     mintDeniedStatus: options.mintDeniedStatus ?? 400,
     rateLimitHeaders: options.rateLimitHeaders ?? true,
     requireLineItems: options.requireLineItems ?? false,
+    currencies: options.currencies ?? DEFAULT_CURRENCIES,
+    taxes: options.taxes ?? DEFAULT_TAXES,
+    accounts: options.accounts ?? DEFAULT_ACCOUNTS,
+    ignoreCreateAttachment: options.ignoreCreateAttachment ?? false,
     storeAttachmentBytes: options.storeAttachmentBytes ?? true,
     faults: options.faults ?? {},
     logLevel: options.logLevel ?? false,

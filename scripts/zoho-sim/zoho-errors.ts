@@ -50,9 +50,14 @@ export const ZohoErrors = {
   invalidValue: (field: string) => error(400, 2, `Invalid value passed for ${field}`),
   /** Simulator's choice of code; wording unconfirmed. */
   malformedJson: () => error(400, 4, "JSON is not well formed"),
-  /** Reported from a live run: HTTP 400, code 13011. */
-  duplicateBillNumber: () =>
-    error(400, 13011, "A bill with this number has already been created for this vendor. Please check and try again."),
+  /**
+   * The message is Zoho's (KB "repeat bill number"); HTTP 400 and code 13011 are not sourced, so the
+   * worker recognises a duplicate by looking the bill up after a 400, never by this code.
+   */
+  duplicateBillNumber: () => error(400, 13011, "A bill with this number has already been created for this vendor"),
+  /** Zoho computes the amounts from the lines; code and wording are the simulator's choice. */
+  computedField: (field: string) =>
+    error(400, 2, `Invalid value passed for ${field}: it is computed from line_items and cannot be set`),
   /** Third-party report: code 1002 with this message for an unknown vendor_id. */
   unknownVendor: () => error(400, 1002, "Invalid value passed for vendor_id"),
   /** Official code 1002 ("... does not exist."); the 404 status is the simulator's choice. */

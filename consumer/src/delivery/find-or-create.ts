@@ -3,8 +3,11 @@
  * - the row already has zoho_bill_id (an earlier attempt got that far), or the payload names
  *   zohoBillId: get that bill;
  * - an earlier attempt may have written (last_attempt_at set), or there are no details: look it up;
- * - otherwise (a first attempt) nothing can exist yet: create it with the PDF in one call. A
- *   duplicate bill number means it exists after all: look it up and attach instead.
+ * - otherwise (a first attempt) nothing can exist yet: create it, with the PDF in the same call or
+ *   right after it (create-mode.ts). A 400 from create may be Zoho's duplicate-bill-number answer
+ *   (no code for it is documented): the bill is looked up by vendor + bill number, and if it exists
+ *   the PDF is attached to it; otherwise Zoho's answer fails the bill.
+ * After the create (or on finding the bill), Zoho's total is compared with NetSuite's (total-check.ts).
  * Zoho's ids are saved the moment Zoho returns them, and last_attempt_at is stamped before every
  * Zoho write, so a retry after a crash looks before it writes.
  */
@@ -15,14 +18,13 @@ import { PermanentDeliveryError } from "../errors.ts";
 import { throttleWaitMs } from "../retry-policy.ts";
 import type { HandlerDeps } from "../types.ts";
 import { ZohoPermanentError, ZohoThrottledError } from "../zoho/errors.ts";
-import type { CallContext, FileSource, ZohoBill } from "../zoho/types.ts";
+import type { CallContext, FileSource, ZohoBill, ZohoBillInput } from "../zoho/types.ts";
+import { createModeFor, hasDocument, rememberTwoCall } from "./create-mode.ts";
 import { fileSource } from "./file-source.ts";
 import { findBill, findDocument, withDocuments } from "./find-bill.ts";
+import { recordTotals } from "./total-check.ts";
 import { toZohoBillInput } from "./zoho-bill-input.ts";
 import { resolveZohoIds } from "./zoho-ids.ts";
-
-/** Zoho's code for a bill number already used by this vendor (as the simulator reproduces it). */
-const ZOHO_CODE_DUPLICATE_BILL = 13011;
 
 export interface DeliveredIds {
   readonly billId: string;
@@ -66,7 +68,10 @@ export async function findOrCreateBill(
   } else if (mayExist || !target.details) {
     bill = await findBill(target, zoho, ctx);
   }
-  if (bill) return attachOnce(row, bill, file, deps, ctx);
+  if (bill) {
+    await recordTotals(row, bill.total, target.details, deps, ctx);
+    return attachOnce(row, bill, file, deps, ctx);
+  }
   if (!target.details) {
     throw new PermanentDeliveryError(
       "no Zoho bill matches the payload's reference and the payload has no bill details to create one",
@@ -75,7 +80,7 @@ export async function findOrCreateBill(
   return createWithAttachment(row, target, target.details, file, deps, ctx);
 }
 
-/** A first attempt: the bill and its PDF in one call; a taken bill number falls back to attaching. */
+/** A first attempt: create the bill (and its PDF, by the create mode); a taken bill number falls back to attaching. */
 async function createWithAttachment(
   row: TransactionRow,
   target: BillTarget,
@@ -86,19 +91,42 @@ async function createWithAttachment(
 ): Promise<DeliveredIds> {
   const input = toZohoBillInput(target, details, await resolveZohoIds(details, deps, ctx));
   await markZohoWriteStarted(deps.db, row.id);
+  let created: ZohoBill;
   try {
-    const created = await deps.zoho.createBillWithAttachment(input, file, ctx);
-    const documentId = findDocument(created, row.file_name)?.document_id ?? null;
-    await recordZohoIds(deps.db, row.id, created.bill_id, documentId);
-    return { billId: created.bill_id, documentId };
+    created = await createBill(input, file, deps, ctx);
   } catch (err) {
-    // The number is taken: the bill exists (made outside this middleware, or by a lost attempt).
-    if (!(err instanceof ZohoPermanentError) || err.zohoCode !== ZOHO_CODE_DUPLICATE_BILL) throw err;
+    // Zoho documents no code for a taken bill number: any 400 is checked by looking the bill up.
+    if (!(err instanceof ZohoPermanentError) || err.status !== 400) throw err;
     const existing = await findBill(target, deps.zoho, ctx, input.vendor_id);
     if (!existing) throw err;
     ctx.log.info({ zohoBillId: existing.bill_id }, "bill number already in Zoho; attaching to that bill");
+    await recordTotals(row, existing.total, details, deps, ctx);
     return attachOnce(row, existing, file, deps, ctx);
   }
+  const documentId = findDocument(created, row.file_name)?.document_id ?? null;
+  await recordZohoIds(deps.db, row.id, created.bill_id, documentId);
+  await recordTotals(row, created.total, details, deps, ctx);
+  if (documentId) return { billId: created.bill_id, documentId };
+  return attachOnce(row, created, file, deps, ctx);
+}
+
+/** The create call of the fleet's mode; auto learns from an answer that shows no document. */
+async function createBill(
+  input: ZohoBillInput,
+  file: FileSource,
+  deps: HandlerDeps,
+  ctx: CallContext,
+): Promise<ZohoBill> {
+  const mode = await createModeFor(deps.redis, deps.settings);
+  if (mode === "two-call") return deps.zoho.createBill(input, ctx);
+  const created = await deps.zoho.createBillWithAttachment(input, file, ctx);
+  if (!hasDocument(created, file.fileName) && (await rememberTwoCall(deps.redis, deps.settings))) {
+    ctx.log.warn(
+      { zohoBillId: created.bill_id },
+      "Zoho created the bill without the attachment sent with it; the fleet switches to two calls",
+    );
+  }
+  return created;
 }
 
 /** Attaches the PDF unless the bill's documents already hold our file name (an earlier attempt did). */

@@ -9,16 +9,20 @@
 import type { AuditEntry } from "../../../lib/audit.ts";
 import type { Metrics } from "../../../lib/metrics.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
+import { type CallRecord, type CallSpec, recordCall } from "./call-record.ts";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
 import { classifyAnswer, classifyNoAnswer, type Verdict } from "./classify.ts";
-import { TokenRefreshError, ZohoThrottledError, ZohoTransientError } from "./errors.ts";
+import { booksUrlOf, DATA_CENTERS } from "./data-centers.ts";
+import { TokenRefreshError, ZohoPermanentError, ZohoThrottledError, ZohoTransientError } from "./errors.ts";
 import type { ZohoRateLimiter } from "./rate-limiter.ts";
-import { destroyBody, exchange, fileBody, type RequestBody, type ZohoResponse } from "./request.ts";
+import { destroyBody, exchange, fileBody, jsonBody, type RequestBody, type ZohoResponse } from "./request.ts";
+import { CreateBillRequest } from "./schemas/bills.ts";
 import type { ZohoTokenCache } from "./token-cache.ts";
-import type { CallContext, FileSource, ZohoBill, ZohoBillInput, ZohoContact } from "./types.ts";
+import type { CallContext, FileSource, ZohoBill, ZohoBillInput, ZohoContact, ZohoCurrency } from "./types.ts";
 
 export interface ZohoClientOptions {
-  readonly apiUrl: string;
+  /** The Books base URL; null follows the token's api_domain (data-centers.ts). */
+  readonly apiUrl: string | null;
   readonly organizationId: string;
   readonly timeoutMs: number;
   /** Pause after a code 44 answer: Zoho's per-minute window. */
@@ -29,28 +33,6 @@ export interface ZohoClientOptions {
   readonly audit: (entry: AuditEntry) => Promise<void>;
   readonly metrics?: Metrics | undefined;
   readonly tracing?: boolean;
-}
-
-interface CallSpec {
-  readonly operation: string;
-  readonly method: "GET" | "POST";
-  readonly path: string;
-  readonly query?: Record<string, string>;
-  /** Built per attempt (a 401 retry needs a fresh file stream). */
-  readonly body?: () => Promise<RequestBody>;
-  /** Statuses that are an answer, not an error (e.g. 404 for a lookup). */
-  readonly accept?: readonly number[];
-}
-
-/** One call as the log and the audit log record it (status null: no answer). */
-interface CallRecord {
-  readonly url: URL;
-  readonly status: number | null;
-  readonly zohoCode: number | null;
-  readonly durationMs: number;
-  readonly request: unknown;
-  readonly response: unknown;
-  readonly error: string | null;
 }
 
 /** A pre-opened S3 stream older than this is re-opened before upload. */
@@ -89,15 +71,38 @@ export class ZohoBooksClient {
     return (r.json.contacts as ZohoContact[] | undefined) ?? [];
   }
 
-  /** Creates the bill with the PDF attached in the same request: one call of the per-minute budget. */
+  /** one-call: the bill and the PDF in one multipart request (JSONString + attachment). */
   async createBillWithAttachment(bill: ZohoBillInput, file: FileSource, ctx: CallContext): Promise<ZohoBill> {
+    const checked = checkCreateBody(bill);
     const r = await this.#call(ctx, {
       operation: "books.bills.create",
       method: "POST",
       path: "/bills",
-      body: () => fileBody({ JSONString: JSON.stringify(bill) }, file, { bill }),
+      body: () => fileBody({ JSONString: JSON.stringify(checked) }, file, { bill: checked }),
     });
     return r.json.bill as ZohoBill;
+  }
+
+  /** two-call, first call: the bill alone as application/json (bills.yml create_bill). */
+  async createBill(bill: ZohoBillInput, ctx: CallContext): Promise<ZohoBill> {
+    const checked = checkCreateBody(bill);
+    const r = await this.#call(ctx, {
+      operation: "books.bills.create",
+      method: "POST",
+      path: "/bills",
+      body: async () => jsonBody(checked),
+    });
+    return r.json.bill as ZohoBill;
+  }
+
+  /** The organization's currencies (currency.yml list_currencies). */
+  async listCurrencies(ctx: CallContext): Promise<ZohoCurrency[]> {
+    const r = await this.#call(ctx, {
+      operation: "books.currencies.list",
+      method: "GET",
+      path: "/settings/currencies",
+    });
+    return (r.json.currencies as ZohoCurrency[] | undefined) ?? [];
   }
 
   async addAttachment(billId: string, file: FileSource, ctx: CallContext): Promise<ZohoResponse> {
@@ -146,7 +151,8 @@ export class ZohoBooksClient {
   async #once(ctx: CallContext, spec: CallSpec, token: string): Promise<ZohoResponse> {
     const o = this.#o;
     const { slot, body } = await this.#slotWithBody(ctx, spec);
-    const url = this.#url(spec);
+    o.metrics?.record("ZohoDailyCallsUsed", o.limiter.dailyUsed, "Count");
+    const url = this.#url(spec, o.apiUrl ?? booksUrlOf((await o.tokens.apiDomain()) ?? DATA_CENTERS.us.api));
     const request = { query: spec.query ?? {}, ...(body?.audit as object | undefined) };
     // Count the call from when it really leaves (only ever later than the reservation).
     if (body) await o.limiter.markSent(slot);
@@ -212,8 +218,8 @@ export class ZohoBooksClient {
     return { slot, body };
   }
 
-  #url(spec: CallSpec): URL {
-    const url = new URL(`${this.#o.apiUrl.replace(/\/$/, "")}${spec.path}`);
+  #url(spec: CallSpec, base: string): URL {
+    const url = new URL(`${base.replace(/\/$/, "")}${spec.path}`);
     for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, v);
     url.searchParams.set("organization_id", this.#o.organizationId);
     return url;
@@ -243,35 +249,17 @@ export class ZohoBooksClient {
     }
   }
 
-  async #record(ctx: CallContext, spec: CallSpec, call: CallRecord): Promise<void> {
-    const ok = call.error === null;
-    this.#o.metrics?.record("ZohoAPISuccessRate", ok ? 100 : 0, "Percent");
-    const level = ok ? "debug" : "warn";
-    ctx.log[level](
-      {
-        transactionId: ctx.transactionId,
-        zohoOperation: spec.operation,
-        zohoStatus: call.status,
-        zohoCode: call.zohoCode,
-        durationMs: Math.round(call.durationMs),
-      },
-      ok ? "zoho call" : `zoho call failed: ${call.error}`,
-    );
-    try {
-      await this.#o.audit({
-        transactionId: ctx.transactionId,
-        operation: spec.operation,
-        method: spec.method,
-        url: call.url.toString(),
-        statusCode: call.status,
-        zohoCode: call.zohoCode,
-        durationMs: call.durationMs,
-        request: call.request,
-        response: call.response,
-        error: call.error,
-      });
-    } catch (err) {
-      ctx.log.error({ err, zohoOperation: spec.operation }, "could not write the audit log row");
-    }
+  #record(ctx: CallContext, spec: CallSpec, call: CallRecord): Promise<void> {
+    return recordCall(this.#o, ctx, spec, call);
   }
+}
+
+/** The create-a-bill body checked against Zoho's schema before it is sent: a mistake fails the bill with a clear reason. */
+function checkCreateBody(bill: ZohoBillInput): ZohoBillInput {
+  const parsed = CreateBillRequest.safeParse(bill);
+  if (parsed.success) return bill;
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+  throw new ZohoPermanentError(`the create-a-bill body does not match Zoho's schema (${problems})`, {
+    operation: "books.bills.create",
+  });
 }

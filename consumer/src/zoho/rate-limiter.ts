@@ -64,7 +64,7 @@ redis.call('ZADD', KEYS[2], now + leaseMs, ARGV[6])
 redis.call('PEXPIRE', KEYS[2], leaseMs + 1000)
 redis.call('INCR', dailyKey)
 redis.call('PEXPIRE', dailyKey, 2 * 86400000)
-return {1, 0, 'ok'}
+return {1, 0, 'ok', used + 1}
 `);
 
 // KEYS: pause key; ARGV: ms. Extends, never shortens, an existing pause.
@@ -99,6 +99,7 @@ export class ZohoRateLimiter {
   readonly #redis: Redis;
   readonly #opts: RateLimiterOptions;
   readonly #keys: { window: string; inFlight: string; daily: string; pause: string };
+  #dailyUsed = 0;
 
   constructor(redis: Redis, opts: RateLimiterOptions) {
     this.#redis = redis;
@@ -109,6 +110,14 @@ export class ZohoRateLimiter {
 
   get options(): RateLimiterOptions {
     return this.#opts;
+  }
+
+  /**
+   * Zoho calls the fleet started today (UTC), as of this process's last slot: the ZohoDailyCallsUsed
+   * metric (Maximum per period) that the 80 % quota alarm watches against ZOHO_DAILY_QUOTA.
+   */
+  get dailyUsed(): number {
+    return this.#dailyUsed;
   }
 
   /** The key the circuit breaker also writes to pause the fleet. */
@@ -122,7 +131,8 @@ export class ZohoRateLimiter {
       this.#redis,
       [this.#keys.window, this.#keys.inFlight, this.#keys.daily, this.#keys.pause],
       [o.windowMs + o.guardMs, o.limit, o.maxInFlight, o.leaseMs, o.dailyQuota, member, reserve ? "1" : "0"],
-    )) as [number, number, LimitReason];
+    )) as [number, number, LimitReason, number?];
+    if (out[3] !== undefined) this.#dailyUsed = Number(out[3]);
     return { ok: out[0] === 1, waitMs: Number(out[1]), reason: out[2] };
   }
 

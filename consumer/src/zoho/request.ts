@@ -48,6 +48,11 @@ export async function fileBody(
   };
 }
 
+/** A JSON body (Zoho's documented create-a-bill form: `application/json`), audited as sent. */
+export function jsonBody(value: object): RequestBody {
+  return { headers: { "content-type": "application/json" }, body: JSON.stringify(value), audit: { bill: value } };
+}
+
 /** One exchange with Zoho, raw: the status and the parsed JSON body (unparsable text kept, cut short). */
 export async function exchange(
   url: URL,

@@ -15,6 +15,9 @@ export interface ZohoBill {
   readonly vendor_id?: string;
   readonly has_attachment?: boolean;
   readonly documents?: readonly ZohoDocument[];
+  /** Zoho computes it from the line items (and their taxes); list rows carry it too. */
+  readonly total?: number;
+  readonly currency_code?: string;
 }
 
 export interface ZohoContact {
@@ -32,6 +35,8 @@ export interface ZohoBillInput {
   readonly date?: string;
   readonly due_date?: string;
   readonly notes?: string;
+  readonly currency_id?: string;
+  readonly exchange_rate?: number;
   readonly line_items?: readonly ZohoLineItemInput[];
 }
 
@@ -43,6 +48,14 @@ export interface ZohoLineItemInput {
   readonly description?: string;
   readonly rate: number;
   readonly quantity: number;
+  readonly tax_id?: string;
+}
+
+/** A currency the Zoho organization has enabled (GET /settings/currencies). */
+export interface ZohoCurrency {
+  readonly currency_id: string;
+  readonly currency_code: string;
+  readonly currency_name?: string;
 }
 
 /** A file to upload, opened fresh for each attempt (a 401 retry needs a second stream). */

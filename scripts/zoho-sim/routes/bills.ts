@@ -1,11 +1,12 @@
 /**
  * Bills: POST /bills (JSON body, a form body with JSONString, or multipart with JSONString plus
  * an `attachment` file: bill and file in one call), GET /bills (filters and paging) and
- * GET /bills/{id}.
+ * GET /bills/{id}. Like Zoho, the amounts come from the lines (ledger.ts): a body that sets
+ * sub_total, tax_total or total is refused, and so is an unknown currency_id or tax_id.
  * @see https://www.zoho.com/books/api/v3/bills/
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { billSummary, billView, type StoredBill } from "../bills-store.ts";
+import { type BillLedger, billSummary, billView, type StoredBill } from "../bills-store.ts";
 import { organizationOf, sendZoho } from "../plugins/books-guard.ts";
 import type { SimState } from "../state.ts";
 import { ZohoErrors } from "../zoho-errors.ts";
@@ -26,6 +27,24 @@ function parseJsonString(raw: string | undefined): Record<string, unknown> | und
   }
 }
 
+/** Zoho computes these from the line items; create-a-bill-request (bills.yml) does not list them. */
+const COMPUTED_FIELDS = ["total", "sub_total", "tax_total"] as const;
+
+/** The bill's currency and the taxes its lines name, or the field that is wrong. */
+function ledgerFor(sim: SimState, input: Record<string, unknown>): BillLedger | { field: string } {
+  const currencyId = idString(input.currency_id);
+  const currencies = sim.options.currencies;
+  const currency = currencyId ? currencies.find((c) => c.currencyId === currencyId) : currencies.find((c) => c.isBase);
+  if (!currency) return { field: "currency_id" };
+  const taxes = new Map(sim.options.taxes.map((t) => [t.taxId, t]));
+  const lines = Array.isArray(input.line_items) ? (input.line_items as Record<string, unknown>[]) : [];
+  for (const li of lines) {
+    const taxId = idString(li?.tax_id);
+    if (taxId && !taxes.has(taxId)) return { field: "tax_id" };
+  }
+  return { currency, taxes };
+}
+
 const idString = (v: unknown) => (typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : "");
 const lower = (v: unknown) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined);
 
@@ -38,7 +57,7 @@ export const billsRoutes: FastifyPluginAsync<BillsOptions> = async (app, { sim }
       const body = await readMultipart(request, sim.limits.maxAttachmentBytes);
       if (body.problem) return sendZoho(reply, body.problem);
       input = parseJsonString(body.fields.JSONString);
-      attachment = body.attachment;
+      attachment = sim.options.ignoreCreateAttachment ? undefined : body.attachment;
     } else if (request.body && typeof request.body === "object" && "JSONString" in request.body) {
       input = parseJsonString(String((request.body as Record<string, unknown>).JSONString));
     } else if (request.body && typeof request.body === "object" && !Array.isArray(request.body)) {
@@ -56,13 +75,22 @@ export const billsRoutes: FastifyPluginAsync<BillsOptions> = async (app, { sim }
     if (sim.options.requireLineItems && (!Array.isArray(lineItems) || lineItems.length === 0)) {
       return sendZoho(reply, ZohoErrors.invalidValue("line_items"));
     }
+    const computed = COMPUTED_FIELDS.find((f) => f in input!);
+    if (computed) return sendZoho(reply, ZohoErrors.computedField(computed));
     const vendor = org.store.vendors.get(vendorId);
     if (!vendor) return sendZoho(reply, ZohoErrors.unknownVendor());
+    const ledger = ledgerFor(sim, input);
+    if ("field" in ledger) return sendZoho(reply, ZohoErrors.invalidValue(ledger.field));
     const now = Date.now();
     const date = typeof input.date === "string" && input.date ? input.date : new Date(now).toISOString().slice(0, 10);
     if (org.store.hasDuplicate(vendorId, billNumber, date)) return sendZoho(reply, ZohoErrors.duplicateBillNumber());
 
-    const bill = org.store.create({ ...input, vendor_id: vendorId, bill_number: billNumber, date }, vendor, now);
+    const bill = org.store.create(
+      { ...input, vendor_id: vendorId, bill_number: billNumber, date },
+      vendor,
+      now,
+      ledger,
+    );
     if (attachment) {
       org.store.attach(bill, attachment.fileName, attachment.bytes, sim.options.storeAttachmentBytes, now);
     }
