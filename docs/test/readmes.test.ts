@@ -103,6 +103,37 @@ const folders = (dir: string) =>
     return statSync(join(ROOT, dir, name)).isDirectory();
   });
 
+/** Entries of `folder` (files and folders; with dirsOnly, folders) that `readme` never names. */
+function unlisted(readme: string, folder: string, dirsOnly = false): string[] {
+  const named = new Set(
+    namedPaths(readFileSync(join(ROOT, readme), "utf8")).map((n) => n.path.replace(/\/$/, "").split("/").pop()),
+  );
+  const ignored = ignoredFolders();
+  return readdirSync(join(ROOT, folder))
+    .filter((name) => !name.startsWith(".") && !ignored.has(name) && name !== "README.md")
+    .filter((name) => !dirsOnly || statSync(join(ROOT, folder, name)).isDirectory())
+    .filter((name) => !named.has(name))
+    .map((name) => `${folder}/${name}`);
+}
+
+t.test("the READMEs that list their folder name every file and folder in it", async (t) => {
+  const listings: [readme: string, folder: string, dirsOnly?: boolean][] = [
+    ["README.md", ".", true],
+    ["docs/README.md", "docs"],
+    ["docs/adr/README.md", "docs/adr"],
+    ["lib/README.md", "lib"],
+    ["lib/README.md", "lib/operations"],
+    ["lib/README.md", "lib/testing"],
+    ["migrations/README.md", "migrations"],
+    ["scripts/README.md", "scripts", true],
+    ["scripts/dev/README.md", "scripts/dev"],
+    ["scripts/verify/README.md", "scripts/verify", true],
+  ];
+  for (const [readme, folder, dirsOnly] of listings) {
+    t.same(unlisted(readme, folder, dirsOnly), [], `${readme} lists ${folder}/`);
+  }
+});
+
 t.test("every top-level folder has a README", async (t) => {
   const top = folders(".");
   t.ok(top.includes("scripts") && top.includes("lib"), "the scan sees the top-level folders");
