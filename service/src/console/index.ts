@@ -1,7 +1,7 @@
 /**
  * The operator console under /console (issue 18): server-rendered pages over the same operations as
  * the admin API (lib/operations/*), for the people who act on failed bills. Loaded only when
- * ADMIN_API_KEYS is set, like /admin/v1; an admin key is exchanged for a short session at
+ * admin keys are configured, like /admin/v1; an admin key is exchanged for a short session at
  * /console/sign-in and every other page refuses a request without one (routes/guard.ts).
  *
  * Encapsulated (no fastify-plugin): its cookie, session, CSRF, form parser, views and error page
@@ -74,8 +74,11 @@ async function operatorConsole(app: FastifyInstance) {
   });
 }
 
-/** Registered by app.ts; a no-op without ADMIN_API_KEYS (then /console answers 404). */
+/**
+ * Registered by app.ts; a no-op when no admin key is configured at start-up (then /console answers
+ * 404). Reads and changes go through app.adminDb, the admin API's database login.
+ */
 export default async function consolePlugin(app: FastifyInstance) {
-  if (!app.config.ADMIN_API_KEYS) return;
+  if (app.adminKeys.size === 0) return;
   await app.register(operatorConsole, { prefix: "/console" });
 }

@@ -23,14 +23,14 @@ interface Rule {
 
 const RULES: readonly Rule[] = [
   {
-    kind: "vendor",
-    text: "Zoho Books does not know this vendor: fix the vendor and retry",
-    match: (r, all) => /vendor/i.test(all) || (r.zohoCode === 1002 && /vendor/i.test(r.zohoMessage ?? "")),
-  },
-  {
     kind: "duplicate",
     text: "Zoho Books already has a bill with this number for this vendor",
     match: (r, all) => r.zohoCode === 13011 || /already (been created|exists)|duplicate/i.test(all),
+  },
+  {
+    kind: "vendor",
+    text: "Zoho Books does not know this vendor: fix the vendor and retry",
+    match: (_r, all) => /vendor_id|vendor named|names no vendor|unknown vendor|ambiguous vendor/i.test(all),
   },
   {
     kind: "mapping",

@@ -61,7 +61,7 @@ const backTo = (back: string | undefined) =>
 const asList = (ids: string | string[]) => (Array.isArray(ids) ? ids : [ids]);
 
 const actions: FastifyPluginAsyncTypebox = async (app) => {
-  const queue = { db: app.db, sqs: app.aws.sqs, queueUrl: app.config.QUEUE_URL, dlqUrl: app.config.DLQ_URL };
+  const queue = { db: app.adminDb, sqs: app.aws.sqs, queueUrl: app.config.QUEUE_URL, dlqUrl: app.config.DLQ_URL };
   const dlq = { sqs: app.aws.sqs, dlqUrl: app.config.DLQ_URL };
 
   app.post("/bills/:id/retry", { schema: { params: BillParams, body: RetryBody } }, (req, reply) =>
@@ -73,7 +73,7 @@ const actions: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post("/bills/:id/fix", { schema: { params: BillParams, body: FixForm } }, (req, reply) =>
     change(req, reply, `/console/bills/${req.params.id}`, async () => {
-      const billFix = await billFixFromForm(app.db, req.params.id, req.body);
+      const billFix = await billFixFromForm(app.adminDb, req.params.id, req.body);
       const op = operatorFor(req, req.body.note, `fixed ${Object.keys(billFix.details ?? {}).join(", ")} and retried`);
       return describeRetry(await retryFailedBills(queue, { ids: [req.params.id], operator: op, billFix }));
     }),
@@ -82,7 +82,7 @@ const actions: FastifyPluginAsyncTypebox = async (app) => {
   app.post("/bills/:id/resolve", { schema: { params: BillParams, body: NoteBody } }, (req, reply) =>
     change(req, reply, `/console/bills/${req.params.id}`, async () => {
       const op = operatorFor(req, req.body.note, null);
-      return describeResolve(await resolveFailedBills(app.db, { ids: [req.params.id], operator: op }, dlq));
+      return describeResolve(await resolveFailedBills(app.adminDb, { ids: [req.params.id], operator: op }, dlq));
     }),
   );
 
@@ -96,7 +96,7 @@ const actions: FastifyPluginAsyncTypebox = async (app) => {
   app.post("/failed/resolve", { schema: { body: BulkBody } }, (req, reply) =>
     change(req, reply, backTo(req.body.back), async () => {
       const op = operatorFor(req, req.body.note, null);
-      return describeResolve(await resolveFailedBills(app.db, { ids: asList(req.body.ids), operator: op }, dlq));
+      return describeResolve(await resolveFailedBills(app.adminDb, { ids: asList(req.body.ids), operator: op }, dlq));
     }),
   );
 

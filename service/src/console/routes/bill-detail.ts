@@ -23,12 +23,12 @@ function editableLines(bill: unknown): string {
 
 const billDetail: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/bills/:id", { schema: { params: BillParams } }, async (req, reply) => {
-    const d = await getBillErrorDetail(app.db, req.params.id);
-    const record = await billRecord(app.db, req.params.id);
+    const d = await getBillErrorDetail(app.adminDb, req.params.id);
+    const record = await billRecord(app.adminDb, req.params.id);
     if (!record) return reply.callNotFound();
     const t = d.transaction;
     const [sent, pdf] = await Promise.all([
-      lastSentToZoho(app.db, t.id),
+      lastSentToZoho(app.adminDb, t.id),
       pdfLink(app.aws.s3, record.s3_bucket, record.s3_key, t.file_name),
     ]);
     const details = BillTarget.safeParse(record.bill ?? {}).data?.details;

@@ -14,7 +14,7 @@ const billsPage: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/bills", { schema: { querystring: BillsQuery } }, async (req, reply) => {
     const list = req.query.list ?? "backlog";
     const window = req.query.window ?? "7d";
-    const rows = await listBills(app.db, list, WINDOWS[window]);
+    const rows = await listBills(app.adminDb, list, WINDOWS[window]);
     const items = rows.map((r) => ({ ...r, ...summarize(r.bill) }));
     return reply.page("bills", "Bills", { list, window, lists: BILL_LISTS, items });
   });

@@ -36,14 +36,14 @@ function reasonOf(r: FailedBill) {
 const failedPage: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/failed", { schema: { querystring: FailedQuery } }, async (req, reply) => {
     const f = req.query;
-    const rows = await listFailedBills(app.db, {
+    const rows = await listFailedBills(app.adminDb, {
       state: f.state ?? "open",
       from: f.from ? new Date(`${f.from}T00:00:00Z`) : undefined,
       to: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + DAY_MS) : undefined,
       limit: SCAN_LIMIT,
     });
     const summaries = await summariesFor(
-      app.db,
+      app.adminDb,
       rows.map((r) => r.id),
     );
     const vendor = f.vendor?.trim().toLowerCase();

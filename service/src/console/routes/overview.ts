@@ -4,7 +4,7 @@ import { loadOverview } from "../queries/overview.ts";
 
 export default async function overview(app: FastifyInstance) {
   app.get("/", async (_req, reply) => {
-    const o = await loadOverview(app.db, app.aws.sqs, app.config.DLQ_URL);
+    const o = await loadOverview(app.adminDb, app.aws.sqs, app.config.DLQ_URL);
     return reply.page("overview", "Overview", { o });
   });
 }
