@@ -4,6 +4,7 @@
  * Webhooks signing headers. Nothing here calls the network.
  */
 import type { ClientConfig } from "./config.ts";
+import { signatureHeaders } from "./signing.ts";
 import type { NModules, SecureString } from "./types.ts";
 
 export const BILLS_PATH = "/api/v1/bills";
@@ -91,51 +92,6 @@ export function apiKeyHeader(n: Pick<NModules, "https">, config: Pick<ClientConf
   return n.https.createSecureString({ input: `{${config.apiKeySecretId}}` });
 }
 
-/**
- * Standard Webhooks id: stable for one bill's file, so every retry of the same delivery carries the
- * same id (the service may use it to drop replays; the timestamp still changes per attempt).
- */
-export function webhookId(netsuiteBillId: string, fileName: string): string {
-  return `msg_ns_${netsuiteBillId}_${fileName}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
-}
-
-/**
- * v1 signature = base64(HMAC-SHA256(key, `${id}.${timestamp}.${body}`)). The key is the API Secret's
- * value decoded from base64: store the service's secret without its "whsec_" prefix.
- */
-export function sign(
-  n: Pick<NModules, "crypto" | "encode">,
-  signingSecretId: string,
-  id: string,
-  timestampSeconds: number,
-  body: string,
-): string {
-  const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
-  const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
-  hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
-  return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
-}
-
-/**
- * The three Standard Webhooks headers when a signing secret is configured, else none. The service
- * verifies every request made with a signing key, GETs included (over an empty body).
- */
-export function signatureHeaders(
-  n: Pick<NModules, "crypto" | "encode">,
-  config: Pick<ClientConfig, "signingSecretId">,
-  id: string,
-  nowMs: number,
-  body: string,
-): Record<string, string> {
-  if (!config.signingSecretId) return {};
-  const timestamp = Math.floor(nowMs / 1000);
-  return {
-    "webhook-id": id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body),
-  };
-}
-
 export function buildBillRequest(
   n: Pick<NModules, "crypto" | "encode" | "https">,
   config: Pick<ClientConfig, "baseUrl" | "apiKeySecretId" | "signingSecretId">,
@@ -143,13 +99,18 @@ export function buildBillRequest(
   nowMs: number,
 ): BuiltRequest {
   const body = JSON.stringify(payload);
+  const url = config.baseUrl + BILLS_PATH;
   const headers: Record<string, string | SecureString> = {
     "Content-Type": "application/json",
     Accept: "application/json",
     "x-api-key": apiKeyHeader(n, config),
-    ...signatureHeaders(n, config, webhookId(payload.netsuiteBillId, payload.fileName), nowMs, body),
+    ...signatureHeaders(n, config, `${payload.netsuiteBillId}_${payload.fileName}`, nowMs, {
+      method: "POST",
+      url,
+      body,
+    }),
   };
-  return { url: config.baseUrl + BILLS_PATH, body, headers };
+  return { url, body, headers };
 }
 
 /** GET /api/v1/transactions/:id, signed over the empty body when signing is on. */
@@ -159,13 +120,13 @@ export function buildStatusRequest(
   transactionId: string,
   nowMs: number,
 ): Omit<BuiltRequest, "body"> {
-  const id = `msg_ns_status_${transactionId}_${nowMs}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+  const url = transactionUrl(config, transactionId);
   return {
-    url: transactionUrl(config, transactionId),
+    url,
     headers: {
       Accept: "application/json",
       "x-api-key": apiKeyHeader(n, config),
-      ...signatureHeaders(n, config, id, nowMs, ""),
+      ...signatureHeaders(n, config, `status_${transactionId}`, nowMs, { method: "GET", url, body: "" }),
     },
   };
 }
@@ -185,18 +146,16 @@ export function buildStatusBatchRequest(
     throw new RangeError(`a status call takes 1 to ${STATUS_BATCH_SIZE} bill ids, not ${netsuiteBillIds.length}`);
   }
   const body = JSON.stringify({ netsuiteBillIds });
-  const id = `msg_ns_statuses_${netsuiteBillIds[0]}_${netsuiteBillIds.length}_${nowMs}`.replace(
-    /[^A-Za-z0-9_.-]/g,
-    "_",
-  );
+  const url = config.baseUrl + STATUS_BATCH_PATH;
+  const subject = `statuses_${netsuiteBillIds[0]}_${netsuiteBillIds.length}`;
   return {
-    url: config.baseUrl + STATUS_BATCH_PATH,
+    url,
     body,
     headers: {
       "Content-Type": "application/json",
       Accept: "application/json",
       "x-api-key": apiKeyHeader(n, config),
-      ...signatureHeaders(n, config, id.slice(0, 200), nowMs, body),
+      ...signatureHeaders(n, config, subject, nowMs, { method: "POST", url, body }),
     },
   };
 }

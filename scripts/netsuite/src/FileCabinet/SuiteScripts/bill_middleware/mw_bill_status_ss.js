@@ -142,44 +142,55 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       }
     }
 
+    // ts/core/signing.ts
+    function requestTarget(url) {
+      var _a, _b;
+      const rest = (_b = (_a = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url)) == null ? void 0 : _a[1]) != null ? _b : "";
+      if (rest === "") return "/";
+      return rest.startsWith("?") ? `/${rest}` : rest;
+    }
+    function webhookId(subject, nowMs) {
+      return `msg_ns_${nowMs}_${subject}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+    }
+    function sign(n, signingSecretId, id, timestampSeconds, r) {
+      const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
+      const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
+      const content = `${id}.${timestampSeconds}.${r.method} ${requestTarget(r.url)}.${r.body}`;
+      hmac.update({ input: content, inputEncoding: n.encode.Encoding.UTF_8 });
+      return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
+    }
+    function signatureHeaders(n, config, subject, nowMs, r) {
+      if (!config.signingSecretId) return {};
+      const id = webhookId(subject, nowMs);
+      const timestamp = Math.floor(nowMs / 1e3);
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, r)
+      };
+    }
+
     // ts/core/ingest-request.ts
     var STATUS_BATCH_PATH = "/api/v1/transactions/status";
     var STATUS_BATCH_SIZE = 100;
     function apiKeyHeader(n, config) {
       return n.https.createSecureString({ input: `{${config.apiKeySecretId}}` });
     }
-    function sign(n, signingSecretId, id, timestampSeconds, body) {
-      const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
-      const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
-      hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
-      return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
-    }
-    function signatureHeaders(n, config, id, nowMs, body) {
-      if (!config.signingSecretId) return {};
-      const timestamp = Math.floor(nowMs / 1e3);
-      return {
-        "webhook-id": id,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body)
-      };
-    }
     function buildStatusBatchRequest(n, config, netsuiteBillIds, nowMs) {
       if (netsuiteBillIds.length === 0 || netsuiteBillIds.length > STATUS_BATCH_SIZE) {
         throw new RangeError(`a status call takes 1 to ${STATUS_BATCH_SIZE} bill ids, not ${netsuiteBillIds.length}`);
       }
       const body = JSON.stringify({ netsuiteBillIds });
-      const id = `msg_ns_statuses_${netsuiteBillIds[0]}_${netsuiteBillIds.length}_${nowMs}`.replace(
-        /[^A-Za-z0-9_.-]/g,
-        "_"
-      );
+      const url = config.baseUrl + STATUS_BATCH_PATH;
+      const subject = `statuses_${netsuiteBillIds[0]}_${netsuiteBillIds.length}`;
       return {
-        url: config.baseUrl + STATUS_BATCH_PATH,
+        url,
         body,
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
           "x-api-key": apiKeyHeader(n, config),
-          ...signatureHeaders(n, config, id.slice(0, 200), nowMs, body)
+          ...signatureHeaders(n, config, subject, nowMs, { method: "POST", url, body })
         }
       };
     }

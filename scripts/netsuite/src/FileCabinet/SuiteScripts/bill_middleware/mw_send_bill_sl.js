@@ -259,48 +259,63 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       return String(err);
     }
 
+    // ts/core/signing.ts
+    function requestTarget(url) {
+      var _a, _b;
+      const rest = (_b = (_a = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url)) == null ? void 0 : _a[1]) != null ? _b : "";
+      if (rest === "") return "/";
+      return rest.startsWith("?") ? `/${rest}` : rest;
+    }
+    function webhookId(subject, nowMs) {
+      return `msg_ns_${nowMs}_${subject}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+    }
+    function sign(n, signingSecretId, id, timestampSeconds, r) {
+      const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
+      const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
+      const content = `${id}.${timestampSeconds}.${r.method} ${requestTarget(r.url)}.${r.body}`;
+      hmac.update({ input: content, inputEncoding: n.encode.Encoding.UTF_8 });
+      return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
+    }
+    function signatureHeaders(n, config, subject, nowMs, r) {
+      if (!config.signingSecretId) return {};
+      const id = webhookId(subject, nowMs);
+      const timestamp = Math.floor(nowMs / 1e3);
+      return {
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, r)
+      };
+    }
+
     // ts/core/ingest-request.ts
     var BILLS_PATH = "/api/v1/bills";
     var TRANSACTIONS_PATH = "/api/v1/transactions";
     function apiKeyHeader(n, config) {
       return n.https.createSecureString({ input: `{${config.apiKeySecretId}}` });
     }
-    function webhookId(netsuiteBillId, fileName) {
-      return `msg_ns_${netsuiteBillId}_${fileName}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
-    }
-    function sign(n, signingSecretId, id, timestampSeconds, body) {
-      const key = n.crypto.createSecretKey({ secret: signingSecretId, encoding: n.encode.Encoding.BASE_64 });
-      const hmac = n.crypto.createHmac({ algorithm: n.crypto.HashAlg.SHA256, key });
-      hmac.update({ input: `${id}.${timestampSeconds}.${body}`, inputEncoding: n.encode.Encoding.UTF_8 });
-      return `v1,${hmac.digest({ outputEncoding: n.encode.Encoding.BASE_64 })}`;
-    }
-    function signatureHeaders(n, config, id, nowMs, body) {
-      if (!config.signingSecretId) return {};
-      const timestamp = Math.floor(nowMs / 1e3);
-      return {
-        "webhook-id": id,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": sign(n, config.signingSecretId, id, timestamp, body)
-      };
-    }
     function buildBillRequest(n, config, payload, nowMs) {
       const body = JSON.stringify(payload);
+      const url = config.baseUrl + BILLS_PATH;
       const headers = {
         "Content-Type": "application/json",
         Accept: "application/json",
         "x-api-key": apiKeyHeader(n, config),
-        ...signatureHeaders(n, config, webhookId(payload.netsuiteBillId, payload.fileName), nowMs, body)
+        ...signatureHeaders(n, config, `${payload.netsuiteBillId}_${payload.fileName}`, nowMs, {
+          method: "POST",
+          url,
+          body
+        })
       };
-      return { url: config.baseUrl + BILLS_PATH, body, headers };
+      return { url, body, headers };
     }
     function buildStatusRequest(n, config, transactionId, nowMs) {
-      const id = `msg_ns_status_${transactionId}_${nowMs}`.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200);
+      const url = transactionUrl(config, transactionId);
       return {
-        url: transactionUrl(config, transactionId),
+        url,
         headers: {
           Accept: "application/json",
           "x-api-key": apiKeyHeader(n, config),
-          ...signatureHeaders(n, config, id, nowMs, "")
+          ...signatureHeaders(n, config, `status_${transactionId}`, nowMs, { method: "GET", url, body: "" })
         }
       };
     }
