@@ -213,6 +213,7 @@ export class BenchStack {
         WORKER_RETRY_MAX_S: "5",
         WORKER_MAX_THROTTLE_WAIT_MS: "10000",
         SHUTDOWN_GRACE_MS: "2000",
+        LOG_LEVEL: "warn",
       });
       // Let the first worker seed the token row before the others race for it.
       if (i === 0) await delay(800);
