@@ -17,6 +17,7 @@ import bills from "./routes/bills.ts";
 import dlq from "./routes/dlq.ts";
 import failed from "./routes/failed.ts";
 import { addGuard } from "./routes/guard.ts";
+import mappings from "./routes/mappings.ts";
 import overview from "./routes/overview.ts";
 import signIn from "./routes/sign-in.ts";
 import { registerSession } from "./session.ts";
@@ -71,6 +72,7 @@ async function operatorConsole(app: FastifyInstance) {
     await pages.register(dlq);
     await pages.register(billDetail);
     await pages.register(actions);
+    await pages.register(mappings);
   });
 }
 

@@ -12,7 +12,7 @@ import t, { type Test } from "tap";
 import { ACME, setupConsumerEnv, spawnWorker, waitFor } from "../../../consumer/test/helper.ts";
 import { build } from "../helper.ts";
 import { launchBrowser, newPage, screenshot, seriousViolations } from "./browser.ts";
-import { actionsOn, billFailedInOutage, billWithUnknownVendor, rowOf, simBills } from "./fixtures.ts";
+import { actionsOn, billFailedInOutage, billWithUnknownVendor, mappingActions, rowOf, simBills } from "./fixtures.ts";
 import { ADMIN_API_KEYS, CONSOLE_KEY } from "./helper.ts";
 
 t.setTimeout(300_000);
@@ -61,6 +61,12 @@ t.test("without a session every page leads to sign-in; the key is typed once, by
   t.equal(new URL(page.url()).pathname, "/console/");
   t.match(await text(page, ".who"), "Signed in as ap-clerk-ana");
   await checkPage(t, page, "overview");
+  await page.keyboard.press("Tab");
+  t.equal(
+    await page.evaluate("document.activeElement.textContent"),
+    "Skip to content",
+    "the first Tab reaches the skip link",
+  );
   t.match(await text(page, ".tiles"), /4 failed bills waiting for someone/);
 });
 
@@ -152,6 +158,19 @@ t.test("the bills and DLQ lists behind the overview's numbers", async (t) => {
   t.equal((await page.$$("tbody tr")).length, 3, "the three delivered bills");
   await visit(t, page, "/console/dlq", "dlq");
   t.match(await text(page, "caption"), /messages/);
+});
+
+t.test("mappings: listed, and one added under the operator's name", async (t) => {
+  await visit(t, page, "/console/mappings", "mappings-empty");
+  await page.select("#m-kind", "vendor");
+  await page.type("#m-key", "3318");
+  await page.type("#m-name", "Globex Corporation");
+  await page.type("#m-zoho", "460000000000102");
+  await Promise.all([page.waitForNavigation(), page.click("#add-mapping button")]);
+  t.match(await text(page, ".flash"), "Saved: vendor 3318 → Zoho 460000000000102");
+  await checkPage(t, page, "mappings");
+  t.match(await text(page, "tbody"), /vendor\s*3318\s*Globex Corporation\s*460000000000102\s*ap-clerk-ana/);
+  t.match(await mappingActions(e), [{ actor: "ap-clerk-ana", action: "mapping-set", channel: "admin-api" }]);
 });
 
 t.test("a forged CSRF token is refused and changes nothing", async (t) => {

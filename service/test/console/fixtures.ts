@@ -68,3 +68,7 @@ export function simBills(e: ConsumerTestEnv, billNumber: string) {
     [...org.store.bills.values()].filter((b) => b.bill_number === billNumber),
   );
 }
+
+export const mappingActions = (e: ConsumerTestEnv) =>
+  e.db.any(sql.type(Action)`
+    SELECT actor, action, channel, reason, details FROM operator_actions WHERE action = 'mapping-set' ORDER BY id`);
