@@ -93,6 +93,10 @@ export class ApiKeyStore {
   replace(keys: readonly ApiKey[]): void {
     this.#keys = keys;
   }
+  /** The configured key with this SHA-256, if it still is: a console session re-checks its key per request. */
+  byHash(hash: Buffer): ApiKey | undefined {
+    return this.#keys.find((k) => k.hash.equals(hash));
+  }
   /** Constant time in the number of configured keys: every hash is compared. */
   find(presented: string | undefined): ApiKey | undefined {
     if (!presented || presented.length > 512) return undefined;
