@@ -13,6 +13,7 @@ import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import session from "@fastify/session";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ApiKey } from "../auth/api-keys.ts";
 import { RedisSessionStore } from "./session-store.ts";
 
 /** How long a console session lasts after sign-in. */
@@ -39,11 +40,15 @@ export async function registerSession(app: FastifyInstance): Promise<void> {
   await app.register(csrf, { sessionPlugin: "@fastify/session" });
 }
 
-/** The operator of a live session, or undefined: not signed in, expired, or the key was withdrawn. */
+/**
+ * The operator of a live session, or undefined: not signed in, past SESSION_TTL_MS, or its admin key
+ * is no longer configured (keys are re-read without a restart, so withdrawing a key ends its
+ * sessions at the next request). The name is the key's current name.
+ */
 export function operatorOf(app: FastifyInstance, req: FastifyRequest): string | undefined {
-  const { operator, signedInAt } = req.session;
-  if (!operator || !signedInAt || Date.now() - signedInAt > SESSION_TTL_MS) return undefined;
-  return app.adminKeys.size > 0 ? operator : undefined;
+  const { keySha256, signedInAt } = req.session;
+  if (!keySha256 || !signedInAt || Date.now() - signedInAt > SESSION_TTL_MS) return undefined;
+  return app.adminKeys.byHash(Buffer.from(keySha256, "hex"))?.name;
 }
 
 /**
@@ -54,10 +59,11 @@ export function operatorOf(app: FastifyInstance, req: FastifyRequest): string | 
 const wantsSecureCookie = (req: FastifyRequest) => req.protocol === "https";
 
 /** Starts a fresh session for the key's name (a new id: nothing from before sign-in carries over). */
-export async function signIn(req: FastifyRequest, keyName: string): Promise<void> {
+export async function signIn(req: FastifyRequest, key: ApiKey): Promise<void> {
   await req.session.regenerate();
   req.session.options({ secure: wantsSecureCookie(req) });
-  req.session.operator = keyName;
+  req.session.operator = key.name;
+  req.session.keySha256 = key.hash.toString("hex");
   req.session.signedInAt = Date.now();
 }
 
@@ -71,6 +77,11 @@ declare module "fastify" {
     /** The admin key's name: the operator's identity on every action. */
     operator?: string;
     signedInAt?: number;
+    /**
+     * SHA-256 of the admin key (what ADMIN_API_KEYS itself holds, never the key): per request, the
+     * key must still be configured.
+     */
+    keySha256?: string;
     /** One message for the next page (post/redirect/get). */
     flash?: { kind: "ok" | "error"; text: string };
     _csrf?: string;

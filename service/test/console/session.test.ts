@@ -3,10 +3,12 @@
  * exists only with admin keys, an admin key is exchanged for an HttpOnly SameSite=Strict session,
  * nothing opens without one, and every change needs the session's CSRF token.
  */
+import { createHash } from "node:crypto";
 import t from "tap";
 import { z } from "zod";
 import { sql } from "../../../lib/db.ts";
 import { seedBill } from "../../../lib/testing/seed.ts";
+import { parseApiKeys } from "../../src/auth/api-keys.ts";
 import { build } from "../helper.ts";
 import { ADMIN_API_KEYS, CONSOLE_KEY, page, postForm, signIn } from "./helper.ts";
 
@@ -91,4 +93,19 @@ t.test("signing out ends the session everywhere", async (t) => {
   t.equal(out.statusCode, 303);
   const after = await app.inject({ method: "GET", url: "/console/", headers: { cookie } });
   t.equal(after.statusCode, 303, "the old cookie no longer opens the console");
+});
+
+t.test("withdrawing the admin key ends its sessions at the next request", async (t) => {
+  const { app } = await build(t, { ADMIN_API_KEYS });
+  const cookie = await signIn(app);
+  t.equal((await app.inject({ method: "GET", url: "/console/", headers: { cookie } })).statusCode, 200);
+  const others = JSON.stringify([
+    { name: "someone-else", sha256: createHash("sha256").update("another-key-0123456789").digest("hex") },
+  ]);
+  app.adminKeys.replace(parseApiKeys(others));
+  const after = await app.inject({ method: "GET", url: "/console/", headers: { cookie } });
+  t.equal(after.statusCode, 303, "back to sign-in");
+  app.adminKeys.replace(parseApiKeys(ADMIN_API_KEYS));
+  const again = await app.inject({ method: "GET", url: "/console/", headers: { cookie } });
+  t.equal(again.statusCode, 303, "the session is gone, not just suspended");
 });

@@ -17,6 +17,7 @@ export function addGuard(app: FastifyInstance): void {
       if (req.method === "GET" || req.method === "HEAD") return reply.redirect("/console/sign-in", 303);
       return reply.code(401).page("error", "Signed out", { status: 401, message: SIGNED_OUT });
     }
+    if (req.session.operator !== operator) req.session.operator = operator; // the key was renamed
     req.log = reply.log = req.log.child({ operator });
   });
   app.addHook("preHandler", (req, reply, done) => {

@@ -25,7 +25,7 @@ const signInRoutes: FastifyPluginAsyncTypebox = async (app) => {
         req.log.warn({ clientIp: req.ip }, "console sign-in refused: invalid admin key");
         return reply.code(401).page("sign-in", "Sign in", { error: "That admin key is not valid." });
       }
-      await signIn(req, key.name);
+      await signIn(req, key);
       req.log.info({ operator: key.name }, "console sign-in");
       return reply.redirect("/console/", 303);
     },
