@@ -1,7 +1,10 @@
 /**
- * The service's answer times as the sender saw them, and their p99 while a hang fault held Redis
- * (the promise: under 2 s, because Redis commands time out and the rate limit steps aside).
+ * Answer times while a hang fault held Redis (the promise: the service's p99 under 2 s, because
+ * Redis commands time out and the rate limit steps aside). Two views: the service's own
+ * (`responseTime` of its request log, what the ALB's target response time measures; the verdict)
+ * and the sender's (includes the sender's own queueing on a loaded machine; shown only).
  */
+import { readFileSync } from "node:fs";
 import type { HangWindow } from "./scheduler.ts";
 
 export interface RequestSample {
@@ -45,4 +48,21 @@ export function latencyDuring(
     .filter((s) => !others.some((w) => s.startedAt < w.to && s.startedAt + s.ms > w.from))
     .map((s) => s.ms);
   return { requests: ms.length, p99Ms: percentile(ms, 0.99), maxMs: ms.length ? Math.max(...ms) : null };
+}
+
+/** Requests from the service's pino log ("request completed" lines with responseTime). */
+export function serviceSamples(logPath: string): RequestSample[] {
+  const out: RequestSample[] = [];
+  for (const line of readFileSync(logPath, "utf8").split("\n")) {
+    if (!line.includes('"request completed"')) continue;
+    try {
+      const j = JSON.parse(line) as { time: string; responseTime?: number; res?: { statusCode?: number } };
+      if (typeof j.responseTime !== "number") continue;
+      const ms = Math.round(j.responseTime);
+      out.push({ startedAt: Date.parse(j.time) - ms, ms, status: j.res?.statusCode ?? null });
+    } catch {
+      // a line cut by a SIGKILL: skip it
+    }
+  }
+  return out;
 }

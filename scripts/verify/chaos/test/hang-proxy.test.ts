@@ -3,10 +3,12 @@
  * answers nothing; lib/redis.ts gives up on a command after REDIS_COMMAND_TIMEOUT_MS, and the
  * connection works again once the hang ends. Plus the latency arithmetic the summary uses.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import t from "tap";
 import { createRedis, REDIS_COMMAND_TIMEOUT_MS } from "../../../../lib/redis.ts";
 import { HangProxy } from "../hang-proxy.ts";
-import { latencyDuring, percentile } from "../latency.ts";
+import { latencyDuring, percentile, serviceSamples } from "../latency.ts";
 
 t.test("a hung Redis: commands time out at once instead of hanging, and recover after", async (t) => {
   const target = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -50,4 +52,18 @@ t.test("percentiles and latency inside hang windows", async (t) => {
     "a request that lived into a PostgreSQL restart is left out",
   );
   t.same(latencyDuring(samples, windows, "hang-postgres"), { requests: 0, p99Ms: null, maxMs: null });
+});
+
+t.test("the service's own answer times come from its request log", async (t) => {
+  const dir = t.testdir();
+  const log = join(dir, "service.log");
+  writeFileSync(
+    log,
+    [
+      '{"level":30,"time":"2026-12-01T10:00:01.500Z","msg":"request completed","res":{"statusCode":202},"responseTime":500.4}',
+      '{"level":30,"time":"2026-12-01T10:00:02.000Z","msg":"bill accepted"}',
+      '{"level":30,"time":"2026-12-01T10:00:03.000Z","msg":"request comp', // cut by a SIGKILL
+    ].join("\n"),
+  );
+  t.same(serviceSamples(log), [{ startedAt: Date.parse("2026-12-01T10:00:01.000Z"), ms: 500, status: 202 }]);
 });
