@@ -109,3 +109,14 @@ t.test("withdrawing the admin key ends its sessions at the next request", async 
   const again = await app.inject({ method: "GET", url: "/console/", headers: { cookie } });
   t.equal(again.statusCode, 303, "the session is gone, not just suspended");
 });
+
+t.test("wrong keys are counted per address: past the limit 429, and a valid key still signs in", async (t) => {
+  const { app } = await build(t, { ADMIN_API_KEYS, AUTH_FAILURE_LIMIT_PER_MINUTE: "3" });
+  const codes = [];
+  for (let i = 0; i < 5; i++) codes.push((await postForm(app, "/console/sign-in", { key: `guess-${i}` })).statusCode);
+  t.same(codes, [401, 401, 401, 429, 429]);
+  const blocked = await postForm(app, "/console/sign-in", { key: "guess-x" });
+  t.ok(Number(blocked.headers["retry-after"]) > 0, "Retry-After");
+  t.match(blocked.body, /Too many wrong keys from this address/);
+  t.ok(await signIn(app), "the valid key is not locked out");
+});
