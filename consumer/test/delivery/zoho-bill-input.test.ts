@@ -1,6 +1,6 @@
 import t from "tap";
 import { BillDetails } from "../../../lib/bill.ts";
-import { toZohoBillInput, toZohoLineItem } from "../../src/delivery/zoho-bill-input.ts";
+import { NoDefaultAccountError, toZohoBillInput, toZohoLineItem } from "../../src/delivery/zoho-bill-input.ts";
 
 const ids = { vendorId: "460000000000101" };
 /** Details as the worker sees them: parsed by the same schema ingest uses (defaults applied). */
@@ -62,4 +62,61 @@ t.test("the mapping is pure: the input is not changed and the same input gives t
   const first = toZohoBillInput({ referenceNumber: "R" }, d, ids);
   t.strictSame(toZohoBillInput({ referenceNumber: "R" }, d, ids), first);
   t.strictSame(d, before);
+});
+
+const mappedIds = {
+  vendorId: "460000000000101",
+  accounts: new Map([["58", "460000000000900"]]),
+  items: new Map([["900", "460000000054135"]]),
+  taxes: new Map([["5", "460000000027005"]]),
+  currencyId: "460000000000100",
+  defaultAccountId: "460000000000902",
+};
+
+t.test("NetSuite expense and item lines map to Zoho line items with their mapped ids and tax", async (t) => {
+  const d = details({
+    currencyCode: "EUR",
+    exchangeRate: 1.08,
+    expenseLines: [{ account: { id: "58" }, amount: 100, memo: "Paper", taxCode: { id: "5" }, taxAmount: 20 }],
+    itemLines: [{ item: { id: "900" }, quantity: 3, rate: 2.5, amount: 7.5, description: "Widgets" }],
+    total: 127.5,
+  });
+  t.strictSame(toZohoBillInput({}, d, mappedIds), {
+    vendor_id: "460000000000101",
+    bill_number: "B-1",
+    currency_id: "460000000000100",
+    exchange_rate: 1.08,
+    line_items: [
+      { account_id: "460000000000900", description: "Paper", tax_id: "460000000027005", rate: 100, quantity: 1 },
+      { item_id: "460000000054135", description: "Widgets", rate: 2.5, quantity: 3 },
+    ],
+  });
+});
+
+t.test("a bill with only a total gets one line on the default account for the whole total", async (t) => {
+  const body = toZohoBillInput({}, details({ total: 99.99, taxTotal: 9.99 }), mappedIds);
+  t.strictSame(body.line_items, [
+    {
+      account_id: "460000000000902",
+      description: "Bill B-1: total from NetSuite (tax included)",
+      rate: 99.99,
+      quantity: 1,
+    },
+  ]);
+  t.throws(
+    () => toZohoBillInput({}, details({ total: 1 }), ids),
+    NoDefaultAccountError,
+    "no default account: permanent",
+  );
+  t.notOk("line_items" in toZohoBillInput({}, details({}), ids), "no total and no lines: no line invented");
+});
+
+t.test("a Zoho-terms line without account or item goes on the default account", async (t) => {
+  const body = toZohoBillInput({}, details({ lineItems: [{ name: "Services", rate: 10 }] }), mappedIds);
+  t.strictSame(body.line_items, [{ account_id: "460000000000902", name: "Services", rate: 10, quantity: 1 }]);
+});
+
+t.test("an id zoho-ids.ts did not resolve is a bug, not a silent line", async (t) => {
+  const d = details({ expenseLines: [{ account: { id: "404" }, amount: 1 }], total: 1 });
+  t.throws(() => toZohoBillInput({}, d, mappedIds), /no Zoho id resolved for NetSuite account 404/);
 });
