@@ -1,12 +1,14 @@
 /**
  * api_audit_logs: one row per call to Zoho (Books and the OAuth token endpoint), sanitized before
  * it is written: no access or refresh tokens, no client secret, no Authorization header, and no
- * file bytes (a file is recorded as its name, size and SHA-256). Strings and arrays are truncated
- * so one odd response cannot bloat the table.
+ * file bytes (a file is recorded as its name, size and SHA-256), at any depth and inside raw text
+ * bodies (form-encoded or HTML answers of the OAuth endpoint: lib/redact.ts scrubText). Strings and
+ * arrays are truncated so one odd response cannot bloat the table.
  */
 import type { CommonQueryMethods } from "slonik";
 import { z } from "zod";
 import { sql } from "./db.ts";
+import { isSecretKey, scrubText } from "./redact.ts";
 
 export interface AuditEntry {
   readonly transactionId: string | null;
@@ -24,7 +26,7 @@ export interface AuditEntry {
 }
 
 /** Keys whose values are secrets wherever they appear (case-insensitive). */
-const SECRET_KEY = /(token|secret|authorization|password|api[-_]?key|cookie|signature|base64)/i;
+const SECRET_KEY = /(token|secret|authorization|password|(api|admin)[-_]?key|cookie|signature|base64)/i;
 const MAX_STRING = 2000;
 const MAX_ARRAY = 50;
 const MAX_DEPTH = 6;
@@ -32,7 +34,10 @@ const MAX_DEPTH = 6;
 /** Returns a JSON-safe copy with secrets censored, binary data summarized, and sizes capped. */
 function sanitizeForAudit(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === "string") return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === "string") {
+    const text = scrubText(value);
+    return text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…` : text;
+  }
   if (typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
@@ -45,7 +50,7 @@ function sanitizeForAudit(value: unknown, depth = 0): unknown {
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEY.test(k) ? "[REDACTED]" : sanitizeForAudit(v, depth + 1);
+      out[k] = SECRET_KEY.test(k) || isSecretKey(k) ? "[REDACTED]" : sanitizeForAudit(v, depth + 1);
     }
     return out;
   }
@@ -71,5 +76,5 @@ export async function writeAuditLog(db: CommonQueryMethods, entry: AuditEntry): 
     VALUES (${entry.transactionId}, ${entry.operation}, ${entry.method}, ${sanitizeUrl(entry.url)}, ${entry.statusCode},
             ${entry.zohoCode}, ${entry.durationMs === null ? null : Math.round(entry.durationMs)},
             ${sql.jsonb(sanitizeForAudit(entry.request ?? {}) as never)}, ${sql.jsonb(sanitizeForAudit(entry.response ?? {}) as never)},
-            ${entry.error === null ? null : entry.error.slice(0, MAX_STRING)})`);
+            ${entry.error === null ? null : scrubText(entry.error).slice(0, MAX_STRING)})`);
 }

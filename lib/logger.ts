@@ -1,8 +1,11 @@
 /**
- * pino JSON logs. One redaction list for every process: PDF data, API keys, signatures,
- * OAuth tokens, client secrets and auth headers never reach a log line.
+ * pino JSON logs. PDF data, API and admin keys, signatures, OAuth tokens, client secrets and auth
+ * headers never reach a log line: pino's redact paths censor the known places cheaply, and a log
+ * formatter censors secret-named keys at any depth and secrets inside text such as a raw
+ * non-JSON OAuth body (lib/redact.ts).
  */
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import { CENSOR, redactDeep } from "./redact.ts";
 
 export type { Logger };
 
@@ -13,10 +16,14 @@ const REDACT_PATHS: readonly string[] = [
   "*.*.base64Data",
   "req.headers.authorization",
   'req.headers["x-api-key"]',
+  'req.headers["x-admin-key"]',
   'req.headers["webhook-signature"]',
   "req.headers.cookie",
   "headers.authorization",
   'headers["x-api-key"]',
+  'headers["x-admin-key"]',
+  'headers["webhook-signature"]',
+  'res.headers["set-cookie"]',
   "*.access_token",
   "*.refresh_token",
   "*.client_secret",
@@ -40,9 +47,12 @@ function loggerOptions(config: LoggerConfig, service: string): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     base: { service, env: config.ENVIRONMENT },
-    redact: { paths: [...REDACT_PATHS], censor: "[REDACTED]" },
+    redact: { paths: [...REDACT_PATHS], censor: CENSOR },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
   };
 }
 
