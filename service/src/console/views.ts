@@ -20,11 +20,16 @@ export const fmt = {
   at: (ms: number | string | null | undefined) =>
     ms === null || ms === undefined ? "—" : `${dateTime.format(new Date(ms))} UTC`,
   iso: (ms: number | string | null | undefined) => (ms === null || ms === undefined ? "" : new Date(ms).toISOString()),
-  /** Money as NetSuite sent it (major units), with its currency when known. */
-  amount: (value: unknown, currency: unknown) =>
-    typeof value === "number"
-      ? `${typeof currency === "string" ? `${currency} ` : ""}${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 3 })}`
-      : "—",
+  /** Money as NetSuite sent it (major units): "EUR 1,250.50", "JPY 125,000", or "1,250.50" without a currency. */
+  amount: (value: unknown, currency: unknown) => {
+    if (typeof value !== "number") return "—";
+    if (typeof currency !== "string") return value.toLocaleString("en-US", { minimumFractionDigits: 2 });
+    try {
+      return value.toLocaleString("en-US", { style: "currency", currency, currencyDisplay: "code" });
+    } catch {
+      return `${currency} ${value.toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+    }
+  },
   json: (value: unknown) => JSON.stringify(value ?? null, null, 2),
   count: (n: number) => n.toLocaleString("en-US"),
   /** Age in words: "3 min", "2 h 5 min", "4 d". */
