@@ -161,7 +161,7 @@ t.test("the bills and DLQ lists behind the overview's numbers", async (t) => {
 });
 
 t.test("mappings: listed, and one added under the operator's name", async (t) => {
-  await visit(t, page, "/console/mappings", "mappings-empty");
+  await visit(t, page, "/console/mappings", "mappings");
   await page.select("#m-kind", "vendor");
   await page.type("#m-key", "3318");
   await page.type("#m-name", "Globex Corporation");
