@@ -65,4 +65,5 @@ export const OPS_COMMANDS = [
   "reconcile",
   "partitions",
   "heap-diff",
+  "mappings",
 ] as const;

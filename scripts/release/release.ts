@@ -29,6 +29,7 @@ export const OPS_ENTRY_POINTS: Record<(typeof OPS_COMMANDS)[number], string> = {
   reconcile: "scripts/ops/reconcile.ts",
   partitions: "scripts/ops/partitions.ts",
   "heap-diff": "scripts/ops/heap-diff.ts",
+  mappings: "scripts/ops/mappings.ts",
 };
 
 /** Files in the bundle (without .mjs) -> their sources. Handlers are `<file>.handler` (infra NodeFunction). */
