@@ -12,7 +12,7 @@ export function describeRetry(r: RetryResult): string {
   const sent = r.requeued.length;
   const late = r.sendFailed.length;
   const head = sent > 0 ? `Retried ${bills(sent)}: back on the queue for delivery.` : "Nothing was retried.";
-  const lateText = late > 0 ? ` ${bills(late)} will be sent by the sweeper within minutes.` : "";
+  const lateText = late > 0 ? ` The sweeper will enqueue ${bills(late)} within minutes (the send failed).` : "";
   return `${head}${lateText}${skippedText(r.skipped)}`;
 }
 
