@@ -34,6 +34,9 @@ export const FailedBill = z.object({
   resolved_at: epoch.nullable(),
   resolved_by: z.string().nullable(),
   resolution_note: z.string().nullable(),
+  /** Zoho's computed total and its difference from NetSuite's (consumer/src/delivery/total-check.ts). */
+  zoho_total: z.string().nullable(),
+  total_difference: z.string().nullable(),
   ...ZohoAnswer.shape,
 });
 export type FailedBill = z.infer<typeof FailedBill>;
@@ -68,6 +71,7 @@ export interface ListFailedOptions {
 const failedSelect = sql.fragment`
   SELECT t.id, t.netsuite_bill_id, t.status, t.error_message, t.retry_count, t.file_name, t.file_size,
          t.created_at, t.updated_at, t.last_attempt_at, t.resolved_at, t.resolved_by, t.resolution_note,
+         t.zoho_total::text AS zoho_total, t.total_difference::text AS total_difference,
          a.operation AS zoho_operation, a.status_code AS zoho_status_code, a.zoho_code,
          a.response->>'message' AS zoho_message, a.error AS zoho_error, a.created_at AS zoho_at
   FROM transactions t

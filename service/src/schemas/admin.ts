@@ -34,6 +34,9 @@ export const FailedBillView = Type.Object({
   resolvedAt: NStr,
   resolvedBy: NStr,
   resolutionNote: NStr,
+  /** Zoho's computed total, and Zoho's minus NetSuite's (null: no total to compare). */
+  zohoTotal: NStr,
+  totalDifference: NStr,
   zoho: Type.Object({
     operation: NStr,
     statusCode: NInt,

@@ -37,6 +37,8 @@ function toFailedBillView(r: FailedBill): FailedBillView {
     resolvedAt: isoOrNull(r.resolved_at),
     resolvedBy: r.resolved_by,
     resolutionNote: r.resolution_note,
+    zohoTotal: r.zoho_total,
+    totalDifference: r.total_difference,
     zoho: {
       operation: r.zoho_operation,
       statusCode: r.zoho_status_code,
