@@ -64,6 +64,9 @@ const bills = (await (await fetch(`${simUrl}/__sim/bills`)).json()) as {
     bill_number: string;
     vendor_name?: string;
     documents?: { file_name: string; sha256: string; size: number }[];
+    line_items?: { account_id?: string; name?: string; rate: number; quantity: number; item_total: number }[];
+    currency_code?: string;
+    total?: number;
   }[];
 };
 const zohoBill = bills.bills.find((b) => b.bill_id === tx.zohoBillId);
@@ -71,6 +74,10 @@ if (!zohoBill) {
   console.error(`Zoho bill ${tx.zohoBillId} not found in the simulator`);
   process.exit(1);
 }
+for (const l of zohoBill.line_items ?? []) {
+  step(`  line ${l.name || l.account_id || "-"}: ${l.rate} x ${l.quantity} = ${l.item_total}`);
+}
+step(`total in Zoho ${zohoBill.currency_code} ${zohoBill.total}; NetSuite sent ${body.billDetails.total}`);
 const doc = zohoBill.documents?.[0];
 step(
   `Zoho Books simulator: bill ${zohoBill.bill_id} (${zohoBill.bill_number}, ${zohoBill.vendor_name}) with ${zohoBill.documents?.length ?? 0} attachment(s)`,
