@@ -1,6 +1,7 @@
 import t from "tap";
 import { ConfigError } from "../../../lib/config.ts";
 import { booksUrlOf, DATA_CENTERS, resolveZohoHosts } from "../../src/zoho/data-centers.ts";
+import { setupConsumerEnv, spawnWorker } from "../helper.ts";
 
 t.test("one data centre setting gives both hosts", async (t) => {
   t.same(resolveZohoHosts({ ZOHO_DATA_CENTER: "eu" }), {
@@ -43,4 +44,17 @@ t.test("without a data centre: explicit hosts, else US accounts and the API host
   });
   t.same(resolveZohoHosts({}), { accountsUrl: "https://accounts.zoho.com", apiUrl: null });
   t.equal(booksUrlOf("https://www.zohoapis.eu"), "https://www.zohoapis.eu/books/v3");
+});
+
+t.test("the worker refuses to start when its hosts contradict ZOHO_DATA_CENTER, and says why", async (t) => {
+  const e = await setupConsumerEnv(t);
+  const worker = spawnWorker(t, e, { ZOHO_DATA_CENTER: "eu" });
+  const code = await worker.stop("SIGCONT");
+  t.equal(code, 1, "exit code 1");
+  t.match(
+    worker.output(),
+    /Invalid configuration:\n {2}- ZOHO_ACCOUNTS_URL: http:\/\/127\.0\.0\.1:\d+ is not the accounts host of ZOHO_DATA_CENTER=eu/,
+  );
+  t.match(worker.output(), /- ZOHO_API_URL: .* is not the API host of ZOHO_DATA_CENTER=eu/);
+  t.notMatch(worker.output(), /worker started/);
 });
