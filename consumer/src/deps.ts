@@ -10,6 +10,7 @@ import { createDb, type DatabasePool } from "../../lib/db.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { createRedis } from "../../lib/redis.ts";
+import { databasePasswordReader } from "../../lib/secret-env.ts";
 import type { HandlerDeps } from "./types.ts";
 import { CircuitBreaker } from "./zoho/circuit-breaker.ts";
 import { ZohoBooksClient } from "./zoho/client.ts";
@@ -29,11 +30,13 @@ export interface WorkerDeps extends HandlerDeps {
 export async function buildDeps(config: WorkerConfig, log: Logger, signal?: AbortSignal): Promise<WorkerDeps> {
   // Before any connection: hosts that contradict ZOHO_DATA_CENTER stop the start-up (ConfigError).
   const hosts = resolveZohoHosts(config);
-  const db = await createDb(config);
+  const aws = createAwsClients(config);
+  // A refused password (a rotation) is re-read from DATABASE_SECRET_ID's secret (lib/db.ts).
+  const reread = config.DATABASE_SECRET_ID ? databasePasswordReader(aws.secrets, config.DATABASE_SECRET_ID) : undefined;
+  const db = await createDb(config, reread);
   const redis = createRedis(config, "bill-worker");
   // ioredis reconnects by itself; without a listener each failure is printed as "Unhandled error event".
   redis.on("error", (err) => log.warn({ err }, "redis connection error"));
-  const aws = createAwsClients(config);
   const metrics = new Metrics(aws.cloudwatch, {
     namespace: config.METRICS_NAMESPACE,
     environment: config.ENVIRONMENT,
