@@ -120,3 +120,14 @@ t.test("wrong keys are counted per address: past the limit 429, and a valid key 
   t.match(blocked.body, /Too many wrong keys from this address/);
   t.ok(await signIn(app), "the valid key is not locked out");
 });
+
+t.test("the console stays out of the public OpenAPI document", async (t) => {
+  const { app } = await build(t, { ADMIN_API_KEYS });
+  t.equal((await app.inject({ method: "GET", url: "/console/sign-in" })).statusCode, 200, "the console is there");
+  const doc = (await app.inject({ method: "GET", url: "/docs/json" })).json() as { paths: Record<string, unknown> };
+  t.same(
+    Object.keys(doc.paths).filter((p) => p.startsWith("/console")),
+    [],
+  );
+  t.ok(Object.keys(doc.paths).includes("/api/v1/bills"), "while the API is in it");
+});
