@@ -5,9 +5,9 @@
  * (@fastify/csrf-protection) are tied to the session; every change checks one.
  *
  * The cookie is not signed: the session id is 24 random bytes (uid-safe) and is the only secret,
- * stored in Redis as its SHA-256 (session-store.ts). Signing would need a secret shared by the fleet,
- * and would add nothing an attacker could not already not guess. Sign-in regenerates the id, so a
- * planted id never becomes a signed-in session.
+ * stored in Redis as its SHA-256 (session-store.ts). Signing would need a secret shared by the
+ * fleet and would protect nothing more: an id that is not in Redis is no session. Sign-in
+ * regenerates the id, so a planted id never becomes a signed-in session.
  */
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
