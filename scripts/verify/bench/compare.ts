@@ -110,6 +110,47 @@ async function idleCpuMsPerSecond(cpu: (side: Side) => Promise<number>, seconds:
   return round(((await cpu("service")) - before) / seconds, 2);
 }
 
+type Load = (side: Side, durationS: number, ratePerSecond?: number) => Promise<LoadResult>;
+type Cpu = (side: Side) => Promise<number>;
+
+/** Full speed, ABBA: each side's loads, CPU over its own runs and bills accepted. */
+async function fullSpeed(load: Load, cpu: Cpu, halfS: number, log: (msg: string) => void) {
+  const full: Record<Side, Window> = {
+    service: { accepted: 0, cpuMs: 0, loads: [] },
+    seed: { accepted: 0, cpuMs: 0, loads: [] },
+  };
+  for (const side of ["service", "seed", "seed", "service"] as const) {
+    const before = await cpu(side);
+    const result = await load(side, halfS);
+    const used = (await cpu(side)) - before;
+    full[side].cpuMs += used;
+    full[side].accepted += result.accepted;
+    full[side].loads.push(result);
+    const perBill = round(used / Math.max(1, result.accepted), 2);
+    log(`  ${side}: ${result.acceptedPerSecond} bills/s, p99 ${result.latencyMs.p99} ms, ${perBill} ms CPU/bill`);
+  }
+  return full;
+}
+
+/** The stand-ins' CPU per accepted bill over `run` (null on plain moto, whose pid the bench does not own). */
+async function standInCpuOver<T>(
+  pids: { s3: number; sqs: number } | null,
+  run: () => Promise<T>,
+  accepted: (r: T) => number,
+): Promise<{ result: T; perBill: { s3: number; sqs: number } | null }> {
+  const before = pids ? { s3: procCpuMs(pids.s3), sqs: procCpuMs(pids.sqs) } : null;
+  const result = await run();
+  if (!pids || !before) return { result, perBill: null };
+  const n = Math.max(1, accepted(result));
+  return {
+    result,
+    perBill: {
+      s3: round((procCpuMs(pids.s3) - before.s3) / n, 3),
+      sqs: round((procCpuMs(pids.sqs) - before.sqs) / n, 3),
+    },
+  };
+}
+
 export async function compareWithSeed(
   stack: BenchStack,
   bills: { readonly service: Bills; readonly seed: Bills },
@@ -117,13 +158,12 @@ export async function compareWithSeed(
   standIns: { readonly description: string; readonly pids: { s3: number; sqs: number } | null },
   log: (msg: string) => void,
 ): Promise<CompareResult> {
-  const seedUrl = await stack.startSeedStack();
-  const urls: Record<Side, string> = { service: stack.serviceUrl, seed: seedUrl };
-  const cpu = async (side: Side): Promise<number> => {
+  const urls: Record<Side, string> = { service: stack.serviceUrl, seed: await stack.startSeedStack() };
+  const cpu: Cpu = async (side) => {
     const { user, system } = (await stack.probe(PROBE_NAME[side])).cpu;
     return (user + system) / 1000;
   };
-  const load = (side: Side, durationS: number, ratePerSecond?: number) =>
+  const load: Load = (side, durationS, ratePerSecond) =>
     ingestLoad({
       url: urls[side],
       apiKey: stack.apiKey,
@@ -135,35 +175,13 @@ export async function compareWithSeed(
   log("  warm-up: 3 s each");
   await load("service", 3);
   await load("seed", 3);
-
-  const full: Record<Side, Window> = {
-    service: { accepted: 0, cpuMs: 0, loads: [] },
-    seed: { accepted: 0, cpuMs: 0, loads: [] },
-  };
-  const standIn0 = standIns.pids ? { s3: procCpuMs(standIns.pids.s3), sqs: procCpuMs(standIns.pids.sqs) } : null;
-  for (const side of ["service", "seed", "seed", "service"] as const) {
-    const before = await cpu(side);
-    const result = await load(side, shape.durationS / 2);
-    const used = (await cpu(side)) - before;
-    full[side].cpuMs += used;
-    full[side].accepted += result.accepted;
-    full[side].loads.push(result);
-    log(
-      `  ${side}: ${result.acceptedPerSecond} bills/s, p99 ${result.latencyMs.p99} ms, ${round(used / Math.max(1, result.accepted), 2)} ms CPU/bill`,
-    );
-  }
-  const accepted = full.service.accepted + full.seed.accepted;
-  const standInCpu =
-    standIns.pids && standIn0
-      ? {
-          s3: round((procCpuMs(standIns.pids.s3) - standIn0.s3) / Math.max(1, accepted), 3),
-          sqs: round((procCpuMs(standIns.pids.sqs) - standIn0.sqs) / Math.max(1, accepted), 3),
-        }
-      : null;
-
+  const { result: full, perBill: standInCpu } = await standInCpuOver(
+    standIns.pids,
+    () => fullSpeed(load, cpu, shape.durationS / 2, log),
+    (f) => f.service.accepted + f.seed.accepted,
+  );
   const background = await idleCpuMsPerSecond(cpu, shape.durationS / 4);
-  const serviceMax = merged(full.service.loads).acceptedPerSecond;
-  const halfRate = Math.max(1, Math.round(serviceMax / 2));
+  const halfRate = Math.max(1, Math.round(merged(full.service.loads).acceptedPerSecond / 2));
   log(`  at half the service's maximum: ${halfRate} bills/s, ${shape.durationS / 2} s each`);
   const half: Record<Side, LoadResult[]> = { service: [], seed: [] };
   for (const side of ["service", "seed"] as const) half[side].push(await load(side, shape.durationS / 2, halfRate));
@@ -178,7 +196,6 @@ export async function compareWithSeed(
   };
   const service = figures("service");
   const seed = figures("seed");
-  const profiles = shape.profileS > 0 ? await profileBoth(stack, load, shape.profileS) : undefined;
   return {
     standIns: standIns.description,
     shape,
@@ -187,7 +204,7 @@ export async function compareWithSeed(
     serviceIdleCpuMsPerSecond: background,
     standInCpuMsPerBill: standInCpu,
     halfRatePerSecond: halfRate,
-    profiles,
+    profiles: shape.profileS > 0 ? await profileBoth(stack, load, shape.profileS) : undefined,
     ratios: {
       cpuPerBill: round(service.cpuMsPerBill / seed.cpuMsPerBill, 2),
       throughput: round(service.acceptedPerSecond / Math.max(0.01, seed.acceptedPerSecond), 2),

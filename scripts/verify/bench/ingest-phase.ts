@@ -69,6 +69,64 @@ function meanLatency(a: LatencySummary, b: LatencySummary): LatencySummary {
   };
 }
 
+interface Alternated {
+  readonly http: LoadResult;
+  readonly direct: DirectResult;
+  /** The service's CPU over its two HTTP halves. */
+  readonly serviceCpuMs: number;
+}
+
+/**
+ * direct, HTTP, direct, HTTP, each half of `shape.durationS`; each figure is the mean of its two
+ * halves: stand-ins slow down as they fill, and a fixed order would hand that drift to one side.
+ */
+async function alternate(
+  stack: BenchStack,
+  bills: Bills,
+  shape: { sizeBytes: number; connections: number; durationS: number },
+  runId: string,
+  stream: string,
+): Promise<Alternated> {
+  const half = { ...shape, durationS: shape.durationS / 2 };
+  const cpuMs = (a: ProbeReply, b: ProbeReply): number =>
+    (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1000;
+  const directs: DirectResult[] = [];
+  const https: LoadResult[] = [];
+  let serviceCpuMs = 0;
+  for (const n of [1, 2]) {
+    directs.push(await direct(stack, { ...half, runId, stream: `${stream}${n}` }));
+    const before = await stack.probeService(false);
+    https.push(await ingestLoad({ url: stack.serviceUrl, apiKey: stack.apiKey, bills, ...half }));
+    serviceCpuMs += cpuMs(before, await stack.probeService(false));
+  }
+  const [httpA, httpB] = https as [LoadResult, LoadResult];
+  const [directA, directB] = directs as [DirectResult, DirectResult];
+  return { http: meanLoad(httpA, httpB), direct: meanDirect(directA, directB), serviceCpuMs };
+}
+
+/** A 5 s CPU profile of the service under the same load, summed per package and file, per bill. */
+async function profileRun(stack: BenchStack, bills: Bills): Promise<NonNullable<Figures["cpu"]>["profile"]> {
+  const file = join(ROOT, "bench-results", "service-100kib.cpuprofile");
+  await stack.profileService({ profile: "start" });
+  const profiled = await ingestLoad({
+    url: stack.serviceUrl,
+    apiKey: stack.apiKey,
+    bills,
+    connections: 32,
+    durationS: 5,
+  });
+  await stack.profileService({ profile: "stop", file });
+  const profile = summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile);
+  const perBill = (ms: number): number => round(ms / Math.max(1, profiled.accepted), 3);
+  return {
+    file: "bench-results/service-100kib.cpuprofile",
+    accepted: profiled.accepted,
+    busyMsPerBill: perBill(profile.busyMs),
+    byGroup: profile.byGroup.map((g) => ({ ...g, msPerBill: perBill(g.ms) })),
+    topFunctions: profile.topFunctions.map((g) => ({ ...g, msPerBill: perBill(g.ms) })),
+  };
+}
+
 export async function ingestPhase(
   stack: BenchStack,
   runId: string,
@@ -79,111 +137,48 @@ export async function ingestPhase(
   log("warm-up: 3 s of 100 KiB bills via HTTP, 2 s direct");
   await ingestLoad({ url: stack.serviceUrl, apiKey: stack.apiKey, bills: small, connections: 32, durationS: 3 });
   await direct(stack, { sizeBytes: plan.small.sizeBytes, connections: 32, durationS: 2, runId, stream: "dw" });
+  const says = (name: string, r: Alternated) =>
+    log(`  ${name}: HTTP ${r.http.acceptedPerSecond}/s, direct ${r.direct.acceptedPerSecond}/s (means of two halves)`);
 
-  // HTTP and direct alternate (direct, HTTP, direct, HTTP) and each figure is the mean of its two
-  // halves: moto slows down as its buckets fill, and a fixed order would hand that drift to one side.
   log(
     `ingest 100 KiB at concurrency ${plan.small.connections}: 2 x ${plan.small.durationS / 2} s direct and via HTTP, alternating`,
   );
-  const half = <P extends { durationS: number }>(p: P): P => ({ ...p, durationS: p.durationS / 2 });
-  const directSmallA = await direct(stack, { ...half(plan.small), runId, stream: "ds1" });
-  const cpuBefore = await stack.probeService(false);
-  const httpSmallA = await ingestLoad({
-    url: stack.serviceUrl,
-    apiKey: stack.apiKey,
-    bills: small,
-    ...half(plan.small),
-  });
-  const cpuMid = await stack.probeService(false);
-  const directSmallB = await direct(stack, { ...half(plan.small), runId, stream: "ds2" });
-  const cpuMid2 = await stack.probeService(false);
-  const httpSmallB = await ingestLoad({
-    url: stack.serviceUrl,
-    apiKey: stack.apiKey,
-    bills: small,
-    ...half(plan.small),
-  });
-  const cpuAfter = await stack.probeService(false);
-  const cpuMs = (a: ProbeReply, b: ProbeReply): number =>
-    (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1000;
-  const serviceCpuMs = cpuMs(cpuBefore, cpuMid) + cpuMs(cpuMid2, cpuAfter);
-  const ingestSmall = meanLoad(httpSmallA, httpSmallB);
-  const directSmall = meanDirect(directSmallA, directSmallB);
-  log(
-    `  HTTP ${httpSmallA.acceptedPerSecond} then ${httpSmallB.acceptedPerSecond}/s; direct ${directSmallA.acceptedPerSecond} then ${directSmallB.acceptedPerSecond}/s`,
-  );
-
+  const s = await alternate(stack, small, plan.small, runId, "ds");
+  says("100 KiB", s);
   log(
     `ingest 5 MiB at concurrency ${plan.large.connections}: 2 x ${plan.large.durationS / 2} s direct and via HTTP, alternating`,
   );
   const large = new Bills(runId, "l", plan.large.sizeBytes);
   await ingestLoad({ url: stack.serviceUrl, apiKey: stack.apiKey, bills: large, connections: 4, amount: 8 });
-  const directLargeA = await direct(stack, { ...half(plan.large), runId, stream: "dl1" });
-  const httpLargeA = await ingestLoad({
-    url: stack.serviceUrl,
-    apiKey: stack.apiKey,
-    bills: large,
-    ...half(plan.large),
-  });
-  const directLargeB = await direct(stack, { ...half(plan.large), runId, stream: "dl2" });
-  const httpLargeB = await ingestLoad({
-    url: stack.serviceUrl,
-    apiKey: stack.apiKey,
-    bills: large,
-    ...half(plan.large),
-  });
-  const ingestLarge = meanLoad(httpLargeA, httpLargeB);
-  const directLarge = meanDirect(directLargeA, directLargeB);
-  log(
-    `  HTTP ${httpLargeA.acceptedPerSecond} then ${httpLargeB.acceptedPerSecond}/s; direct ${directLargeA.acceptedPerSecond} then ${directLargeB.acceptedPerSecond}/s`,
-  );
+  const l = await alternate(stack, large, plan.large, runId, "dl");
+  says("5 MiB", l);
 
   log("CPU profile of the service over 5 s of 100 KiB bills (not part of the figures above)");
-  const profileFile = join(ROOT, "bench-results", "service-100kib.cpuprofile");
-  await stack.profileService({ profile: "start" });
-  const profiled = await ingestLoad({
-    url: stack.serviceUrl,
-    apiKey: stack.apiKey,
-    bills: small,
-    connections: 32,
-    durationS: 5,
-  });
-  await stack.profileService({ profile: "stop", file: profileFile });
-  const profile = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile);
-  const perBill = (ms: number): number => round(ms / Math.max(1, profiled.accepted), 3);
-
+  const profile = await profileRun(stack, small);
   log("CPU floor: JSON parse + base64 decode + SHA-256 of the same 100 KiB bodies");
   const floorBills = new Bills(runId, "f", plan.small.sizeBytes);
-  const floorBodies = Array.from({ length: 200 }, () => JSON.stringify(floorBills.next()));
-  const floorMs = floorMsPerBill(floorBodies);
-  const cpuPerBill = serviceCpuMs / Math.max(1, ingestSmall.accepted);
-
+  const floorMs = floorMsPerBill(Array.from({ length: 200 }, () => JSON.stringify(floorBills.next())));
+  const cpuPerBill = s.serviceCpuMs / Math.max(1, s.http.accepted);
   const ratio = (a: number, b: number): number => round(a / b, 2);
   return {
     ingest: {
       small: {
-        ...ingestSmall,
-        direct: directSmall,
-        serviceOverDirect: ratio(ingestSmall.acceptedPerSecond, directSmall.acceptedPerSecond),
+        ...s.http,
+        direct: s.direct,
+        serviceOverDirect: ratio(s.http.acceptedPerSecond, s.direct.acceptedPerSecond),
       },
       large: {
-        ...ingestLarge,
-        direct: directLarge,
-        serviceOverDirect: ratio(ingestLarge.acceptedPerSecond, directLarge.acceptedPerSecond),
+        ...l.http,
+        direct: l.direct,
+        serviceOverDirect: ratio(l.http.acceptedPerSecond, l.direct.acceptedPerSecond),
       },
     },
     cpu: {
       serviceMsPerBill: round(cpuPerBill, 3),
       floorMsPerBill: floorMs,
       overFloor: ratio(cpuPerBill, floorMs),
-      directProcessMsPerBill: directSmall.cpuMsPerBill,
-      profile: {
-        file: "bench-results/service-100kib.cpuprofile",
-        accepted: profiled.accepted,
-        busyMsPerBill: perBill(profile.busyMs),
-        byGroup: profile.byGroup.map((g) => ({ ...g, msPerBill: perBill(g.ms) })),
-        topFunctions: profile.topFunctions.map((g) => ({ ...g, msPerBill: perBill(g.ms) })),
-      },
+      directProcessMsPerBill: s.direct.cpuMsPerBill,
+      profile,
     },
   };
 }
