@@ -70,7 +70,7 @@ export default fp(
       req.adminKeyName = (await adminKey(req, reply)).name;
     });
 
-    app.decorate("verifySignature", async (req: FastifyRequest, reply: FastifyReply) => {
+    app.decorate("verifySignature", async (req: FastifyRequest) => {
       const key = req.apiKey;
       if (!key || key.hmacKeys.length === 0) return;
       const h = {
@@ -102,7 +102,7 @@ declare module "fastify" {
     /** onRequest hook of the admin API: a valid admin key, or 401 (429 after too many failures). */
     verifyAdminKey(req: FastifyRequest, reply: FastifyReply): Promise<void>;
     /** preValidation hook of the public API: the request signature, for keys that need one. */
-    verifySignature(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+    verifySignature(req: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
     /** Name of the admin key that authenticated an /admin/v1 request: the operator on operator actions. */
