@@ -50,6 +50,14 @@ export function latencyDuring(
   return { requests: ms.length, p99Ms: percentile(ms, 0.99), maxMs: ms.length ? Math.max(...ms) : null };
 }
 
+/** Requests that met no window at all: the machine's own baseline, to read the figures above against. */
+export function latencyOutside(samples: readonly RequestSample[], windows: readonly HangWindow[]): WindowLatency {
+  const ms = samples
+    .filter((s) => !windows.some((w) => s.startedAt < w.to && s.startedAt + s.ms > w.from))
+    .map((s) => s.ms);
+  return { requests: ms.length, p99Ms: percentile(ms, 0.99), maxMs: ms.length ? Math.max(...ms) : null };
+}
+
 /** Requests from the service's pino log ("request completed" lines with responseTime). */
 export function serviceSamples(logPath: string): RequestSample[] {
   const out: RequestSample[] = [];

@@ -12,6 +12,7 @@ import { type CheckResult, checkRun, waitForDrain } from "./checker.ts";
 import { firedEvidence, type SimStats } from "./evidence.ts";
 import {
   latencyDuring,
+  latencyOutside,
   REDIS_HANG_P99_LIMIT_MS,
   type RequestSample,
   serviceSamples,
@@ -44,6 +45,8 @@ export interface ChaosSummary extends CheckResult {
   /** The same requests as the sender timed them (its own queueing included). */
   readonly duringRedisHangClient: WindowLatency;
   readonly duringPostgresHang: WindowLatency;
+  /** Requests that met no Redis or PostgreSQL fault: the baseline on this machine. */
+  readonly withoutDependencyFault: WindowLatency;
   readonly sim: {
     readonly injected: Record<string, number>;
     readonly tokens: Record<string, unknown>;
@@ -124,6 +127,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     const duringRedisHang = latencyDuring(served, scheduler.hangWindows, "hang-redis");
     const duringRedisHangClient = latencyDuring(samples, scheduler.hangWindows, "hang-redis");
     const duringPostgresHang = latencyDuring(served, scheduler.hangWindows, "hang-postgres");
+    const withoutDependencyFault = latencyOutside(served, scheduler.hangWindows);
     const notAccepted = sent.filter((b) => b.outcome !== "accepted");
     const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
       (p) => p.unexpectedExits,
@@ -158,6 +162,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       duringRedisHang,
       duringRedisHangClient,
       duringPostgresHang,
+      withoutDependencyFault,
       sim: { injected: stats.injected, tokens: stats.tokens, byStatus: stats.byStatus },
       processes: {
         workerStarts: stack.workers.reduce((n, w) => n + w.starts, 0),
@@ -202,6 +207,7 @@ export function formatSummary(s: ChaosSummary): string {
     `  queue left / DLQ         ${s.queue.visible + s.queue.inFlight} / ${s.queue.dlq}`,
     `  service while Redis hung p99 ${ms(s.duringRedisHang.p99Ms)}, max ${ms(s.duringRedisHang.maxMs)} over ${s.duringRedisHang.requests} requests (limit ${REDIS_HANG_P99_LIMIT_MS} ms; sender saw p99 ${ms(s.duringRedisHangClient.p99Ms)})`,
     `  service while PG hung    p99 ${ms(s.duringPostgresHang.p99Ms)}, max ${ms(s.duringPostgresHang.maxMs)} over ${s.duringPostgresHang.requests} requests`,
+    `  service, no Redis/PG fault p99 ${ms(s.withoutDependencyFault.p99Ms)} over ${s.withoutDependencyFault.requests} requests (this machine's baseline)`,
     "  faults (applied / fired):",
     ...Object.entries(s.faults).map(([k, v]) => `      ${k.padEnd(18)} ${v.applied} / ${v.fired}`),
     `  worker kills / starts    ${s.processes.workerKills} / ${s.processes.workerStarts}; crashes ${s.processes.unexpectedExits.filter((e) => e.afterReady).length}, boot failures ${s.processes.unexpectedExits.filter((e) => !e.afterReady).length}`,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import t from "tap";
 import { createRedis, REDIS_COMMAND_TIMEOUT_MS } from "../../../../lib/redis.ts";
 import { HangProxy } from "../hang-proxy.ts";
-import { latencyDuring, percentile, serviceSamples } from "../latency.ts";
+import { latencyDuring, latencyOutside, percentile, serviceSamples } from "../latency.ts";
 
 t.test("a hung Redis: commands time out at once instead of hanging, and recover after", async (t) => {
   const target = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -51,6 +51,8 @@ t.test("percentiles and latency inside hang windows", async (t) => {
     { requests: 1, p99Ms: 40, maxMs: 40 },
     "a request that lived into a PostgreSQL restart is left out",
   );
+  t.same(latencyOutside(samples, overlapping), { requests: 0, p99Ms: null, maxMs: null }, "every sample met a window");
+  t.same(latencyOutside(samples, windows), { requests: 1, p99Ms: 9_000, maxMs: 9_000 }, "the baseline");
   t.same(latencyDuring(samples, windows, "hang-postgres"), { requests: 0, p99Ms: null, maxMs: null });
 });
 
