@@ -66,7 +66,7 @@ const INVALID_PASSWORD = "28P01";
  * reread() returns (once per refusal, shared by concurrent connections). A failed re-read is tried
  * again by the next connection.
  */
-export class RefreshablePassword {
+class RefreshablePassword {
   #current: Promise<string>;
   #stale = false;
   readonly #reread: PasswordReader;
