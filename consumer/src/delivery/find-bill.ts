@@ -23,7 +23,8 @@ export async function findBill(
   return reference ? findByReference(reference, zoho, ctx) : null;
 }
 
-async function findByNumber(
+/** Exact matches of a bill number (for one vendor when given); more than one fails the bill permanently. */
+export async function findByNumber(
   number: string,
   vendor: string | undefined,
   zoho: ZohoBooksClient,

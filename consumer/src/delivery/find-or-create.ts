@@ -21,7 +21,7 @@ import { ZohoPermanentError, ZohoThrottledError } from "../zoho/errors.ts";
 import type { CallContext, FileSource, ZohoBill, ZohoBillInput } from "../zoho/types.ts";
 import { createModeFor, hasDocument, rememberTwoCall } from "./create-mode.ts";
 import { fileSource } from "./file-source.ts";
-import { findBill, findDocument, withDocuments } from "./find-bill.ts";
+import { findBill, findByNumber, findDocument, withDocuments } from "./find-bill.ts";
 import { recordTotals } from "./total-check.ts";
 import { toZohoBillInput } from "./zoho-bill-input.ts";
 import { resolveZohoIds } from "./zoho-ids.ts";
@@ -97,7 +97,8 @@ async function createWithAttachment(
   } catch (err) {
     // Zoho documents no code for a taken bill number: any 400 is checked by looking the bill up.
     if (!(err instanceof ZohoPermanentError) || err.status !== 400) throw err;
-    const existing = await findBill(target, deps.zoho, ctx, input.vendor_id);
+    // Only vendor + bill number: a reference number match would not prove the number is taken.
+    const existing = await findByNumber(input.bill_number, input.vendor_id, deps.zoho, ctx);
     if (!existing) throw err;
     ctx.log.info({ zohoBillId: existing.bill_id }, "bill number already in Zoho; attaching to that bill");
     await recordTotals(row, existing.total, details, deps, ctx);

@@ -34,16 +34,13 @@ export async function resolveZohoIds(
   ctx: CallContext,
 ): Promise<ZohoIds> {
   const refs = refsOf(details);
-  const [accounts, items, taxes] = await Promise.all(
-    (["account", "item", "tax"] as const).map((k) =>
-      lookupMappings(
-        deps.db,
-        k,
-        refs[k].map((r) => r.id),
-      ),
-    ),
-  );
-  const maps = { account: accounts!, item: items!, tax: taxes! };
+  const ids = (kind: keyof typeof refs) => refs[kind].map((r) => r.id);
+  const [account, item, tax] = await Promise.all([
+    lookupMappings(deps.db, "account", ids("account")),
+    lookupMappings(deps.db, "item", ids("item")),
+    lookupMappings(deps.db, "tax", ids("tax")),
+  ]);
+  const maps = { account, item, tax };
   const unmapped = new Map<string, string>();
   for (const kind of ["account", "item", "tax"] as const) {
     for (const r of refs[kind]) if (!maps[kind].has(r.id)) unmapped.set(`${kind}:${r.id}`, describe(kind, r));
