@@ -20,8 +20,13 @@ export default fp(
     const reread = c.DATABASE_SECRET_ID ? databasePasswordReader(aws.secrets, c.DATABASE_SECRET_ID) : undefined;
     const db = await createDb(c, reread);
     app.decorate("db", db);
+    // Its own login only: DATABASE_URL's password file or secret belongs to the ingest role.
     const adminDb = c.ADMIN_DATABASE_URL
-      ? await createDb({ ...c, DATABASE_URL: c.ADMIN_DATABASE_URL, DATABASE_POOL_SIZE: 2 })
+      ? await createDb({
+          DATABASE_URL: c.ADMIN_DATABASE_URL,
+          DATABASE_POOL_SIZE: 4,
+          DATABASE_STATEMENT_TIMEOUT_MS: c.DATABASE_STATEMENT_TIMEOUT_MS,
+        })
       : db;
     app.decorate("adminDb", adminDb);
 
