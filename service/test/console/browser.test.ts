@@ -6,6 +6,7 @@
  * without a session, and a form with a forged CSRF token, are refused. Every page passes axe-core
  * with no serious or critical violation and is photographed into service/docs/console/.
  */
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Page } from "puppeteer-core";
 import t, { type Test } from "tap";
@@ -88,6 +89,17 @@ t.test("fix the vendor, retry, and watch the bill arrive in Zoho", async (t) => 
   await Promise.all([page.waitForNavigation(), page.click(`a[href="/console/bills/${vendorBill.transactionId}"]`)]);
   await checkPage(t, page, "bill-failed");
   t.match(await text(page, ".timeline"), /Zoho books\.bills\.create.*HTTP 400/, "Zoho's answer is on the timeline");
+  const pdfUrl = new URL(await page.$eval(".facts a", (a) => a.getAttribute("href") ?? ""));
+  t.equal(pdfUrl.searchParams.get("X-Amz-Expires"), "300", "the PDF link lives 5 minutes");
+  const pdf = await fetch(pdfUrl);
+  t.equal(pdf.status, 200);
+  t.equal(
+    createHash("sha256")
+      .update(Buffer.from(await pdf.arrayBuffer()))
+      .digest("hex"),
+    vendorBill.sha256,
+    "the bill's own PDF",
+  );
   await page.$eval("#fix-vendor-id", (el) => {
     (el as unknown as { value: string }).value = "";
   });
@@ -102,6 +114,11 @@ t.test("fix the vendor, retry, and watch the bill arrive in Zoho", async (t) => 
   await page.waitForNetworkIdle();
   await checkPage(t, page, "bill-delivered");
   t.match(await text(page, ".timeline"), /ap-clerk-ana retried: vendor id corrected/);
+  t.match(
+    await text(page, ".compare"),
+    new RegExp(`Vendor \\(Zoho id\\)\\s*${ACME}\\s*${ACME}`),
+    "Zoho got the fixed vendor",
+  );
   const row = await rowOf(e, vendorBill.transactionId);
   t.equal(row.status, "success");
   t.match(row.bill, { details: { vendorId: ACME } });

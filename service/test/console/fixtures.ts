@@ -16,7 +16,7 @@ const noRows = sql.type(z.object({}));
 const details = (vendorId: string, billNumber: string, total: number) => ({
   details: {
     vendorId,
-    vendorName: vendorId === ACME ? "Acme Supplies" : "Acme Supplies (old id)",
+    vendorName: "Acme Supplies",
     billNumber,
     date: "2026-11-20",
     total,

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { BillTarget } from "../../../../lib/bill.ts";
 import { getBillErrorDetail } from "../../../../lib/operations/failed-bills.ts";
+import { compareFields } from "../compare.ts";
 import { pdfLink } from "../pdf-link.ts";
 import { plainReason } from "../plain-reason.ts";
 import { billRecord, lastSentToZoho, summarize } from "../queries/bills.ts";
@@ -50,6 +51,7 @@ const billDetail: FastifyPluginAsyncTypebox = async (app) => {
           : null,
       timeline: buildTimeline(t, d.zohoCalls, d.actions, record.completed_at),
       sent: sent ?? null,
+      compare: compareFields(record.bill, sent ?? null),
       pdf,
       live: t.status === "pending" || t.status === "processing",
     });
