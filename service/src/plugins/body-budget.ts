@@ -13,6 +13,13 @@ import fp from "fastify-plugin";
 
 export const RETRY_AFTER_SECONDS = 5;
 
+/** Content-Length when it is a sane number (Node's parser already refuses others); chunked: the body limit. */
+function declaredBytes(req: FastifyRequest, fallback: number): number {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined) return /^\d{1,15}$/.test(declared) ? Number(declared) : 0;
+  return req.headers["transfer-encoding"] ? fallback : 0;
+}
+
 /** The configured budget, or 10% of the instance's memory. */
 export const bodyBudgetBytes = (configured: number | undefined) => configured ?? Math.floor(totalmem() * 0.1);
 
@@ -30,8 +37,7 @@ export default fp(
     };
 
     app.addHook("preParsing", async (req: FastifyRequest, reply: FastifyReply, payload) => {
-      const declared = req.headers["content-length"];
-      const bytes = declared !== undefined ? Number(declared) || 0 : req.headers["transfer-encoding"] ? fallback : 0;
+      const bytes = declaredBytes(req, fallback);
       if (bytes === 0) return payload;
       if (inFlight + bytes > budget) {
         app.metrics.record("BodyBudgetShed", 1);
