@@ -9,7 +9,7 @@ import { sql } from "../../../lib/db.ts";
 import { findTransaction } from "../../../lib/transactions.ts";
 import type { WorkerDeps } from "../../src/deps.ts";
 import { handleBill } from "../../src/handler.ts";
-import { ACME, type ConsumerTestEnv, receiveOne, seedBill, setupConsumerEnv, testDeps } from "../helper.ts";
+import { ACME, type ConsumerTestEnv, receiveOne, seedBill, setFaults, setupConsumerEnv, testDeps } from "../helper.ts";
 
 const Call = z.object({ operation: z.string(), has_file: z.boolean(), status_code: z.number().nullable() });
 const callsOf = (e: ConsumerTestEnv, id: string) =>
@@ -26,7 +26,7 @@ async function deliverOne(t: Test, e: ConsumerTestEnv, deps: WorkerDeps, billNum
   const outcome = await handleBill(m.inbound, deps);
   const row = await findTransaction(e.db, bill.transactionId);
   t.comment(`${bill.transactionId}: ${JSON.stringify(outcome)} ${row?.error_message ?? ""}`);
-  return { bill, outcome, row, calls: await callsOf(e, bill.transactionId) };
+  return { bill, outcome, row, calls: await callsOf(e, bill.transactionId), inbound: m.inbound };
 }
 
 const simBill = (e: ConsumerTestEnv, id: string) => [...e.sim.state.organizations.values()][0]!.store.bills.get(id);
@@ -131,4 +131,30 @@ t.test("a 400 that is not a duplicate fails the bill with Zoho's message", async
     ["books.bills.create", "books.bills.list"],
     "looked up before giving up",
   );
+});
+
+t.test("two-call: an attach that fails after the create is finished by the retry, without a second bill", async (t) => {
+  const e = await setupConsumerEnv(t, { env: { ZOHO_CREATE_MODE: "two-call" } });
+  const deps = await testDeps(t, e);
+  await setFaults(e, { error5xx: { path: "/attachment", method: "POST", count: 1 } });
+  const first = await deliverOne(t, e, deps);
+  t.equal(first.outcome.action, "retry", "a 5xx on the attach is transient");
+  t.ok(first.row?.zoho_bill_id, "the created bill's id is already on the row");
+  // The entry point would send a delayed copy (applyOutcome); the same body handled again stands for it.
+  const second = await handleBill({ ...first.inbound, receiveCount: 1 }, deps);
+  t.same(second, { action: "ack", result: "delivered" });
+  const row = await findTransaction(e.db, first.bill.transactionId);
+  t.equal(row?.zoho_bill_id, first.row?.zoho_bill_id);
+  t.same(
+    (await callsOf(e, first.bill.transactionId)).map((c) => [c.operation, c.status_code]),
+    [
+      ["books.bills.create", 201],
+      ["books.bills.attachment.add", 500],
+      ["books.bills.get", 200],
+      ["books.bills.attachment.add", 201],
+    ],
+  );
+  const org = [...e.sim.state.organizations.values()][0]!;
+  t.equal(org.store.bills.size, 1, "one bill");
+  t.equal(simBill(e, row!.zoho_bill_id!)?.documents.length, 1, "one document");
 });
