@@ -11,6 +11,7 @@ import { sql } from "../db.ts";
 import { removeFromDlq } from "../dlq.ts";
 import { billMessageFor, sendBillMessage } from "../queue.ts";
 import { markEnqueued } from "../transactions.ts";
+import { assertFixKeepsMoney } from "./fix-guard.ts";
 import { distinctTransactionIds, OperationError } from "./operation-error.ts";
 import { Operator, recordOperatorAction } from "./operator-actions.ts";
 import { epoch, noRows } from "./rows.ts";
@@ -76,6 +77,7 @@ function mergeBillFix(current: unknown, fix: unknown): BillTarget {
   };
   const result = BillTarget.safeParse(merged);
   if (!result.success) throw new OperationError("ERR_BAD_BILL_FIX", `bill fix is invalid: ${result.error.message}`);
+  assertFixKeepsMoney(base.details, result.data.details);
   return result.data;
 }
 
