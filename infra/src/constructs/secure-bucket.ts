@@ -1,5 +1,8 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging/index.js";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration/index.js";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js";
@@ -19,6 +22,23 @@ export const LIFECYCLE = {
   abortMultipartAfterDays: 7,
 } as const;
 
+/**
+ * Store once: `incoming` is a transit bucket. A delivered PDF is copied to `processed` (Object
+ * Lock, LIFECYCLE) within minutes of upload, so incoming keeps each PDF only as long as a bill can
+ * still need it: queue retention (4 d), DLQ (14 d) and the failed-bill fix window an operator has
+ * to re-create a bill from its PDF (30 d, runbooks/failed-bills.md). Then the current version
+ * expires (a delete marker), the noncurrent version is removed a day later, and S3 removes the
+ * delete marker left alone (an Expiration with Days does that cleanup itself).
+ */
+export const INCOMING_LIFECYCLE = {
+  expireAfterDays: 30,
+  noncurrentExpireAfterDays: 1,
+  abortMultipartAfterDays: 1,
+} as const;
+
+/** Which lifecycle a bucket gets: the 7-year retention with tiers, or the short transit one. */
+export type LifecyclePlan = "retention" | "transit";
+
 export interface SecureBucketProps {
   /** Globally unique bucket name (lib/naming.ts). Required; no default. */
   readonly bucketName: string;
@@ -30,13 +50,16 @@ export interface SecureBucketProps {
   readonly accessLogBucket?: string;
   /** Statements added to the TLS-only bucket policy (log delivery grants). @default [] */
   readonly extraPolicyStatements?: readonly Record<string, unknown>[];
+  /** `retention` (LIFECYCLE) or `transit` (INCOMING_LIFECYCLE, no tiers). @default "retention" */
+  readonly lifecycle?: LifecyclePlan;
 }
 
 /**
  * An S3 bucket with the safe choices made: default encryption (CMK unless AWS log delivery needs
  * SSE-S3), versioning, all four public-access blocks, bucket-owner-enforced ownership, a policy
  * that denies any request not over TLS, and the retention lifecycle (30 d STANDARD_IA, 90 d
- * GLACIER, expiry at 2555 d, noncurrent versions and stale multipart uploads cleaned up).
+ * GLACIER, expiry at 2555 d, noncurrent versions and stale multipart uploads cleaned up), or the
+ * short transit lifecycle of `incoming` (INCOMING_LIFECYCLE).
  */
 export class SecureBucket extends Construct {
   public readonly bucket: string;
@@ -70,7 +93,11 @@ export class SecureBucket extends Construct {
         ],
       }),
     });
-    this.#lifecycle(bucket, versioning);
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: bucket.id,
+      dependsOn: [versioning],
+      rule: [lifecycleRule(props.lifecycle ?? "retention")],
+    });
     if (objectLockDays !== undefined) {
       new S3BucketObjectLockConfigurationA(this, "object-lock", {
         bucket: bucket.id,
@@ -117,26 +144,30 @@ export class SecureBucket extends Construct {
     });
     return versioning;
   }
+}
 
-  /** The retention lifecycle shared by every bucket (LIFECYCLE). */
-  #lifecycle(bucket: S3Bucket, versioning: S3BucketVersioningA): void {
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      dependsOn: [versioning],
-      rule: [
-        {
-          id: "tiering-and-retention",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          transition: [
-            { days: LIFECYCLE.standardIaAfterDays, storageClass: "STANDARD_IA" },
-            { days: LIFECYCLE.glacierAfterDays, storageClass: "GLACIER" },
-          ],
-          expiration: [{ days: LIFECYCLE.expireAfterDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: LIFECYCLE.noncurrentExpireAfterDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: LIFECYCLE.abortMultipartAfterDays }],
-        },
-      ],
-    });
+/** One lifecycle rule per plan; both filter on every key. */
+function lifecycleRule(plan: LifecyclePlan): S3BucketLifecycleConfigurationRule {
+  if (plan === "transit") {
+    return {
+      id: "transit-store-once",
+      status: "Enabled",
+      filter: [{ prefix: "" }],
+      expiration: [{ days: INCOMING_LIFECYCLE.expireAfterDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: INCOMING_LIFECYCLE.noncurrentExpireAfterDays }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMING_LIFECYCLE.abortMultipartAfterDays }],
+    };
   }
+  return {
+    id: "tiering-and-retention",
+    status: "Enabled",
+    filter: [{ prefix: "" }],
+    transition: [
+      { days: LIFECYCLE.standardIaAfterDays, storageClass: "STANDARD_IA" },
+      { days: LIFECYCLE.glacierAfterDays, storageClass: "GLACIER" },
+    ],
+    expiration: [{ days: LIFECYCLE.expireAfterDays }],
+    noncurrentVersionExpiration: [{ noncurrentDays: LIFECYCLE.noncurrentExpireAfterDays }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: LIFECYCLE.abortMultipartAfterDays }],
+  };
 }

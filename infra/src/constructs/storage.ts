@@ -16,7 +16,8 @@ export interface StorageProps {
 export const LOG_PREFIXES = { alb: "alb", cloudtrail: "cloudtrail" } as const;
 
 /**
- * The four buckets. `incoming` holds PDFs until delivery, `processed` keeps delivered PDFs under
+ * The four buckets. `incoming` holds PDFs until delivery and then 30 days at most (store once:
+ * INCOMING_LIFECYCLE), `processed` keeps delivered PDFs under
  * Object Lock (COMPLIANCE) for exactly as long as the lifecycle keeps them (2555 days), so the
  * expiry never fights the lock. `access-logs` receives ALB, S3 and CloudTrail logs: ALB access
  * logs and S3 server access logs can only be delivered to an SSE-S3 bucket, so it is the one
@@ -80,7 +81,11 @@ export class Storage extends Construct {
       ],
     });
     const logs = { accessLogBucket: names.accessLogsBucket, kmsKeyArn: storageKeyArn };
-    this.incoming = new SecureBucket(this, "incoming", { bucketName: names.incomingBucket, ...logs });
+    this.incoming = new SecureBucket(this, "incoming", {
+      bucketName: names.incomingBucket,
+      lifecycle: "transit",
+      ...logs,
+    });
     this.processed = new SecureBucket(this, "processed", {
       bucketName: names.processedBucket,
       objectLockDays: LIFECYCLE.expireAfterDays,

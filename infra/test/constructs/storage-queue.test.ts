@@ -1,5 +1,5 @@
 import t from "tap";
-import { LIFECYCLE } from "../../src/constructs/secure-bucket.ts";
+import { INCOMING_LIFECYCLE, LIFECYCLE } from "../../src/constructs/secure-bucket.ts";
 import { allEnvironments, type Json, parse, refName, resources, synth } from "../helpers.ts";
 
 for (const config of allEnvironments) {
@@ -59,11 +59,12 @@ for (const config of allEnvironments) {
   );
 
   t.test(
-    `${config.name}: lifecycle 30 d STANDARD_IA, 90 d GLACIER, expiry 2555 d, noncurrent and MPU cleanup`,
+    `${config.name}: lifecycle 30 d STANDARD_IA, 90 d GLACIER, expiry 2555 d, noncurrent and MPU cleanup (all but incoming)`,
     async (t) => {
       const lifecycles = byBucket("aws_s3_bucket_lifecycle_configuration");
       t.same([...lifecycles.keys()].sort(), all);
       for (const [name, p] of lifecycles) {
+        if (name === "incoming") continue; // its own transit rule, next test
         t.match(
           p.rule,
           [
@@ -81,6 +82,28 @@ for (const config of allEnvironments) {
           name,
         );
       }
+    },
+  );
+
+  t.test(
+    `${config.name}: store once: incoming expires after 30 d, its old versions a day later, no tiers`,
+    async (t) => {
+      const incoming = byBucket("aws_s3_bucket_lifecycle_configuration").get("incoming")!;
+      t.same(incoming.rule, [
+        {
+          id: "transit-store-once",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: 30 }],
+          noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+        },
+      ]);
+      t.ok(
+        INCOMING_LIFECYCLE.expireAfterDays < LIFECYCLE.standardIaAfterDays + 1,
+        "never pays STANDARD_IA's 30-day minimum",
+      );
+      t.ok(INCOMING_LIFECYCLE.expireAfterDays * 86_400 > 14 * 86_400, "outlives the DLQ's 14-day retention");
     },
   );
 
