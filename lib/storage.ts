@@ -69,8 +69,8 @@ export async function getPdfStream(s3: S3Client, bucket: string, key: string): P
 
 /**
  * Server-side copy (no bytes through this process): the worker copies a delivered PDF from incoming
- * to processed (Object Lock). It does not delete the incoming object: that stays under the incoming
- * bucket's lifecycle (infra/src/constructs/secure-bucket.ts LIFECYCLE), like every other object.
+ * to processed (Object Lock). It does not delete the incoming object: the incoming bucket's own
+ * lifecycle expires it after 30 days (infra/src/constructs/secure-bucket.ts INCOMING_LIFECYCLE).
  */
 export async function copyObject(
   s3: S3Client,
