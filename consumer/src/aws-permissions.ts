@@ -47,13 +47,13 @@ export const DELIVERY_WORKER_GRANTS: readonly AwsGrant[] = [
     sid: "Bills",
     actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"],
     resource: "queue",
-    why: "sqs-consumer receives, deletes and extends; retry sends a fresh delayed copy, defer delays; the settler redrives",
+    why: "sqs-consumer receives, deletes and extends a long attempt's visibility; retry and defer send a fresh delayed copy; the settler redrives",
   },
   {
     sid: "DeadLetters",
-    actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+    actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
     resource: "dlq",
-    why: "dead-letter (sqs-actions.ts); the DLQ settler receives, deletes and releases (dlq-settler.ts)",
+    why: "dead-letter (sqs-actions.ts); the DLQ settler receives and deletes what it settled (dlq-settler.ts)",
   },
 ];
 
@@ -61,9 +61,9 @@ export const BURST_LAMBDA_GRANTS: readonly AwsGrant[] = [
   ...DELIVERY,
   {
     sid: "Bills",
-    actions: ["sqs:SendMessage", "sqs:ChangeMessageVisibility"],
+    actions: ["sqs:SendMessage"],
     resource: "queue",
-    why: "retry sends a fresh delayed copy, defer delays the record (sqs-actions.ts)",
+    why: "retry and defer send a fresh delayed copy (sqs-actions.ts applyOutcome)",
   },
   {
     sid: "EventSource",

@@ -1,0 +1,179 @@
+/**
+ * The instance processes under IAM enforcement (suite.ts, world.ts): the ingest service with the
+ * ingest tier's synthesized role, the worker with the worker tier's, on-call commands with the
+ * on-call role's; every path succeeds, then every command sent is held against its list. Negative
+ * controls: without one statement, the matching path fails with AccessDenied.
+ */
+import { randomUUID } from "node:crypto";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import t from "tap";
+import { pdfBytes, waitFor } from "../../../consumer/test/helper.ts";
+import { billMessageFor } from "../../../lib/queue.ts";
+import { findTransaction } from "../../../lib/transactions.ts";
+import { readCapture } from "./audit.ts";
+import { launch, run } from "./processes.ts";
+import { adminCall, faults, oncallEnv, postBill, workerEnv } from "./scenario.ts";
+import { auditRoles, failOneBill, startService, startSuite } from "./suite.ts";
+
+const s = await startSuite(t);
+const { w } = s;
+/** The service and the worker belong to the file, not to the subtest that starts them. */
+const root = t;
+const { url: base } = await startService(root, s);
+
+await t.test("ingest service: 202, idempotent 200, 409 (the lost duplicate's version deleted), ready", async (t) => {
+  const first = await postBill(base);
+  t.equal(first.status, 202, "accepted");
+  t.equal((await postBill(base, first.netsuiteBillId)).status, 409, "same id, other bytes: conflict");
+  const bytes = pdfBytes(4000);
+  const a = await postBill(base, undefined, bytes);
+  const b = await postBill(base, a.netsuiteBillId, bytes);
+  t.same([a.status, b.status], [202, 200], "same id, same bytes: 200");
+  t.equal(b.transactionId, a.transactionId, "with the same transaction");
+  let orphanDeleted = false;
+  for (let round = 0; round < 5 && !orphanDeleted; round++) {
+    const id = `IAM-RACE-${randomUUID().slice(0, 8)}`;
+    const answers = await Promise.all([0, 1, 2, 3].map((i) => postBill(base, id, pdfBytes(3000 + i))));
+    t.same(answers.map((x) => x.status).sort(), [202, 409, 409, 409], "concurrent: one accepted, three conflicts");
+    orphanDeleted = readCapture(s.captureFile).some((c) => c.command === "DeleteObjectCommand" && !c.error);
+  }
+  t.ok(orphanDeleted, "a duplicate that lost the race deleted the version it wrote");
+  t.equal((await fetch(`${base}/health/ready`)).status, 200, "ready: the queue's attributes are readable");
+});
+
+await t.test(
+  "worker: delivers, extends a slow attempt, defers a throttle, retries, dead-letters, settles the DLQ",
+  async (t) => {
+    const settling = launch(root, { ...s.as("worker"), script: "consumer/src/worker.ts", env: workerEnv(w) });
+    s.running.push(settling);
+    const delivered = await postBill(base);
+    await s.waitStatus(t, String(delivered.transactionId), "success");
+    t.pass("delivered");
+
+    await faults(w, { slow: { delayMs: 4000, count: 1, method: "POST" } });
+    const slow = await postBill(base);
+    await s.waitStatus(t, String(slow.transactionId), "success");
+    t.ok(
+      readCapture(s.captureFile).some((c) => c.role === "worker" && c.command.startsWith("ChangeMessageVisibility")),
+      "a slow Zoho call: sqs-consumer extended the message's visibility",
+    );
+
+    // Code 1070 (concurrency): the fleet pauses a second, not Zoho's per-minute block.
+    await faults(w, { rate429: { count: 1, code: 1070 } });
+    const throttled = await postBill(base);
+    await s.waitStatus(t, String(throttled.transactionId), "success");
+    const row = await findTransaction(w.e.db, String(throttled.transactionId));
+    t.equal(row?.retry_count, 0, "throttled: deferred (a fresh delayed copy), no attempt counted");
+    t.match(s.running.at(-1)?.output(), /throttled; delaying the message/, "the worker deferred it");
+
+    await faults(w, { error5xx: { status: 500, count: 1 } });
+    const retried = await postBill(base);
+    await s.waitStatus(t, String(retried.transactionId), "success");
+    t.ok(
+      Number((await findTransaction(w.e.db, String(retried.transactionId)))?.retry_count) >= 1,
+      "retried after a 500",
+    );
+
+    await failOneBill(t, s, base);
+    t.pass("budget spent: failed and dead-lettered");
+
+    // A stale DLQ copy of a delivered bill (a delete SQS lost): the settler deletes it.
+    const stale = await findTransaction(w.e.db, String(delivered.transactionId));
+    await w.e.sqs.send(
+      new SendMessageCommand({ QueueUrl: w.dlqUrl, MessageBody: JSON.stringify(billMessageFor(stale as never)) }),
+    );
+    const settled = () =>
+      readCapture(s.captureFile).some(
+        (c) =>
+          c.role === "worker" && c.command === "DeleteMessageBatchCommand" && String(c.input.QueueUrl).endsWith("-dlq"),
+      );
+    await waitFor("the settler deletes the stale copy", async () => settled(), 20_000, 300);
+    t.pass("settled");
+  },
+);
+
+await t.test("operator DLQ peek, retry and resolve through the admin API (ingest role)", async (t) => {
+  const first = await failOneBill(t, s, base);
+  const peek = await adminCall(base, "GET", "/admin/v1/dlq");
+  t.equal(peek.status, 200, "DLQ peek");
+  t.ok((peek.body.items as unknown[]).length >= 1, "the dead-lettered copy is shown (and released again)");
+  const retry = await adminCall(base, "POST", "/admin/v1/errors/retry", {
+    ids: [first],
+    operator: "iam",
+    reason: "iam test",
+  });
+  t.equal(retry.status, 200);
+  t.same(
+    (retry.body.requeued as { id: string }[]).map((r) => r.id),
+    [first],
+  );
+  await s.waitStatus(t, first, "success");
+  const other = await failOneBill(t, s, base);
+  const resolve = await adminCall(base, "POST", "/admin/v1/errors/resolve", {
+    ids: [other],
+    operator: "iam",
+    reason: "iam test",
+  });
+  t.equal(resolve.status, 200);
+  t.same(resolve.body.resolved, [other]);
+});
+
+await t.test("on-call commands, on-call role: DLQ redrive, retry, resolve", async (t) => {
+  const env = oncallEnv(w);
+  const ops = (script: string, args: string[]) =>
+    run(t, { ...s.as("oncall"), script: `scripts/ops/${script}`, args, env });
+  const redriven = await failOneBill(t, s, base);
+  const peek = await ops("failed-bills.ts", ["dlq", "--json"]);
+  t.equal(peek.code, 0, peek.output);
+  t.match(peek.output, redriven, "the DLQ lists the failed bill");
+  const redrive = await ops("dlq-redrive.ts", ["--execute", "--reason", "iam test"]);
+  t.equal(redrive.code, 0, redrive.output);
+  await s.waitStatus(t, redriven, "success");
+  const retried = await failOneBill(t, s, base);
+  const retry = await ops("failed-bills.ts", ["retry", retried, "--reason", "iam test"]);
+  t.equal(retry.code, 0, retry.output);
+  await s.waitStatus(t, retried, "success");
+  const resolved = await failOneBill(t, s, base);
+  const resolve = await ops("failed-bills.ts", ["resolve", resolved, "--reason", "iam test"]);
+  t.equal(resolve.code, 0, resolve.output);
+});
+
+await t.test("negative control: the ingest role without StorePdf cannot store a PDF", async (t) => {
+  const file = `${s.captureFile}.without-store-pdf`;
+  const { url } = await startService(t, s, await w.without("ingest", "StorePdf"), file);
+  const answer = await postBill(url);
+  t.equal(answer.status >= 500, true, `the bill is refused (${answer.status})`);
+  const put = readCapture(file).filter((c) => c.command === "PutObjectCommand");
+  t.same(
+    put.map((c) => c.error?.name),
+    ["AccessDenied"],
+    "S3 answered AccessDenied to the PutObject",
+  );
+});
+
+await t.test("negative control: the on-call role without Redrive cannot read the DLQ", async (t) => {
+  await failOneBill(t, s, base);
+  const file = `${s.captureFile}.without-redrive`;
+  const key = await w.without("oncall", "Redrive");
+  const r = await run(t, {
+    role: "oncall",
+    key,
+    captureFile: file,
+    script: "scripts/ops/dlq-redrive.ts",
+    args: ["--execute", "--reason", "x"],
+    env: oncallEnv(w),
+  });
+  t.not(r.code, 0, "dlq-redrive fails");
+  const receive = readCapture(file).filter((c) => c.command === "ReceiveMessageCommand");
+  t.ok(
+    receive.length > 0 && receive.every((c) => c.error?.httpStatusCode === 403),
+    "moto denied ReceiveMessage on the DLQ (403 AccessDenied)",
+  );
+});
+
+await t.test("stop the worker and the service (last metrics flush)", async (t) => {
+  for (const r of s.running) await r.stop();
+  t.pass();
+});
+
+auditRoles(t, s, ["ingest", "worker", "oncall"]);
