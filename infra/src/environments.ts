@@ -85,6 +85,12 @@ export interface EnvironmentConfig {
   readonly initialReleaseVersion: string;
   /** Addresses subscribed to the severity topics (email; confirm the subscription once). */
   readonly alarmEmails: { readonly critical: readonly string[]; readonly warning: readonly string[] };
+  /** HTTPS paging webhooks: the pager gets critical, the chat channel critical and warning. @default none */
+  readonly paging?: { readonly pagerUrl?: string; readonly chatUrl?: string };
+  /** Zoho API calls per day for the organization (lib/config.ts ZOHO_DAILY_QUOTA); alarm at 80%. @default 5000 */
+  readonly zohoDailyQuota: number;
+  /** NetSuite's egress CIDRs: when set, the WAF lets only these reach the API. @default undefined (any source) */
+  readonly netsuiteEgressCidrs?: readonly string[];
 }
 
 const common = {
@@ -102,6 +108,7 @@ const common = {
   workerBudgetSeconds: 120,
   logRetentionDays: 365,
   initialReleaseVersion: "0.1.0",
+  zohoDailyQuota: 5000,
 } as const satisfies Partial<EnvironmentConfig>;
 
 export const staging: EnvironmentConfig = {

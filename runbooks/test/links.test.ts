@@ -22,6 +22,12 @@ const targets: AlarmTargets = {
   autoScalingGroupName: "asg",
   maxInstances: 10,
   dbFreeStorageBytes: 10 * 1024 ** 3,
+  dbMaxConnections: 400,
+  cacheNodeIds: ["redis-001", "redis-002"],
+  cacheMaxConnections: 1000,
+  burstFunctionName: "burst",
+  fleetGroupNames: ["asg", "asg-worker"],
+  zohoDailyQuota: 5000,
 };
 const specs = alarmSpecs(targets);
 

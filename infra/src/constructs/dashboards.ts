@@ -189,7 +189,7 @@ function applicationWidgets({ metricsNamespace: ns, environment: env }: Dashboar
   ];
 }
 
-/** Bills in, delivered, failed, waiting (declarative table). */
+/** Bills in, delivered, failed (and still open), waiting (declarative table). */
 function businessWidgets(props: DashboardsProps): Widget[] {
   const ns = props.metricsNamespace;
   const env = props.environment;
@@ -207,6 +207,11 @@ function businessWidgets(props: DashboardsProps): Widget[] {
         { period: 3600 },
       ]),
       stat: "Sum",
+    },
+    {
+      title: "Failed bills waiting for finance (open, unresolved)",
+      metrics: [[ns, "FailedBillsOpen", "Environment", env, { period: 3600 }]],
+      stat: "Maximum",
     },
     {
       title: "Bills accepted (per hour)",

@@ -7,6 +7,28 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { assumeRolePolicy } from "./iam.ts";
 
+/** Memory of the instance classes we use, GiB (AWS instance-type tables); max_connections follows it. */
+export const DB_CLASS_MEMORY_GIB: Readonly<Record<string, number>> = {
+  "db.t4g.micro": 1,
+  "db.t4g.small": 2,
+  "db.t4g.medium": 4,
+  "db.t4g.large": 8,
+  "db.r6g.large": 16,
+  "db.r6g.xlarge": 32,
+  "db.m6g.large": 8,
+};
+
+/**
+ * max_connections set explicitly, so the 80% alarm and the server agree on one number: RDS's own
+ * default formula (DBInstanceClassMemory / 9531392, at most 5000) with 10% off the nominal memory,
+ * because DBInstanceClassMemory excludes what the OS and RDS processes reserve.
+ */
+export function maxConnectionsFor(instanceClass: string): number {
+  const gib = DB_CLASS_MEMORY_GIB[instanceClass];
+  if (gib === undefined) throw new Error(`unknown RDS instance class ${instanceClass}: add it to DB_CLASS_MEMORY_GIB`);
+  return Math.min(5000, Math.floor(((gib * 1024 ** 3) / 9_531_392) * 0.9));
+}
+
 export interface DatabaseProps {
   /** Prefix of the instance (`<namePrefix>-postgres`), its groups and its monitoring role. Required; no default. */
   readonly namePrefix: string;
@@ -44,11 +66,14 @@ export class Database extends Construct {
   public readonly address: string;
   public readonly masterSecretArn: string;
   public readonly databaseName = "bills";
+  /** max_connections of the parameter group (the connections alarm fires at 80%). */
+  public readonly maxConnections: number;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const { namePrefix, slowStatementMs = 1000 } = props;
     this.identifier = `${namePrefix}-postgres`;
+    this.maxConnections = maxConnectionsFor(props.instanceClass);
     const subnets = new DbSubnetGroup(this, "subnets", { name: `${namePrefix}-data`, subnetIds: props.subnetIds });
     const params = this.#parameterGroup(namePrefix, slowStatementMs);
     const exports = ["postgresql", "upgrade"];
@@ -103,7 +128,11 @@ export class Database extends Construct {
     this.masterSecretArn = db.masterUserSecret.get(0).secretArn;
   }
 
-  /** TLS only, slow statements and DDL logged, pg_stat_statements loaded. */
+  /**
+   * TLS only, slow statements and DDL logged without bind values (the pgcrypto key and Zoho tokens
+   * are bind parameters: log_parameter_max_length* = 0 keeps them out of the exported logs),
+   * pg_stat_statements loaded, max_connections fixed.
+   */
   #parameterGroup(namePrefix: string, slowStatementMs: number): DbParameterGroup {
     return new DbParameterGroup(this, "params", {
       name: `${namePrefix}-postgres16`,
@@ -115,6 +144,9 @@ export class Database extends Construct {
         { name: "log_statement", value: "ddl" },
         { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
         { name: "pg_stat_statements.track", value: "top" },
+        { name: "log_parameter_max_length", value: "0" },
+        { name: "log_parameter_max_length_on_error", value: "0" },
+        { name: "max_connections", value: String(this.maxConnections), applyMethod: "pending-reboot" },
       ],
       lifecycle: { createBeforeDestroy: true },
     });

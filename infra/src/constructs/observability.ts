@@ -1,5 +1,6 @@
 import { AutoscalingNotification } from "@cdktf/provider-aws/lib/autoscaling-notification/index.js";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter/index.js";
 import {
   CloudwatchMetricAlarm,
   type CloudwatchMetricAlarmConfig,
@@ -7,7 +8,8 @@ import {
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { Construct } from "constructs";
-import { AGENT_NAMESPACE } from "./user-data.ts";
+import { baselineAlarmSpecs } from "./alarm-baseline.ts";
+import { coverageAlarmSpecs, LOG_METRICS } from "./alarm-coverage.ts";
 
 /** The units' log groups (the CloudWatch agent ships to them; the runbooks query them). */
 export const appLogGroupNames = (namePrefix: string) => ({
@@ -31,6 +33,18 @@ export interface AlarmTargets {
   readonly maxInstances: number;
   /** FreeStorageSpace below this many bytes pages (runbooks/rds-storage-low.md). */
   readonly dbFreeStorageBytes: number;
+  /** RDS max_connections (the parameter group sets it); the alarm fires at 80%. */
+  readonly dbMaxConnections: number;
+  /** The replication group's member clusters (`<group>-001`, ...): the CacheClusterId dimension. */
+  readonly cacheNodeIds: readonly string[];
+  /** CurrConnections on one node above this is a leak (the fleet's pools use far fewer). */
+  readonly cacheMaxConnections: number;
+  /** The burst consumer Lambda. */
+  readonly burstFunctionName: string;
+  /** Every ASG of the fleet (one or two tiers): disk alarms watch the worst. */
+  readonly fleetGroupNames: readonly string[];
+  /** Zoho API calls per day the organization may make (lib/config.ts ZOHO_DAILY_QUOTA). */
+  readonly zohoDailyQuota: number;
 }
 
 /** One alarm: its runbook (a file under runbooks/, from the cross-team contract) and its metric. */
@@ -52,209 +66,7 @@ export interface AlarmSpec {
 
 /** The alarms, as data: the tests read the same list the stack builds from. */
 export function alarmSpecs(t: AlarmTargets): AlarmSpec[] {
-  const app = (metricName: string, extra: Record<string, string> = {}) => ({
-    namespace: t.metricsNamespace,
-    metricName,
-    dimensions: { Environment: t.environment, ...extra },
-    statistic: "Sum",
-    period: 300,
-  });
-  return [
-    {
-      id: "dlq-depth",
-      runbook: "runbooks/dlq-growing.md",
-      severity: "critical",
-      summary: "More than 10 bills in the dead-letter queue: deliveries are failing permanently",
-      threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 1,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: t.dlqName },
-        statistic: "Maximum",
-        period: 300,
-      },
-    },
-    {
-      id: "alb-5xx",
-      runbook: "runbooks/alb-5xx.md",
-      severity: "critical",
-      summary: "More than 10 HTTP 5xx answers (ALB or targets) in 5 minutes: NetSuite uploads are failing",
-      threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 1,
-      treatMissingData: "notBreaching",
-      metric: {
-        metricQuery: [
-          {
-            id: "elb",
-            metric: {
-              namespace: "AWS/ApplicationELB",
-              metricName: "HTTPCode_ELB_5XX_Count",
-              dimensions: { LoadBalancer: t.albArnSuffix },
-              stat: "Sum",
-              period: 300,
-            },
-          },
-          {
-            id: "target",
-            metric: {
-              namespace: "AWS/ApplicationELB",
-              metricName: "HTTPCode_Target_5XX_Count",
-              dimensions: { LoadBalancer: t.albArnSuffix },
-              stat: "Sum",
-              period: 300,
-            },
-          },
-          { id: "total", expression: "FILL(elb, 0) + FILL(target, 0)", label: "5xx answers", returnData: true },
-        ],
-      },
-    },
-    {
-      id: "latency-p99",
-      runbook: "runbooks/latency-high.md",
-      severity: "warning",
-      summary: "Target p99 response time above 2 s for 15 minutes: ingest is slow for NetSuite",
-      threshold: 2,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 3,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/ApplicationELB",
-        metricName: "TargetResponseTime",
-        dimensions: { LoadBalancer: t.albArnSuffix },
-        extendedStatistic: "p99",
-        period: 300,
-      },
-    },
-    {
-      id: "rds-cpu",
-      runbook: "runbooks/slow-database.md",
-      severity: "warning",
-      summary: "RDS CPU above 80% for 15 minutes",
-      threshold: 80,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 3,
-      treatMissingData: "missing",
-      metric: {
-        namespace: "AWS/RDS",
-        metricName: "CPUUtilization",
-        dimensions: { DBInstanceIdentifier: t.dbInstanceId },
-        statistic: "Average",
-        period: 300,
-      },
-    },
-    {
-      id: "rds-free-storage",
-      runbook: "runbooks/rds-storage-low.md",
-      severity: "critical",
-      summary: `RDS free storage below ${t.dbFreeStorageBytes / 1024 ** 3} GiB`,
-      threshold: t.dbFreeStorageBytes,
-      comparisonOperator: "LessThanThreshold",
-      evaluationPeriods: 1,
-      treatMissingData: "missing",
-      metric: {
-        namespace: "AWS/RDS",
-        metricName: "FreeStorageSpace",
-        dimensions: { DBInstanceIdentifier: t.dbInstanceId },
-        statistic: "Minimum",
-        period: 300,
-      },
-    },
-    {
-      id: "queue-oldest-message",
-      runbook: "runbooks/queue-backlog.md",
-      severity: "warning",
-      summary: "Oldest bill waiting more than 15 minutes: delivery is falling behind",
-      threshold: 900,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 2,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/SQS",
-        metricName: "ApproximateAgeOfOldestMessage",
-        dimensions: { QueueName: t.queueName },
-        statistic: "Maximum",
-        period: 300,
-      },
-    },
-    {
-      id: "asg-at-max",
-      runbook: "runbooks/traffic-spike.md",
-      severity: "warning",
-      summary: `App fleet at its maximum (${t.maxInstances} instances) for 15 minutes`,
-      threshold: t.maxInstances,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      evaluationPeriods: 3,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/AutoScaling",
-        metricName: "GroupInServiceInstances",
-        dimensions: { AutoScalingGroupName: t.autoScalingGroupName },
-        statistic: "Minimum",
-        period: 300,
-      },
-    },
-    {
-      id: "az-unhealthy-targets",
-      runbook: "runbooks/az-failure.md",
-      severity: "warning",
-      summary: "Unhealthy targets behind the ALB for 10 minutes (an instance or an AZ is failing)",
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      evaluationPeriods: 2,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/ApplicationELB",
-        metricName: "UnHealthyHostCount",
-        dimensions: { LoadBalancer: t.albArnSuffix, TargetGroup: t.targetGroupArnSuffix },
-        statistic: "Maximum",
-        period: 300,
-      },
-    },
-    {
-      id: "memory-high",
-      runbook: "runbooks/memory-leak.md",
-      severity: "warning",
-      summary: "An app instance above 85% memory used for 15 minutes: a process may be leaking",
-      threshold: 85,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 3,
-      treatMissingData: "missing",
-      metric: {
-        // CloudWatch agent, aggregated per fleet: Maximum is the fullest instance.
-        namespace: AGENT_NAMESPACE,
-        metricName: "mem_used_percent",
-        dimensions: { AutoScalingGroupName: t.autoScalingGroupName },
-        statistic: "Maximum",
-        period: 300,
-      },
-    },
-    {
-      id: "zoho-throttles",
-      runbook: "runbooks/zoho-throttling.md",
-      severity: "warning",
-      summary: "More than 20 Zoho 429 answers in 5 minutes for 10 minutes: the fleet limiter is off",
-      threshold: 20,
-      comparisonOperator: "GreaterThanThreshold",
-      evaluationPeriods: 2,
-      treatMissingData: "notBreaching",
-      metric: app("ZohoThrottles"),
-    },
-    {
-      id: "zoho-token-refresh-failures",
-      runbook: "runbooks/zoho-token-refresh.md",
-      severity: "critical",
-      summary: "Zoho OAuth token refresh failing: no bill can be delivered",
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      evaluationPeriods: 1,
-      treatMissingData: "notBreaching",
-      metric: app("ZohoTokenRefreshFailures"),
-    },
-  ];
+  return [...baselineAlarmSpecs(t), ...coverageAlarmSpecs(t)];
 }
 
 /** Every prop is required (no defaults). */
@@ -271,6 +83,14 @@ export interface ObservabilityProps {
   readonly logRetentionDays: number;
   /** E-mail subscribers of the critical and warning topics (each confirms once). */
   readonly alarmEmails: { readonly critical: readonly string[]; readonly warning: readonly string[] };
+  /** HTTPS paging targets: the pager gets critical, the chat channel critical and warning. @default {} (none) */
+  readonly paging?: PagingTargets;
+}
+
+/** Optional HTTPS subscribers (a pager service's and a chat channel's SNS webhook URLs). */
+export interface PagingTargets {
+  readonly pagerUrl?: string;
+  readonly chatUrl?: string;
 }
 
 /**
@@ -281,6 +101,7 @@ export interface ObservabilityProps {
 export class Observability extends Construct {
   public readonly topicArns: Record<Severity, string>;
   public readonly logGroupNames: { service: string; worker: string };
+  #serviceLogGroup: CloudwatchLogGroup | undefined;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -292,25 +113,19 @@ export class Observability extends Construct {
       ]),
     ) as Record<Severity, SnsTopic>;
     this.topicArns = { critical: topics.critical.arn, warning: topics.warning.arn, info: topics.info.arn };
-    for (const severity of ["critical", "warning"] as const) {
-      props.alarmEmails[severity].forEach((endpoint, i) => {
-        new SnsTopicSubscription(this, `email-${severity}-${i}`, {
-          topicArn: topics[severity].arn,
-          protocol: "email",
-          endpoint,
-        });
-      });
-    }
+    this.#subscribe(topics, props.alarmEmails, props.paging ?? {});
 
     this.logGroupNames = appLogGroupNames(namePrefix);
     for (const [kind, name] of Object.entries(this.logGroupNames)) {
-      new CloudwatchLogGroup(this, `logs-${kind}`, {
+      const group = new CloudwatchLogGroup(this, `logs-${kind}`, {
         name,
         retentionInDays: props.logRetentionDays,
         kmsKeyId: props.logsKeyArn,
       });
+      if (kind === "service") this.#serviceLogGroup = group;
     }
 
+    this.#logMetricFilters(targets.metricsNamespace);
     for (const spec of alarmSpecs(targets)) {
       const topic = topics[spec.severity].arn;
       new CloudwatchMetricAlarm(this, `alarm-${spec.id}`, {
@@ -338,5 +153,55 @@ export class Observability extends Construct {
         "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
       ],
     });
+  }
+
+  /** E-mail per severity; the pager on critical, the chat channel on critical and warning. */
+  #subscribe(
+    topics: Record<Severity, SnsTopic>,
+    emails: ObservabilityProps["alarmEmails"],
+    paging: PagingTargets,
+  ): void {
+    for (const severity of ["critical", "warning"] as const) {
+      emails[severity].forEach((endpoint, i) => {
+        new SnsTopicSubscription(this, `email-${severity}-${i}`, {
+          topicArn: topics[severity].arn,
+          protocol: "email",
+          endpoint,
+        });
+      });
+    }
+    const https: [string, string | undefined, readonly Severity[]][] = [
+      ["pager", paging.pagerUrl, ["critical"]],
+      ["chat", paging.chatUrl, ["critical", "warning"]],
+    ];
+    for (const [name, url, severities] of https) {
+      if (url === undefined) continue;
+      if (!url.startsWith("https://")) throw new Error(`paging.${name}Url must be an https:// URL`);
+      for (const severity of severities) {
+        new SnsTopicSubscription(this, `https-${name}-${severity}`, {
+          topicArn: topics[severity].arn,
+          protocol: "https",
+          endpoint: url,
+          endpointAutoConfirms: true,
+        });
+      }
+    }
+  }
+
+  /** 401 and 429 answers counted from the service's "request completed" lines (no dimensions). */
+  #logMetricFilters(namespace: string): void {
+    const filters: [string, string, number][] = [
+      ["unauthorized", LOG_METRICS.unauthorized, 401],
+      ["too-many-requests", LOG_METRICS.tooManyRequests, 429],
+    ];
+    for (const [id, metricName, status] of filters) {
+      new CloudwatchLogMetricFilter(this, `filter-${id}`, {
+        name: metricName,
+        logGroupName: this.logGroupNames.service,
+        pattern: `{ $.statusCode = ${status} }`,
+        metricTransformation: { name: metricName, namespace, value: "1", defaultValue: "0" },
+        dependsOn: [this.#serviceLogGroup!],
+      });
+    }
   }
 }

@@ -98,6 +98,8 @@ export function agentConfig(p: Pick<UserDataProps, "logGroups" | "processes">): 
       aggregation_dimensions: [["AutoScalingGroupName"]],
       metrics_collected: {
         mem: { measurement: ["mem_used_percent"], metrics_collection_interval: 60 },
+        // disk_used_percent of the root volume: the disk-full alarm reads the fleet's Maximum.
+        disk: { measurement: ["used_percent"], resources: ["/"], metrics_collection_interval: 60 },
         procstat: p.processes.map((unit) => process(`${unit}.mjs`)),
       },
     },

@@ -35,6 +35,7 @@ export function wireOperations(
     logsKeyArn: keys.logs.arn,
     logRetentionDays: config.logRetentionDays,
     alarmEmails: config.alarmEmails,
+    paging: config.paging,
     targets: {
       environment: config.name,
       metricsNamespace: names.metricsNamespace,
@@ -47,6 +48,14 @@ export function wireOperations(
       maxInstances: config.maxInstances,
       // Page at 10% of the allocated storage left (runbooks/rds-storage-low.md).
       dbFreeStorageBytes: Math.round(config.dbAllocatedStorageGb * 0.1 * 1024 ** 3),
+      dbMaxConnections: database.maxConnections,
+      // Member clusters of a cluster-mode-disabled replication group are <group>-001, -002, ...
+      cacheNodeIds: Array.from({ length: config.cacheNodes }, (_, i) => `${cache.replicationGroupId}-00${i + 1}`),
+      // Each instance runs two pools of a few connections; 1,000 on one node is a leak.
+      cacheMaxConnections: 1000,
+      burstFunctionName: names.burstFunction,
+      fleetGroupNames: [app.fleet.front, app.fleet.workers].flatMap((c) => (c ? [c.autoScalingGroupName] : [])),
+      zohoDailyQuota: config.zohoDailyQuota,
     },
   });
   new SecretRotation(scope, "secret-rotation", {

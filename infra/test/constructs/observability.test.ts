@@ -2,12 +2,17 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import t from "tap";
 import { DASHBOARDS } from "../../src/constructs/dashboards.ts";
+import { maxConnectionsFor } from "../../src/constructs/database.ts";
 import { allEnvironments, type Json, resources, synth } from "../helpers.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** alarm id -> [threshold, comparison, runbook file from the cross-team contract] */
-const expected = (maxInstances: number, freeStorageBytes: number): Record<string, [number, string, string]> => ({
+const expected = (
+  maxInstances: number,
+  freeStorageBytes: number,
+  dbConnections80: number,
+): Record<string, [number, string, string]> => ({
   "dlq-depth": [10, "GreaterThanThreshold", "runbooks/dlq-growing.md"],
   "alb-5xx": [10, "GreaterThanThreshold", "runbooks/alb-5xx.md"],
   "latency-p99": [2, "GreaterThanThreshold", "runbooks/latency-high.md"],
@@ -19,6 +24,22 @@ const expected = (maxInstances: number, freeStorageBytes: number): Record<string
   "memory-high": [85, "GreaterThanThreshold", "runbooks/memory-leak.md"],
   "zoho-throttles": [20, "GreaterThanThreshold", "runbooks/zoho-throttling.md"],
   "zoho-token-refresh-failures": [1, "GreaterThanOrEqualToThreshold", "runbooks/zoho-token-refresh.md"],
+  "redis-cpu": [80, "GreaterThanThreshold", "runbooks/redis.md"],
+  "redis-memory": [80, "GreaterThanThreshold", "runbooks/redis.md"],
+  "redis-evictions": [0, "GreaterThanThreshold", "runbooks/redis.md"],
+  "redis-connections": [1000, "GreaterThanThreshold", "runbooks/redis.md"],
+  "lambda-errors": [5, "GreaterThanThreshold", "runbooks/lambda-failures.md"],
+  "lambda-throttles": [0, "GreaterThanThreshold", "runbooks/lambda-failures.md"],
+  "rds-connections": [dbConnections80, "GreaterThanThreshold", "runbooks/db-connections.md"],
+  "disk-full": [80, "GreaterThanThreshold", "runbooks/disk-full.md"],
+  "alb-5xx-ratio": [5, "GreaterThanThreshold", "runbooks/availability.md"],
+  "alb-no-healthy-hosts": [1, "LessThanThreshold", "runbooks/availability.md"],
+  "http-401-spike": [50, "GreaterThanThreshold", "runbooks/auth-spikes.md"],
+  "http-429-spike": [100, "GreaterThanThreshold", "runbooks/auth-spikes.md"],
+  "failed-bills": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
+  "failed-bills-open": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
+  "audit-default-partition": [0, "GreaterThanThreshold", "runbooks/audit-default-partition.md"],
+  "zoho-daily-quota": [4000, "GreaterThanOrEqualToThreshold", "runbooks/zoho-daily-quota.md"],
 });
 
 for (const config of allEnvironments) {
@@ -29,10 +50,15 @@ for (const config of allEnvironments) {
   );
   const topics = new Map(resources(s, "aws_sns_topic").map(([n, p]) => [n, String(p.name).replace(prefix, "")]));
   const topicOf = (ref: unknown) => topics.get(String(ref).replace(/^\$\{aws_sns_topic\.([^.]+)\.arn\}$/, "$1"));
-  const want = expected(config.maxInstances, Math.round(config.dbAllocatedStorageGb * 0.1 * 1024 ** 3));
+  const want = expected(
+    config.maxInstances,
+    Math.round(config.dbAllocatedStorageGb * 0.1 * 1024 ** 3),
+    Math.floor(maxConnectionsFor(config.dbInstanceClass) * 0.8),
+  );
 
-  t.test(`${config.name}: exactly the expected alarms`, async (t) => {
+  t.test(`${config.name}: exactly the expected alarms (27, the seed asks for 15+)`, async (t) => {
     t.same([...alarms.keys()].sort(), Object.keys(want).sort());
+    t.equal(alarms.size, 27);
   });
 
   for (const [id, [threshold, comparison, runbook]] of Object.entries(want)) {
@@ -108,5 +134,8 @@ for (const config of allEnvironments) {
     const app = dashboards.find((d) => String(d.dashboard_name).endsWith("application"))!;
     for (const m of ["IngestLatency", "PDFProcessingTime", "ZohoAPISuccessRate", "ZohoThrottles"])
       t.match(app.dashboard_body, m);
+    const business = dashboards.find((d) => String(d.dashboard_name).endsWith("business"))!;
+    t.match(business.dashboard_body, /"FailedBillsOpen"/, "failed bills waiting for finance");
+    t.match(business.dashboard_body, /"PDFsProcessed","Environment","[a-z]+","Outcome","failed"/);
   });
 }
