@@ -23,7 +23,7 @@ for (const config of allEnvironments) {
   const secretNames = new Map(resources(s, "aws_secretsmanager_secret").map(([n, p]) => [n, String(p.name)]));
 
   t.test(`${config.name}: the Lambda gets exactly the resolver's inputs, plus plain settings`, async (t) => {
-    const named = Object.keys(env).filter((k) => k.endsWith("_SECRET_ID") && k !== "API_KEYS_SECRET_ID");
+    const named = Object.keys(env).filter((k) => k.endsWith("_SECRET_ID"));
     t.same(named.sort(), [...secretIds].sort(), "every secret id the resolver reads, no other");
     for (const k of inputs) t.ok(env[k], `${k} is set`);
     t.notOk(
@@ -38,7 +38,12 @@ for (const config of allEnvironments) {
       `bill-mw-${config.name}/token-encryption-key`,
     );
     t.equal(secretNames.get(refName(env.REDIS_AUTH_SECRET_ID)), `bill-mw-${config.name}/redis-auth`);
-    t.match(env.DATABASE_SECRET_ID, /^\$\{aws_db_instance\.[^.]+\.master_user_secret\[0\]\.secret_arn\}$/);
+    t.equal(
+      secretNames.get(refName(env.DATABASE_SECRET_ID)),
+      `bill-mw-${config.name}/db-delivery`,
+      "the delivery login, not the master",
+    );
+    t.notOk(env.API_KEYS_SECRET_ID, "no service settings");
     t.equal(env.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem", "Node 20+ Lambda runtimes need it for RDS's CA");
   });
 
@@ -54,6 +59,12 @@ for (const config of allEnvironments) {
       readable.some((r) => r.includes(adminArn)),
       "the admin keys stay with the service",
     );
+    const apiKeysArn = [...secretNames].find(([, n]) => n.endsWith("/api-keys"))![0];
+    t.notOk(
+      readable.some((r) => r.includes(apiKeysArn)),
+      "so do the API keys",
+    );
+    t.same(readable.sort(), secretIds.map((k) => env[k]!).sort(), "exactly the secrets it resolves");
   });
 
   t.test(`${config.name}: the synthesized environment resolves into a valid worker configuration`, async (t) => {

@@ -7,11 +7,14 @@ for (const config of allEnvironments) {
   const secrets = new Map(resources(s, "aws_secretsmanager_secret").map(([n, p]) => [n, p]));
 
   t.test(
-    `${config.name}: Zoho OAuth, API keys, admin keys, Redis AUTH, token key, each with the secrets CMK`,
+    `${config.name}: Zoho OAuth, API keys, admin keys, Redis AUTH, token key, database logins, each with the secrets CMK`,
     async (t) => {
       t.same([...secrets.values()].map((p) => p.name).sort(), [
         `bill-mw-${config.name}/admin-api-keys`,
         `bill-mw-${config.name}/api-keys`,
+        `bill-mw-${config.name}/db-delivery`,
+        `bill-mw-${config.name}/db-ingest`,
+        `bill-mw-${config.name}/db-oncall`,
         `bill-mw-${config.name}/redis-auth`,
         `bill-mw-${config.name}/token-encryption-key`,
         `bill-mw-${config.name}/zoho-oauth`,
