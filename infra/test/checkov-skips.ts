@@ -19,12 +19,6 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     reason: "Port 80 on the ALB exists only to answer with a 301 to HTTPS (issue 4, point 3).",
   },
   {
-    id: "CKV2_AWS_28",
-    resource: /^edge_alb_/,
-    reason:
-      "No WAF yet: machine-to-machine API with API-key + HMAC auth and a Redis rate limit per key; WAF is a tracked follow-up.",
-  },
-  {
     id: "CKV_AWS_150",
     resource: /^edge_alb_/,
     stacks: ["staging"],

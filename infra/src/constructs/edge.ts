@@ -3,6 +3,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone/index.js";
 import { Lb } from "@cdktf/provider-aws/lib/lb/index.js";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule/index.js";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record/index.js";
 import { Construct } from "constructs";
@@ -35,6 +36,11 @@ export interface EdgeProps {
   readonly healthCheckPath?: string;
   /** Connection draining, seconds; longer than the service's graceful-close time. @default 300 */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * Path prefixes the HTTPS listener answers 404 for instead of forwarding (operators reach them
+   * through SSM port forwarding, infra/README.md). @default [] (everything forwarded)
+   */
+  readonly internalPaths?: readonly string[];
 }
 
 /**
@@ -85,7 +91,8 @@ export class Edge extends Construct {
         unhealthyThreshold: 3,
       },
     });
-    this.#listeners(alb, tg, certificateArn, props.tlsPolicy);
+    const https = this.#listeners(alb, tg, certificateArn, props.tlsPolicy);
+    this.#internalPaths(https, props.internalPaths ?? []);
     new Route53Record(this, "alias", {
       zoneId: zone.zoneId,
       name: props.domainName,
@@ -101,8 +108,8 @@ export class Edge extends Construct {
   }
 
   /** HTTPS with the given policy forwards to the fleet; HTTP only redirects to HTTPS. */
-  #listeners(alb: Lb, tg: LbTargetGroup, certificateArn: string, tlsPolicy: TlsPolicy): void {
-    new LbListener(this, "https", {
+  #listeners(alb: Lb, tg: LbTargetGroup, certificateArn: string, tlsPolicy: TlsPolicy): LbListener {
+    const https = new LbListener(this, "https", {
       loadBalancerArn: alb.arn,
       port: 443,
       protocol: "HTTPS",
@@ -115,6 +122,28 @@ export class Edge extends Construct {
       port: 80,
       protocol: "HTTP",
       defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
+    return https;
+  }
+
+  /**
+   * One rule per internal path (the path and everything under it): a plain 404, as if the route did
+   * not exist. ALB patterns are case-sensitive and see the raw path; the WAF's rule (waf.ts) also
+   * catches encoded and differently-cased spellings.
+   */
+  #internalPaths(https: LbListener, paths: readonly string[]): void {
+    paths.forEach((path, i) => {
+      new LbListenerRule(this, `internal-${path.replace(/\W/g, "")}`, {
+        listenerArn: https.arn,
+        priority: 10 + i,
+        condition: [{ pathPattern: { values: [path, `${path}/*`] } }],
+        action: [
+          {
+            type: "fixed-response",
+            fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: '{"error":"not found"}' },
+          },
+        ],
+      });
     });
   }
 

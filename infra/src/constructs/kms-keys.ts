@@ -56,11 +56,19 @@ export function keySpecs(accountId: string, region: string): Readonly<Record<Key
       description: "SQS queues and SNS topics",
       serviceStatements: [
         {
+          // Only this account's alarms, and only for this account's topics (confused deputy).
           Sid: "CloudWatchAlarmsPublish",
           Effect: "Allow",
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
+          // The conditions of the SNS guide's "AWS services publishing to encrypted topics".
+          Condition: {
+            ArnLike: {
+              "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*`,
+              "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:${region}:${accountId}:*`,
+            },
+          },
         },
         ...autoScalingUsesKey(accountId),
       ],
@@ -75,6 +83,7 @@ export function keySpecs(accountId: string, region: string): Readonly<Record<Key
           Principal: { Service: `logs.${region}.amazonaws.com` },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
+          // The encryption context names this account's log groups: no other account's can use the key.
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
         },
         {
@@ -85,6 +94,7 @@ export function keySpecs(accountId: string, region: string): Readonly<Record<Key
           Resource: "*",
           Condition: {
             StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` },
+            ArnLike: { "aws:SourceArn": `arn:aws:cloudtrail:${region}:${accountId}:trail/*` },
           },
         },
       ],

@@ -3,6 +3,7 @@ import { BurstConsumer } from "../constructs/burst-consumer.ts";
 import { DatabaseLogins } from "../constructs/database-logins.ts";
 import { Edge } from "../constructs/edge.ts";
 import { LOG_PREFIXES } from "../constructs/storage.ts";
+import { OPERATOR_PATHS, Waf } from "../constructs/waf.ts";
 import { type AppSettingsInputs, burstConsumerEnvironment, workerProcessSettings } from "./app-settings.ts";
 import type { Application, DataStores, Foundation, FunctionBase, StackContext } from "./context.ts";
 import { wireFleet } from "./fleet.ts";
@@ -32,6 +33,14 @@ export function wireApplication(scope: Construct, ctx: StackContext, f: Foundati
     accessLogBucket: storage.accessLogs.bucket,
     accessLogPrefix: LOG_PREFIXES.alb,
     appPort: APP_PORT,
+    internalPaths: OPERATOR_PATHS,
+  });
+  new Waf(scope, "waf", {
+    namePrefix,
+    albArn: edge.albArn,
+    logsKeyArn: keys.logs.arn,
+    logRetentionDays: config.logRetentionDays,
+    allowedCidrs: config.netsuiteEgressCidrs,
   });
   const logins = new DatabaseLogins(scope, "database-logins", { namePrefix, kmsKeyArn: keys.secrets.arn });
   const arns = resourceArns(ctx, f, logins);

@@ -71,6 +71,7 @@ export class BillMiddlewareStack extends TerraformStack {
     const sgs = new SecurityGroups(this, "security-groups", { namePrefix, vpcId: network.vpcId, appPort: APP_PORT });
     new Endpoints(this, "endpoints", {
       region,
+      accountId,
       vpcId: network.vpcId,
       subnetIds: network.appSubnetIds,
       securityGroupId: sgs.endpointsId,

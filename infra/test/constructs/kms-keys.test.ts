@@ -69,11 +69,26 @@ t.test("service statements are scoped to this account and region", async (t) => 
     Principal: { Service: "logs.eu-west-1.amazonaws.com" },
     Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:*" } },
   });
-  t.match(logs.get("CloudTrailEncrypts"), {
-    Condition: {
-      StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" },
-    },
+  t.same(logs.get("CloudTrailEncrypts")!.Condition, {
+    StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" },
+    ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:123456789012:trail/*" },
   });
+  t.same(
+    statementsOf(s, "messaging").get("CloudWatchAlarmsPublish")!.Condition,
+    {
+      ArnLike: {
+        "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*",
+        "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:eu-west-1:123456789012:*",
+      },
+    },
+    "only this account's alarms, for this account's topics",
+  );
+  for (const [name, sts] of KEY_NAMES.map((n) => [n, statementsOf(s, n)] as const)) {
+    for (const [sid, st] of sts) {
+      if (typeof st.Principal === "object" && st.Principal !== null && "Service" in st.Principal)
+        t.ok(st.Condition, `${name}/${sid}: a service principal is always conditioned`);
+    }
+  }
   const data = statementsOf(s, "data");
   t.match(data.get("AutoScalingUsesKey"), { Principal: { AWS: asgRole } });
   t.match(data.get("AutoScalingGrants"), {
