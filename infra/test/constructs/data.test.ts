@@ -48,6 +48,14 @@ for (const config of allEnvironments) {
     t.match(db.parameter_group_name, /aws_db_parameter_group\.database_params/);
   });
 
+  t.test(`${config.name}: bind values never reach the exported logs (issue 16.2)`, async (t) => {
+    const params = resource(s, "aws_db_parameter_group", "database_params");
+    const byName = new Map((params.parameter as Json[]).map((p) => [p.name, p.value]));
+    // The pgcrypto key and Zoho tokens are bind parameters; a slow statement would log them.
+    t.equal(byName.get("log_parameter_max_length"), "0");
+    t.equal(byName.get("log_parameter_max_length_on_error"), "0");
+  });
+
   t.test(
     `${config.name}: Redis replication group: Multi-AZ failover, TLS, CMK at rest, AUTH from Secrets Manager`,
     async (t) => {
