@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Bills } from "./bodies.ts";
-import { ingestLoad, type LoadResult } from "./ingest-load.ts";
+import { fixedRateLoad, ingestLoad, type LoadResult } from "./ingest-load.ts";
 import { type CpuProfile, type ProfileShare, summarizeProfile } from "./profile.ts";
 import { type BenchStack, ROOT } from "./stack.ts";
 import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
@@ -163,15 +163,12 @@ export async function compareWithSeed(
     const { user, system } = (await stack.probe(PROBE_NAME[side])).cpu;
     return (user + system) / 1000;
   };
-  const load: Load = (side, durationS, ratePerSecond) =>
-    ingestLoad({
-      url: urls[side],
-      apiKey: stack.apiKey,
-      bills: bills[side],
-      connections: shape.connections,
-      durationS,
-      ratePerSecond,
-    });
+  const load: Load = (side, durationS, ratePerSecond) => {
+    const common = { url: urls[side], apiKey: stack.apiKey, bills: bills[side], durationS };
+    return ratePerSecond
+      ? fixedRateLoad({ ...common, ratePerSecond })
+      : ingestLoad({ ...common, connections: shape.connections });
+  };
   log("  warm-up: 3 s each");
   await load("service", 3);
   await load("seed", 3);

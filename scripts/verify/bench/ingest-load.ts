@@ -3,7 +3,9 @@
  * built in setupRequest. Latency percentiles are computed from every response's own time (autocannon's
  * histogram has no p95).
  */
+import { setTimeout as delay } from "node:timers/promises";
 import autocannon from "autocannon";
+import { Agent, request } from "undici";
 import type { BodySource } from "./bodies.ts";
 import { type LatencySummary, latencySummary, round } from "./stats.ts";
 
@@ -16,8 +18,6 @@ export interface LoadOptions {
   readonly durationS?: number;
   /** ...a number of requests. */
   readonly amount?: number;
-  /** Requests per second over all connections (autocannon's overallRate); unset: as fast as answered. */
-  readonly ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -48,7 +48,6 @@ export async function ingestLoad(o: LoadOptions): Promise<LoadResult> {
     {
       url: `${o.url}/api/v1/bills`,
       connections: o.connections,
-      ...(o.ratePerSecond ? { overallRate: o.ratePerSecond } : {}),
       ...(o.amount ? { amount: o.amount } : { duration: o.durationS ?? 10 }),
       timeout: 60,
       requests: [
@@ -80,6 +79,65 @@ export async function ingestLoad(o: LoadOptions): Promise<LoadResult> {
     replayed,
     otherStatus,
     errors: result.errors + result.timeouts,
+    seconds: round(seconds),
+    acceptedPerSecond: round(accepted / seconds),
+    latencyMs: latencySummary(latencies),
+    megabytesPerSecond: round(bodyBytes / seconds / 1_048_576),
+  };
+}
+
+/**
+ * Open-model load at a fixed rate: one request every 1000/rate ms whatever the answers do, each
+ * timed from its own send (keep-alive connections, as many as needed). autocannon's overallRate is
+ * not this: it resets every connection's budget once a second, so all of a second's requests leave
+ * together and queue behind each other, which shows up as latency that is the load generator's.
+ */
+export async function fixedRateLoad(
+  o: Omit<LoadOptions, "connections" | "amount"> & { ratePerSecond: number },
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let bodyBytes = 0;
+  let errors = 0;
+  const count = Math.round(o.ratePerSecond * (o.durationS ?? 10));
+  const interval = 1000 / o.ratePerSecond;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 0) await delay(wait);
+    const body = o.bills.nextBody();
+    bodyBytes += body.length;
+    const sent = performance.now();
+    inflight.push(
+      request(`${o.url}/api/v1/bills`, {
+        method: "POST",
+        dispatcher: agent,
+        headers: { "content-type": "application/json", "x-api-key": o.apiKey },
+        body,
+      }).then(
+        async (res) => {
+          await res.body.dump();
+          latencies.push(performance.now() - sent);
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+        },
+        () => {
+          errors += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  await agent.close();
+  const seconds = (performance.now() - started) / 1000;
+  const accepted = statuses[202] ?? 0;
+  return {
+    requests: latencies.length,
+    accepted,
+    replayed: statuses[200] ?? 0,
+    otherStatus: Object.fromEntries(Object.entries(statuses).filter(([s]) => s !== "202" && s !== "200")),
+    errors,
     seconds: round(seconds),
     acceptedPerSecond: round(accepted / seconds),
     latencyMs: latencySummary(latencies),
