@@ -69,7 +69,7 @@ function profileLines(c: CompareResult): string[] {
   const cell = (g: { name: string; msPerBill: number } | undefined): string =>
     g ? `${g.name.slice(0, 34).padEnd(34)} ${String(g.msPerBill).padStart(6)}` : "";
   return [
-    `where the CPU goes (CPU profile, self time, ms per accepted bill; ${c.shape.profileS} s each):`,
+    `where the time goes (CPU profile, self time, ms per accepted bill; ${c.shape.profileS} s each; wall-clock samples: a descheduled thread counts in its last native call):`,
     `  ${"service".padEnd(41)}   seed stack`,
     ...Array.from({ length: 10 }, (_, i) => `  ${cell(service[i]).padEnd(41)}   ${cell(seed[i])}`.trimEnd()),
   ];
