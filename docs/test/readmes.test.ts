@@ -38,6 +38,8 @@ function ignoredFolders(): Set<string> {
 export interface NamedPath {
   readonly path: string;
   readonly line: number;
+  /** On a table row, where a bare file name lists a file; in prose it may name a generated one. */
+  readonly inTable: boolean;
 }
 
 /** Inline-code spans and relative link targets outside fenced code blocks, with their line numbers. */
@@ -47,10 +49,11 @@ export function namedPaths(markdown: string): NamedPath[] {
   markdown.split("\n").forEach((text, i) => {
     if (/^\s*```/.test(text)) fenced = !fenced;
     if (fenced) return;
-    for (const m of text.matchAll(/`([^`\s]+)`/g)) out.push({ path: m[1] as string, line: i + 1 });
+    const inTable = text.trimStart().startsWith("|");
+    for (const m of text.matchAll(/`([^`\s]+)`/g)) out.push({ path: m[1] as string, line: i + 1, inTable });
     for (const m of text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)) {
       const target = m[1] as string;
-      if (!/^[a-z]+:/.test(target)) out.push({ path: target, line: i + 1 });
+      if (!/^[a-z]+:/.test(target)) out.push({ path: target, line: i + 1, inTable });
     }
   });
   return out;
@@ -73,8 +76,8 @@ function isRepoPath(token: string, docDir: string, ignored: Set<string>): boolea
 
 /**
  * Paths a doc names that do not exist, as "doc:line path". A path resolves next to the doc or at the
- * root; a bare file name may also sit in a folder the same line names (a table row such as
- * "`operations/` | `retry.ts`, `resolve.ts`", or a link to the file next to its short name).
+ * root. A bare file name counts only on a table row (prose may name a generated file), and may also
+ * sit in a folder the same row names ("`operations/` | `retry.ts`, `resolve.ts`").
  */
 export function missingPaths(doc: string, markdown: string, root = ROOT): string[] {
   const docDir = dirname(join(root, doc));
@@ -89,7 +92,7 @@ export function missingPaths(doc: string, markdown: string, root = ROOT): string
       .flatMap((n) => [join(docDir, folderOf(n.path)), join(root, folderOf(n.path))]),
   ];
   return named
-    .filter(({ path }) => isRepoPath(path, docDir, ignored))
+    .filter(({ path, inTable }) => (inTable || path.includes("/")) && isRepoPath(path, docDir, ignored))
     .filter(({ path, line }) => {
       const bases = path.includes("/") ? [docDir, root] : basesOn(line);
       return !bases.some((base) => existsSync(normalize(join(base, path))));
@@ -163,13 +166,18 @@ t.test("the path check finds a missing path and ignores what is not a path", asy
   const markdown = [
     "| `lib/config.ts` | `lib/no-such-file.ts` | `POST /api/v1/bills` | `application/json` |",
     "| `.mjs` | `scripts/ops/<command>.ts` | `.local/env.sh` | `bench-results/` | [x](nowhere.md) |",
+    "In prose, `cdk.tf.json` is a generated file; `lib/gone.ts` is not.",
     "```ts",
     'import { x } from "`lib/also-missing.ts`";',
     "```",
     "[ok](docs/glossary.md) [web](https://example.com/a.md) `lib/testing/`",
   ].join("\n");
-  t.same(missingPaths("fake.md", markdown), ["fake.md:1 lib/no-such-file.ts", "fake.md:2 nowhere.md"]);
-  t.same(missingPaths("lib/fake.md", "`config.ts` `storage.ts` `nope.ts`"), ["lib/fake.md:1 nope.ts"]);
+  t.same(missingPaths("fake.md", markdown), [
+    "fake.md:1 lib/no-such-file.ts",
+    "fake.md:2 nowhere.md",
+    "fake.md:3 lib/gone.ts",
+  ]);
+  t.same(missingPaths("lib/fake.md", "| `config.ts` `storage.ts` `nope.ts` |"), ["lib/fake.md:1 nope.ts"]);
   t.same(
     missingPaths("lib/fake.md", "| `testing/` | `harness.ts`, `seed.ts` |\n| `other/` | `harness.ts` |"),
     ["lib/fake.md:2 harness.ts"],
