@@ -72,6 +72,10 @@ export interface EnvironmentConfig {
   readonly dbAllocatedStorageGb: number;
   readonly dbMaxAllocatedStorageGb: number;
   readonly dbBackupRetentionDays: number;
+  /** RDS standby in a second AZ. @default true (every deployed environment; false only for cost profiles) */
+  readonly dbMultiAz?: boolean;
+  /** AWS Budgets monthly limit, USD (above `npm run cost`'s scheduled month / 0.8): e-mails at 80% actual, 100% forecast. */
+  readonly monthlyBudgetUsd: number;
   readonly cacheNodeType: string;
   /** Cache nodes in the replication group (primary + replicas); >= 2 for automatic failover. */
   readonly cacheNodes: number;
@@ -127,6 +131,7 @@ export const staging: EnvironmentConfig = {
   dbAllocatedStorageGb: 50,
   dbMaxAllocatedStorageGb: 200,
   dbBackupRetentionDays: 7,
+  monthlyBudgetUsd: 1100,
   cacheNodeType: "cache.t4g.small",
   cacheNodes: 2,
   alarmEmails: { critical: ["platform-oncall@example.com"], warning: ["platform-team@example.com"] },
@@ -148,6 +153,7 @@ export const production: EnvironmentConfig = {
   dbAllocatedStorageGb: 100,
   dbMaxAllocatedStorageGb: 1000,
   dbBackupRetentionDays: 30,
+  monthlyBudgetUsd: 1800,
   cacheNodeType: "cache.r6g.large",
   cacheNodes: 3,
   alarmEmails: { critical: ["platform-oncall@example.com"], warning: ["platform-team@example.com"] },

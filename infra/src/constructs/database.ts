@@ -50,6 +50,8 @@ export interface DatabaseProps {
   readonly maxAllocatedStorageGb: number;
   /** Automated backups kept, days. Required; no default. */
   readonly backupRetentionDays: number;
+  /** A synchronous standby in a second AZ. @default true */
+  readonly multiAz?: boolean;
   /** Statements slower than this are logged, ms (runbooks/slow-database.md). @default 1000 */
   readonly slowStatementMs?: number;
 }
@@ -96,7 +98,7 @@ export class Database extends Construct {
       username: "bill_mw_admin",
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
-      multiAz: true,
+      multiAz: props.multiAz ?? true,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [props.securityGroupId],
       publiclyAccessible: false,

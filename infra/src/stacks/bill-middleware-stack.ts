@@ -111,6 +111,7 @@ export class BillMiddlewareStack extends TerraformStack {
       ...shared,
       securityGroupId: sgs.rdsId,
       instanceClass: config.dbInstanceClass,
+      multiAz: config.dbMultiAz ?? true,
       allocatedStorageGb: config.dbAllocatedStorageGb,
       maxAllocatedStorageGb: config.dbMaxAllocatedStorageGb,
       backupRetentionDays: config.dbBackupRetentionDays,

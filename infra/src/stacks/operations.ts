@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { Budget } from "../constructs/budget.ts";
 import { CloudTrail } from "../constructs/cloudtrail.ts";
 import { Dashboards } from "../constructs/dashboards.ts";
 import { Observability } from "../constructs/observability.ts";
@@ -71,6 +72,11 @@ export function wireOperations(
     accountId: config.accountId,
   });
   wireDashboards(scope, { config, names, namePrefix }, { database, cache }, app);
+  new Budget(scope, "budget", {
+    namePrefix,
+    limitUsd: config.monthlyBudgetUsd,
+    emails: config.alarmEmails.warning,
+  });
   return { observability };
 }
 

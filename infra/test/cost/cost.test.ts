@@ -1,0 +1,79 @@
+/**
+ * `npm run cost`: the schedule arithmetic, the storage model against hand-computed figures, the
+ * estimate against the synthesized stacks (one line per billable resource kind, totals ordered
+ * night <= day <= ceiling), each budget above its environment's scheduled month, and bad input
+ * refused.
+ */
+import t from "tap";
+import { reportFor } from "../../cost/cli.ts";
+import { cronDays, dayShareOfWeek, parseRecurrence } from "../../cost/fleet.ts";
+import { PRICES, priceOf } from "../../cost/prices.ts";
+import { monthCostPerPdf, perMillionOverSevenYears } from "../../cost/storage.ts";
+import { production, staging } from "../../src/environments.ts";
+
+t.test("schedules: day share of the week from the morning and night recurrences", async (t) => {
+  t.same(cronDays("MON-FRI"), [1, 2, 3, 4, 5]);
+  t.same(cronDays("*"), [0, 1, 2, 3, 4, 5, 6]);
+  t.equal(dayShareOfWeek("0 7 * * MON-FRI", "0 20 * * *"), (13 * 5) / 168, "07-20 on weekdays");
+  t.equal(dayShareOfWeek("0 6 * * *", "0 22 * * *"), (16 * 7) / 168);
+  t.throws(() => parseRecurrence("*/5 * * * *"), /unsupported schedule recurrence/);
+});
+
+t.test("storage: one PDF's months follow the lifecycle tiers", async (t) => {
+  const l = { incomingExpireDays: 30, iaAfterDays: 30, glacierAfterDays: 90, expireDays: 2555 };
+  const gb = 1 / 1024; // 1 MiB PDF
+  // month 0 (30.42 days): incoming STANDARD all month; processed STANDARD 30 days, then IA
+  const m = 30.42;
+  const month0 = gb * 0.023 + gb * 0.023 * (30 / m) + gb * 0.0125 * ((m - 30) / m);
+  t.ok(Math.abs(monthCostPerPdf(l, 1024, 0) - month0) < 1e-12, "month 0");
+  // month 4: GLACIER only, with the 40 KB per-object overhead
+  const glacier = (gb + 32 / 1024 ** 2) * 0.0036 + (8 / 1024 ** 2) * 0.023;
+  t.ok(Math.abs(monthCostPerPdf(l, 1024, 4) - glacier) < 1e-12, "month 4");
+  t.equal(monthCostPerPdf(l, 1024, 90), 0, "nothing after the 7-year expiry");
+  const seven = perMillionOverSevenYears(l, 250);
+  t.ok(
+    seven.storeOnce < seven.storedTwice * 0.6,
+    `store once ${seven.storeOnce.toFixed(0)} < twice ${seven.storedTwice.toFixed(0)}`,
+  );
+});
+
+t.test("an unknown instance type has no price: an error, not $0", async (t) => {
+  t.throws(() => priceOf(PRICES.ec2Hour, "x9.huge", "EC2"), /no EC2 price for x9\.huge/);
+});
+
+for (const [name, config] of [
+  ["staging", staging],
+  ["production", production],
+] as const) {
+  t.test(`${name}: one line per billable resource, totals in order, budget above the scheduled month`, async (t) => {
+    const { estimate } = reportFor(name);
+    const kinds = new Set(estimate.lines.map((l) => l.resource.split(".")[0]));
+    for (const kind of [
+      "aws_autoscaling_group",
+      "aws_nat_gateway",
+      "aws_vpc_endpoint",
+      "aws_db_instance",
+      "aws_elasticache_replication_group",
+      "aws_lb",
+      "aws_wafv2_web_acl",
+      "aws_s3_bucket",
+    ]) {
+      t.ok(kinds.has(kind), `${kind} is priced`);
+    }
+    const { day, night, ceiling, scheduled } = estimate.totals;
+    t.ok(night <= scheduled && scheduled <= day && day <= ceiling, `${night} <= ${scheduled} <= ${day} <= ${ceiling}`);
+    t.ok(config.monthlyBudgetUsd * 0.8 > scheduled, `80% of $${config.monthlyBudgetUsd} is above a normal month`);
+    t.ok(
+      config.monthlyBudgetUsd >= ceiling,
+      `the forecast alert fires only past the scaling ceiling ($${ceiling.toFixed(0)})`,
+    );
+  });
+}
+
+t.test("the seed-sized profile: cheaper than staging; its architecture is the floor", async (t) => {
+  const seed = reportFor("seed").estimate.totals.scheduled;
+  const floor = reportFor("seed-architecture").estimate.totals.scheduled;
+  const stagingMonth = reportFor("staging").estimate.totals.scheduled;
+  t.ok(floor < seed && seed < stagingMonth, `${floor.toFixed(0)} < ${seed.toFixed(0)} < ${stagingMonth.toFixed(0)}`);
+  t.throws(() => reportFor("nope"), /unknown profile nope/);
+});
