@@ -6,6 +6,7 @@
 import t from "tap";
 import { maxConnectionsFor } from "../../src/constructs/database.ts";
 import { Observability, type ObservabilityProps } from "../../src/constructs/observability.ts";
+import { agentConfig } from "../../src/constructs/user-data.ts";
 import { allEnvironments, type Json, resources, staging, synth, synthAlone } from "../helpers.ts";
 
 for (const config of allEnvironments) {
@@ -159,6 +160,16 @@ t.test("paging: a plain-HTTP URL is refused at synth, nothing built", async (t) 
       synthAlone((stack) => new Observability(stack, "o", observabilityProps({ pagerUrl: "http://pager.example/h" }))),
     /paging\.pagerUrl must be an https:\/\/ URL/,
   );
+});
+
+t.test("the CloudWatch agent publishes what disk-full reads: disk used_percent of /, per fleet group", async (t) => {
+  const metrics = agentConfig({ logGroups: { service: "s", worker: "w" }, processes: ["service"] }).metrics as Json;
+  t.same((metrics.metrics_collected as Json).disk, {
+    measurement: ["used_percent"],
+    resources: ["/"],
+    metrics_collection_interval: 60,
+  });
+  t.same(metrics.aggregation_dimensions, [["AutoScalingGroupName"]], "one series per group, as the alarm asks");
 });
 
 t.test("an unknown RDS instance class is refused (the connections limit would be a guess)", async (t) => {
