@@ -19,6 +19,6 @@ onCommand.push((sent) => {
   );
   appendFileSync(
     file,
-    `${JSON.stringify({ role, client: sent.client, command: sent.command, input, error: sent.error })}\n`,
+    `${JSON.stringify({ at: Date.now(), role, client: sent.client, command: sent.command, input, error: sent.error })}\n`,
   );
 });

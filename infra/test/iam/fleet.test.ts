@@ -5,7 +5,7 @@
  * controls: without one statement, the matching path fails with AccessDenied.
  */
 import { randomUUID } from "node:crypto";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
 import { pdfBytes, waitFor } from "../../../consumer/test/helper.ts";
 import { billMessageFor } from "../../../lib/queue.ts";
@@ -17,9 +17,11 @@ import { auditRoles, failOneBill, startService, startSuite } from "./suite.ts";
 
 const s = await startSuite(t);
 const { w } = s;
+/** A worker whose DLQ settler does not run during the file (its first round is after 10 minutes). */
+const quietWorker = () => ({ ...workerEnv(w), WORKER_DLQ_RECONCILE_INTERVAL_MS: "600000" });
 /** The service and the worker belong to the file, not to the subtest that starts them. */
 const root = t;
-const { url: base } = await startService(root, s);
+const { url: base, running: service } = await startService(root, s);
 
 await t.test("ingest service: 202, idempotent 200, 409 (the lost duplicate's version deleted), ready", async (t) => {
   const first = await postBill(base);
@@ -89,6 +91,11 @@ await t.test(
       );
     await waitFor("the settler deletes the stale copy", async () => settled(), 20_000, 300);
     t.pass("settled");
+    // From here on workers without a settler round every second: a round hides what it leaves for
+    // on-call for 30 s, which would hide the DLQ from the operator paths below.
+    await settling.stop();
+    t.ok(settling.child.exitCode !== null || settling.child.signalCode !== null, "the settling worker stopped");
+    s.running.push(launch(root, { ...s.as("worker"), script: "consumer/src/worker.ts", env: quietWorker() }));
   },
 );
 
@@ -118,24 +125,43 @@ await t.test("operator DLQ peek, retry and resolve through the admin API (ingest
   t.same(resolve.body.resolved, [other]);
 });
 
-await t.test("on-call commands, on-call role: DLQ redrive, retry, resolve", async (t) => {
+await t.test("on-call commands, on-call role: DLQ peek, retry, resolve, DLQ redrive", async (t) => {
   const env = oncallEnv(w);
   const ops = (script: string, args: string[]) =>
     run(t, { ...s.as("oncall"), script: `scripts/ops/${script}`, args, env });
-  const redriven = await failOneBill(t, s, base);
+  const [retried, resolved, redriven] = [
+    await failOneBill(t, s, base),
+    await failOneBill(t, s, base),
+    await failOneBill(t, s, base),
+  ];
+  // The workers' DLQ settler hides what it leaves for on-call for 30 s a round: stop them, and wait
+  // until every copy is visible again (peeking with visibility 0 leaves them in place).
+  for (const r of s.running.filter((r) => r !== service)) await r.stop();
+  await waitFor(
+    "the three DLQ copies visible",
+    async () => {
+      const out = await w.e.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: w.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+      );
+      const bodies = (out.Messages ?? []).map((m) => String(m.Body)).join();
+      return [retried, resolved, redriven].every((id) => bodies.includes(id));
+    },
+    45_000,
+    1000,
+  );
   const peek = await ops("failed-bills.ts", ["dlq", "--json"]);
   t.equal(peek.code, 0, peek.output);
-  t.match(peek.output, redriven, "the DLQ lists the failed bill");
-  const redrive = await ops("dlq-redrive.ts", ["--execute", "--reason", "iam test"]);
-  t.equal(redrive.code, 0, redrive.output);
-  await s.waitStatus(t, redriven, "success");
-  const retried = await failOneBill(t, s, base);
+  t.match(peek.output, redriven, "the DLQ lists the failed bills");
   const retry = await ops("failed-bills.ts", ["retry", retried, "--reason", "iam test"]);
   t.equal(retry.code, 0, retry.output);
-  await s.waitStatus(t, retried, "success");
-  const resolved = await failOneBill(t, s, base);
   const resolve = await ops("failed-bills.ts", ["resolve", resolved, "--reason", "iam test"]);
   t.equal(resolve.code, 0, resolve.output);
+  const redrive = await ops("dlq-redrive.ts", ["--execute", "--reason", "iam test"]);
+  t.equal(redrive.code, 0, redrive.output);
+  t.match(redrive.output, redriven, "redriven");
+  s.running.push(launch(root, { ...s.as("worker"), script: "consumer/src/worker.ts", env: quietWorker() }));
+  await s.waitStatus(t, retried, "success");
+  await s.waitStatus(t, redriven, "success");
 });
 
 await t.test("negative control: the ingest role without StorePdf cannot store a PDF", async (t) => {
@@ -152,7 +178,6 @@ await t.test("negative control: the ingest role without StorePdf cannot store a 
 });
 
 await t.test("negative control: the on-call role without Redrive cannot read the DLQ", async (t) => {
-  await failOneBill(t, s, base);
   const file = `${s.captureFile}.without-redrive`;
   const key = await w.without("oncall", "Redrive");
   const r = await run(t, {
