@@ -65,7 +65,7 @@ const managed = (name: string, priority: number, countOnly: readonly string[] = 
  * WAF v2 on the ALB: operator paths refused with 404 whatever their encoding, an optional
  * allow-list of NetSuite's egress CIDRs, a per-IP rate rule, and AWS's common, known-bad-input and
  * anonymous-IP rule groups (the common group's 8 KB body-size rule only counts: every bill's body is
- * larger; so does the hosting-provider list).
+ * larger; so do its missing-User-Agent rule and the hosting-provider list).
  * Logs go to an encrypted `aws-waf-logs-*` group with credential headers redacted.
  */
 export class Waf extends Construct {
@@ -94,7 +94,8 @@ export class Waf extends Construct {
         },
         visibilityConfig: visibility(`${namePrefix}-rate-per-ip`),
       },
-      managed("AWSManagedRulesCommonRuleSet", 3, ["SizeRestrictions_BODY"]),
+      // Counted only: every bill's body is over 8 KB, and NetSuite's N/https User-Agent is unconfirmed.
+      managed("AWSManagedRulesCommonRuleSet", 3, ["SizeRestrictions_BODY", "NoUserAgent_HEADER"]),
       managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
       // Tor exits and anonymizing proxies blocked; hosting-provider ranges only counted: NetSuite
       // calls from Oracle's data centers, which that list may contain.

@@ -91,7 +91,10 @@ for (const config of allEnvironments) {
     t.same((common.statement as Json).managed_rule_group_statement, {
       name: "AWSManagedRulesCommonRuleSet",
       vendor_name: "AWS",
-      rule_action_override: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }],
+      rule_action_override: [
+        { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+        { name: "NoUserAgent_HEADER", action_to_use: { count: {} } },
+      ],
     });
     const anonymous = rules.find((r) => r.name === "AWSManagedRulesAnonymousIpList")!;
     t.same(((anonymous.statement as Json).managed_rule_group_statement as Json).rule_action_override, [
