@@ -62,6 +62,18 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
       "Rotating the pgcrypto key means re-encrypting zoho_tokens in one step with the fleet stopped; a generated 64-char key is kept.",
   },
   {
+    id: "CKV_AWS_61",
+    resource: /^(oncall|release)_role_/,
+    reason:
+      "People's roles: the trusted principal is this account with MFA required; IAM policies in the account name who may assume them.",
+  },
+  {
+    id: "CKV2_AWS_57",
+    resource: /^database-logins_(ingest|delivery|oncall)_/,
+    reason:
+      "Login passwords are set by an operator in PostgreSQL and the secret together; processes re-read the secret on 28P01 (no restart).",
+  },
+  {
     id: "CKV_AWS_116",
     resource: /^(burst_consumer|secret-rotation_rotator)_function_/,
     reason: "Not invoked asynchronously: SQS (dead-lettering to the DLQ) and Secrets Manager (retries) drive them.",
