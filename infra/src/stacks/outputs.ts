@@ -17,7 +17,16 @@ export function wireOutputs(
   output("dlq_url", s.queue.dlqUrl, "Dead-letter queue URL");
   output("artifacts_bucket", names.artifactsBucket, "Release bundles bucket (scripts/release/cli.ts)");
   output("release_parameter", names.releaseParameter, "SSM parameter holding the running release");
-  output("autoscaling_group", s.compute.autoScalingGroupName, "App fleet ASG (instance refresh on release)");
+  output("autoscaling_group", s.compute.autoScalingGroupName, "Ingest tier ASG (instance refresh on release)");
+  if (s.fleet.workers) {
+    output(
+      "worker_autoscaling_group",
+      s.fleet.workers.autoScalingGroupName,
+      "Worker tier ASG (instance refresh on release)",
+    );
+  }
+  output("oncall_role_arn", s.fleet.oncallRoleArn, "Role on-call assumes (MFA) for bill-mw-ops");
+  output("release_role_arn", s.fleet.releaseRoleArn, "Role the release command runs with (MFA)");
   output("burst_function", s.burst.functionName, "Burst consumer Lambda");
   output("database_endpoint", s.database.endpoint, "PostgreSQL endpoint (TLS required)");
   output("database_master_secret_arn", s.database.masterSecretArn, "RDS-managed master credentials");
