@@ -37,8 +37,11 @@ t.test("requests leave evenly spaced, one body each, statuses counted", async (t
   t.equal(result.accepted, 24);
   t.same(result.otherStatus, { 409: 6 });
   t.equal(new Set(bodies).size, 30, "every request its own body");
-  const gaps = arrivals.slice(1).map((a, i) => a - (arrivals[i] as number));
-  const burst = gaps.filter((g) => g < 5).length;
-  t.ok(burst <= 3, `no bursts: ${burst} of 29 gaps under 5 ms (expected 20 ms apart)`);
+  // Sends are never early (a busy machine only delays them), so a burst shows as a short span.
+  const first = arrivals[0] as number;
+  const span = (arrivals.at(-1) as number) - first;
+  t.ok(span >= 0.75 * 29 * 20, `spread over ${Math.round(span)} ms (evenly: 580 ms), not sent at once`);
+  const early = arrivals.filter((a) => a - first < 145).length;
+  t.ok(early <= 15, `${early} of 30 in the first quarter (evenly: 8)`);
   t.ok(result.latencyMs.p50 > 0 && result.latencyMs.p99 < 1000, "latencies measured per request");
 });
