@@ -20,8 +20,8 @@ t.test("runs monthly and by hand", async (t) => {
 });
 
 t.test("runs spike-10x with k6 through the Grafana actions and fails on thresholds", async (t) => {
-  t.match(workflow, /uses: grafana\/setup-k6-action@v1/);
-  t.match(workflow, /uses: grafana\/run-k6-action@v1/);
+  t.match(workflow, /uses: grafana\/setup-k6-action@[0-9a-f]{40} # v1\./, 'pinned by commit, v1');
+  t.match(workflow, /uses: grafana\/run-k6-action@[0-9a-f]{40} # v1\./, 'pinned by commit, v1');
   t.match(workflow, /SCRIPT: \$\{\{ inputs\.script \|\| 'spike-10x' \}\}/);
   t.match(workflow, /path: loadtest\/k6\/\$\{\{ env\.SCRIPT \}\}\.ts/);
   const options =
@@ -39,7 +39,7 @@ t.test("secrets reach k6 through the environment, and the summary is kept", asyn
   t.match(workflow, /API_KEY: \$\{\{ secrets\.STAGING_LOADTEST_API_KEY \}\}/);
   t.match(workflow, /BASE_URL: \$\{\{ secrets\.STAGING_BASE_URL \}\}/);
   t.notMatch(workflow, /-e API_KEY|--env API_KEY/, "never on a command line");
-  t.match(workflow, /uses: actions\/upload-artifact@v4\n\s+if: always\(\)/);
+  t.match(workflow, /uses: actions\/upload-artifact@[0-9a-f]{40} # v4\.[^\n]*\n\s+if: always\(\)/);
   t.match(workflow, /path: bench-results\/k6\//);
   t.match(workflow, /SUMMARY_DIR: bench-results\/k6/);
   t.match(workflow, /permissions:\n {2}contents: read/);
