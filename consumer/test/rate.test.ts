@@ -10,7 +10,9 @@ import { sendBillMessage } from "../../lib/queue.ts";
 import { seedBill, setupConsumerEnv, simStats, spawnWorker, waitFor } from "./helper.ts";
 
 const L = 20;
-const WINDOW_MS = 5000;
+// 10 s windows with a 600 ms guard: a loaded CI machine can hold a granted call back by a few hundred
+// ms before the simulator sees it (5 s with 250 ms failed at load average 7-15); the guard costs ~6% of L.
+const WINDOW_MS = 10_000;
 const BILLS = 100;
 const WORKERS = 4;
 
@@ -18,7 +20,7 @@ const e = await setupConsumerEnv(t, {
   env: {
     ZOHO_RATE_LIMIT_PER_MINUTE: String(L),
     ZOHO_RATE_WINDOW_MS: String(WINDOW_MS),
-    ZOHO_RATE_GUARD_MS: "250",
+    ZOHO_RATE_GUARD_MS: "600",
     ZOHO_MAX_IN_FLIGHT: "8",
     WORKER_VISIBILITY_TIMEOUT_S: "30",
     WORKER_HEARTBEAT_S: "10",
@@ -50,7 +52,7 @@ t.test(`${WORKERS} workers keep under ${L} calls per ${WINDOW_MS} ms and use at 
       (await e.db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
         SELECT count(*) AS n FROM transactions WHERE status = 'success' AND id = ANY(${sql.array(ids, "uuid")})`)) ===
       BILLS,
-    90_000,
+    150_000,
     250,
   );
   const stats = simStats(e);
