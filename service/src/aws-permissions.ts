@@ -20,6 +20,12 @@ export const INGEST_SERVICE_GRANTS: readonly AwsGrant[] = [
     why: "a duplicate that loses the unique-index race deletes the version it wrote (ingest/ingest-service.ts)",
   },
   {
+    sid: "ConsolePdf",
+    actions: ["s3:GetObject"],
+    resource: "incoming-objects",
+    why: "operator console: a 5-minute presigned link to the bill's PDF, fetched by the browser as this role (console/pdf-link.ts)",
+  },
+  {
     sid: "Enqueue",
     actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
     resource: "queue",
@@ -45,10 +51,10 @@ export const INGEST_SERVICE_GRANTS: readonly AwsGrant[] = [
   },
   {
     sid: "PdfKey",
-    actions: ["kms:GenerateDataKey"],
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
     resource: "storage-key",
-    why: "SSE-KMS of the stored PDF",
-    impliedBy: ["s3:PutObject"],
+    why: "SSE-KMS of the stored PDF (written by ingest, read through the console's link)",
+    impliedBy: ["s3:PutObject", "s3:GetObject"],
   },
   {
     sid: "QueueKey",

@@ -41,6 +41,16 @@ await t.test("ingest service: 202, idempotent 200, 409 (the lost duplicate's ver
   }
   t.ok(orphanDeleted, "a duplicate that lost the race deleted the version it wrote");
   t.equal((await fetch(`${base}/health/ready`)).status, 200, "ready: the queue's attributes are readable");
+  // The operator console's PDF link: presigned with the service's role (runners/pdf-link.ts).
+  const row = await findTransaction(w.e.db, String(first.transactionId));
+  const link = await run(t, {
+    ...s.as("ingest"),
+    script: "infra/test/iam/runners/pdf-link.ts",
+    args: [String(row?.s3_bucket), String(row?.s3_key)],
+    env: {},
+  });
+  t.equal(link.code, 0, link.output);
+  t.match(link.output, `"signed":true,"key":"/${row?.s3_bucket}/${row?.s3_key}"`, "a signed link to the bill's PDF");
 });
 
 await t.test(
