@@ -26,8 +26,8 @@ export interface HangWindow {
   readonly to: number;
 }
 
-/** A 429 storm that met no Books call (the fleet was paused) is applied again, this many times at most. */
-const RATE429_MAX_TRIES = 6;
+/** A simulator fault that met no Books call (the fleet was paused) is applied again, this many times at most. */
+const SIM_FAULT_MAX_TRIES = 6;
 
 export interface FaultEvent {
   readonly kind: FaultKind;
@@ -144,26 +144,45 @@ export class FaultScheduler {
         return `SIGKILL ${victims.map((w) => w.spec.name).join(", ")}; restarted after ${downMs} ms`;
       }
       case "rate429":
-        return this.#rate429UntilFired();
-      case "error5xx": {
-        const spec = {
-          status: this.#pick([500, 502, 503, 504]),
-          probability: 0.5,
-          durationMs: this.#int(2_000, 4_000),
-        };
-        await this.#sim({ error5xx: spec });
-        return `${spec.status} burst, half the calls, for ${spec.durationMs} ms`;
-      }
-      case "slow": {
-        const spec = { delayMs: this.#int(1_000, 6_000), probability: 0.5, durationMs: this.#int(3_000, 6_000) };
-        await this.#sim({ slow: spec });
-        return `slow answers (+${spec.delayMs} ms; the worker times out at 4000 ms) for ${spec.durationMs} ms`;
-      }
-      case "drop-before": {
-        const spec = { when: "before", probability: 0.3, durationMs: this.#int(2_000, 4_000) };
-        await this.#sim({ drop: spec });
-        return `connections dropped before handling (30%) for ${spec.durationMs} ms`;
-      }
+        return this.#untilInjected("rate429", () => {
+          const spec = { code: this.#pick([44, 1070] as const), probability: 1, durationMs: this.#int(2_000, 5_000) };
+          return {
+            body: { rate429: spec },
+            durationMs: spec.durationMs,
+            text: `429 storm code ${spec.code} for ${spec.durationMs} ms (no Retry-After)`,
+          };
+        });
+      case "error5xx":
+        return this.#untilInjected("error5xx", () => {
+          const spec = {
+            status: this.#pick([500, 502, 503, 504]),
+            probability: 0.5,
+            durationMs: this.#int(2_000, 4_000),
+          };
+          return {
+            body: { error5xx: spec },
+            durationMs: spec.durationMs,
+            text: `${spec.status} burst, half the calls, for ${spec.durationMs} ms`,
+          };
+        });
+      case "slow":
+        return this.#untilInjected("slow", () => {
+          const spec = { delayMs: this.#int(1_000, 6_000), probability: 0.5, durationMs: this.#int(3_000, 6_000) };
+          return {
+            body: { slow: spec },
+            durationMs: spec.durationMs,
+            text: `slow answers (+${spec.delayMs} ms; the worker times out at 4000 ms) for ${spec.durationMs} ms`,
+          };
+        });
+      case "drop-before":
+        return this.#untilInjected("dropBefore", () => {
+          const spec = { when: "before", probability: 0.3, durationMs: this.#int(2_000, 4_000) };
+          return {
+            body: { drop: spec },
+            durationMs: spec.durationMs,
+            text: `connections dropped before handling (30%) for ${spec.durationMs} ms`,
+          };
+        });
       case "drop-after": {
         const spec = {
           when: "after",
@@ -211,24 +230,25 @@ export class FaultScheduler {
   }
 
   /**
-   * A 429 storm fires only if some Books call arrives while it lasts; after a pause (an earlier
-   * storm, an open breaker) none may. Applied again until the simulator counts an injected 429.
+   * A simulator fault fires only if some Books call arrives while it lasts; during a pause (a 429
+   * storm, an open breaker, a hung Redis) none may. Applied again until the simulator counts one.
    */
-  async #rate429UntilFired(): Promise<string> {
+  async #untilInjected(
+    counter: "rate429" | "error5xx" | "slow" | "dropBefore",
+    next: () => { body: Record<string, unknown>; durationMs: number; text: string },
+  ): Promise<string> {
     for (let tries = 1; ; tries++) {
-      const before = await this.#injected429();
-      const spec = { code: this.#pick([44, 1070] as const), probability: 1, durationMs: this.#int(2_000, 5_000) };
-      await this.#sim({ rate429: spec });
-      await sleep(spec.durationMs);
-      const fired = (await this.#injected429()) - before;
-      if (fired > 0 || tries >= RATE429_MAX_TRIES) {
-        return `429 storm code ${spec.code} for ${spec.durationMs} ms (no Retry-After): ${fired} injected, try ${tries}`;
-      }
+      const before = await this.#injected(counter);
+      const { body, durationMs, text } = next();
+      await this.#sim(body);
+      await sleep(durationMs);
+      const fired = (await this.#injected(counter)) - before;
+      if (fired > 0 || tries >= SIM_FAULT_MAX_TRIES) return `${text}: ${fired} injected, try ${tries}`;
     }
   }
 
-  async #injected429(): Promise<number> {
+  async #injected(counter: string): Promise<number> {
     const res = await fetch(`${this.#stack.simUrl}/__sim/stats`);
-    return ((await res.json()) as { injected: { rate429?: number } }).injected.rate429 ?? 0;
+    return ((await res.json()) as { injected: Record<string, number | undefined> }).injected[counter] ?? 0;
   }
 }
