@@ -45,7 +45,7 @@ export async function settleDeadLetters(d: DlqSettlerDeps, maxMessages = 100): P
   const elected = await d.redis.set("dlq-settler", String(process.pid), "PX", d.intervalMs, "NX");
   if (elected !== "OK") return null;
   const result: SettleResult = { redriven: 0, failed: 0, cleared: 0, left: 0 };
-  // Held 30 s: long enough for this round; what is left becomes visible again for on-call.
+  // Held 30 s during the round; what is left is released at its end, so on-call sees it at once.
   await eachDlqMessage(d.sqs, d.dlqUrl, { max: maxMessages, holdS: 30, waitS: 0 }, (m) => settle(d, m, result));
   if (result.redriven + result.failed + result.cleared > 0) d.log.warn({ ...result }, "settled the dead-letter queue");
   return result;
@@ -55,7 +55,7 @@ async function settle(d: DlqSettlerDeps, m: DlqMessage, result: SettleResult): P
   const row = m.bill ? await findTransaction(d.db, m.bill.transactionId) : null;
   if (!m.bill || !row || row.status === "failed") {
     result.left++;
-    return "hide";
+    return "release";
   }
   if (row.status === "success") {
     result.cleared++;
@@ -70,7 +70,7 @@ async function settle(d: DlqSettlerDeps, m: DlqMessage, result: SettleResult): P
     await markDeliveryFailed(d.db, row.id, reason);
     log.error({ redrives }, "bill failed: dead-lettered repeatedly");
     result.failed++;
-    return "hide";
+    return "release";
   }
   await redriveMessage(d.sqs, d.queueUrl, m.bill, {
     [AUTO_REDRIVES_ATTRIBUTE]: { DataType: "Number", StringValue: String(redrives + 1) },

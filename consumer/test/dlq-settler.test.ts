@@ -6,6 +6,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import t from "tap";
 import { sql } from "../../lib/db.ts";
+import { peekDlq } from "../../lib/dlq.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { billMessageFor } from "../../lib/queue.ts";
 import { createRedis } from "../../lib/redis.ts";
@@ -77,6 +78,8 @@ t.test("dead-lettered bills are redriven, then failed with the reason; stale cop
     "failed rows untouched",
   );
 
-  // Left in the DLQ for on-call: the exhausted bill and the failed one (hidden for 30 s by this round).
+  // Left in the DLQ for on-call: the exhausted bill and the failed one, visible at once (not hidden by the round).
   t.equal(await queueDepth(e, e.dlqUrl), 2, "the delivered bill's stale copy was deleted; two remain for dlq-redrive");
+  const seen = await peekDlq(e.sqs, e.dlqUrl, 10);
+  t.equal(seen.length, 2, "on-call's DLQ listing sees both right after a settler round");
 });
