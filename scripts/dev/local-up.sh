@@ -36,6 +36,8 @@ export API_KEYS="[{\"name\":\"local-demo\",\"sha256\":\"$API_KEY_SHA256\"}]"
 export PORT="$SERVICE_PORT" PUBLIC_BASE_URL="http://127.0.0.1:$SERVICE_PORT"
 export ZOHO_ORGANIZATION_ID="${ZOHO_ORGANIZATION_ID:-10234695}"
 export ZOHO_ACCOUNTS_URL="http://127.0.0.1:$ZOHO_SIM_PORT" ZOHO_API_URL="http://127.0.0.1:$ZOHO_SIM_PORT/books/v3"
+# A bill with only a total lands on this account (the simulator's "Office Supplies").
+export ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID="${ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID:-460000000000900}"
 # The simulator accepts exactly the client and refresh token the worker was given.
 export ZOHO_SIM_PORT ZOHO_SIM_CLIENT_ID="$ZOHO_CLIENT_ID" ZOHO_SIM_CLIENT_SECRET="$ZOHO_CLIENT_SECRET" \
   ZOHO_SIM_REFRESH_TOKEN="$ZOHO_REFRESH_TOKEN" ZOHO_SIM_ORGANIZATION_ID="$ZOHO_ORGANIZATION_ID"
@@ -51,6 +53,13 @@ wait_http() { # url, name
   for _ in $(seq 100); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
   die "$2 did not become ready at $1; see .local/$2.log"
 }
+
+# The demo bill's NetSuite vendor, accounts and tax code -> the simulator's Zoho ids, set the way on-call
+# sets them (bill-mw-ops mappings); idempotent.
+map() { node scripts/ops/mappings.ts set "$@" --reason "local demo" --by local-up >/dev/null; }
+map vendor "Acme Supplies" 460000000000101
+map account 58 460000000000900 && map account 59 460000000000901 && map account 60 460000000000902
+map tax 5 460000000027005
 
 start zoho-sim node scripts/zoho-sim/server.ts
 wait_http "http://127.0.0.1:$ZOHO_SIM_PORT/__sim/stats" zoho-sim
