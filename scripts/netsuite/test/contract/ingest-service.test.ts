@@ -15,12 +15,23 @@ import fp from "fastify-plugin";
 import t from "tap";
 import { loadServiceConfig } from "../../../../lib/config.ts";
 import { setupTestEnv } from "../../../../lib/testing/harness.ts";
+import { findByNetsuiteBillId, markDelivered } from "../../../../lib/transactions.ts";
 import app from "../../../../service/src/app.ts";
 import { serverOptions } from "../../../../service/src/server-options.ts";
 import { classify } from "../../ts/core/ingest-client.ts";
 import { sendBill } from "../../ts/core/send-bill.ts";
+import { createStatusSync } from "../../ts/core/status-sync.ts";
 import { fetchTransaction } from "../../ts/core/suitelet.ts";
-import { API_KEY, CANDIDATE, CONFIG, eurAccount, fakeAccount, mapBudget, WEBHOOK_SECRET } from "../fakes/fixtures.ts";
+import {
+  API_KEY,
+  CANDIDATE,
+  CONFIG,
+  eurAccount,
+  fakeAccount,
+  mapBudget,
+  mrParameters,
+  WEBHOOK_SECRET,
+} from "../fakes/fixtures.ts";
 import { pdfBytes, type SentRequest, SuiteScriptError } from "../fakes/n-modules.ts";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -133,3 +144,44 @@ t.test("a wrong API key is a 401 the client leaves for the next run", async (t) 
   t.equal(r.code, 401, r.body);
   t.match(classify(r, Date.now()), { kind: "done", outcome: { status: "RETRY", httpStatus: 401 } });
 });
+
+t.test(
+  "the status script's signed batch call is answered by the service and its outcome lands on the bills",
+  async (t) => {
+    const service = await startService(t);
+    const fake = eurAccount({
+      parameters: mrParameters("custscript_mw_ss_", { custscript_mw_ss_signing_secret: "custsecret_mw_signing" }),
+    });
+    t.equal((await deliver(service, captureBillRequest(fake))).code, 202);
+    const row = (await findByNetsuiteBillId(service.db, "101"))!;
+    await markDelivered(service.db, row.id, "460000000054321", null);
+    fake.state.bills[0]!.fields = { custbody_mw_status: "SENT", custbody_mw_txn_id: row.id };
+    fake.state.bills.push({ id: "102", fileIds: [], fields: { custbody_mw_status: "SENT", custbody_mw_txn_id: "t" } });
+
+    // First run: capture the status call as it goes on the wire, signed with the API Secret.
+    const sync = createStatusSync(fake.n, fake.host);
+    fake.host.clock = Date.now();
+    fake.state.requests.length = 0;
+    fake.state.remainingUsage = 10_000;
+    fake.state.responder = () => {
+      throw new SuiteScriptError("CAPTURED", "request captured for the contract test");
+    };
+    sync.execute();
+    const call = fake.state.requests[0]!;
+    t.same(JSON.parse(call.body!), { netsuiteBillIds: ["101", "102"] });
+    t.match(call.headers["webhook-signature"], /^v1,/);
+    const answer = await deliver(service, call);
+    t.equal(answer.code, 200, answer.body);
+
+    // Second run: the service's real answer goes back to the script.
+    fake.state.responder = () => answer;
+    fake.state.remainingUsage = 10_000;
+    const report = sync.execute();
+    t.match(report, { calls: 1, delivered: 1, notFound: 1, stopped: null });
+    t.match(fake.state.bills[0]!.fields, {
+      custbody_mw_status: "DELIVERED",
+      custbody_mw_zoho_bill_id: "460000000054321",
+      custbody_mw_error: "",
+    });
+  },
+);
