@@ -13,8 +13,10 @@ export interface ResourceNames {
   readonly apiKeysSecret: string;
   readonly zohoOAuthSecret: string;
   readonly releaseParameter: string;
-  /** App fleet (service + worker); the release command starts its instance refresh. */
+  /** Ingest tier (or the single tier); the release command starts its instance refresh. */
   readonly autoScalingGroup: string;
+  /** Worker tier (two-tier fleets only); refreshed by the release command too. */
+  readonly workerAutoScalingGroup: string;
   /** Burst consumer Lambda; the release command points its code at each new bundle. */
   readonly burstFunction: string;
   /** Rotation Lambda of the Zoho OAuth and API-key secrets (same bundle). */
@@ -43,6 +45,7 @@ export function resourceNames(env: string, account = ""): ResourceNames {
     zohoOAuthSecret: `${p}/zoho-oauth`,
     releaseParameter: `/${p}/release/version`,
     autoScalingGroup: `${p}-app`,
+    workerAutoScalingGroup: `${p}-worker`,
     burstFunction: `${p}-burst-consumer`,
     secretRotationFunction: `${p}-secret-rotation`,
     redisAuthSecret: `${p}/redis-auth`,

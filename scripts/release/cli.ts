@@ -2,7 +2,7 @@
  * CLI: release (or roll back to) a version in one environment.
  *   node scripts/release/cli.ts <staging|production> <version> [--upload-only]
  * Builds and uploads the bundle unless that version is already in the artifact bucket, updates
- * the Lambdas, records the version in SSM and starts a rolling instance refresh. Rolling back is
+ * the Lambdas, records the version in SSM and starts a rolling instance refresh of each tier. Rolling back is
  * the same command with the previous version. Uses the standard AWS credential chain.
  */
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
@@ -34,6 +34,7 @@ try {
   const result = await release(clients, resourceNames(config.name, config.accountId), version, {
     bundle: () => buildBundle(version),
     log: (msg) => console.log(msg),
+    fleet: config.fleet,
     uploadOnly,
   });
   console.log(`released ${result.version} to ${config.name}`);

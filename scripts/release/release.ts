@@ -2,7 +2,7 @@
  * Release: build one bundle of the service, the worker, the Lambda handlers and the on-call
  * commands (scripts/ops, runbooks), upload it to the
  * artifact bucket under its version, point the Lambdas at it, record the version in SSM (read by
- * instances at boot) and start a rolling instance refresh. A version already in the bucket is
+ * instances at boot) and start a rolling instance refresh of every tier of the fleet. A version already in the bucket is
  * reused and never overwritten, so rolling back is the same call with the previous version.
  */
 import { join, relative } from "node:path";
@@ -13,8 +13,10 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/cli
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
+import type { FleetLayout } from "../../infra/src/environments.ts";
 import type { OPS_COMMANDS } from "../../lib/naming.ts";
 import { type ResourceNames, releaseArtifactKey } from "../../lib/naming.ts";
+import { fleetGroups } from "./aws-permissions.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -61,7 +63,8 @@ export interface ReleaseResult {
   readonly key: string;
   /** False when the version was already in the bucket (a rollback or a re-run). */
   readonly uploaded: boolean;
-  readonly instanceRefreshId?: string;
+  /** One started refresh per tier, in `fleetGroups` order (none with uploadOnly). */
+  readonly instanceRefreshes: readonly { readonly group: string; readonly id?: string }[];
 }
 
 /** Bundles every entry point (ESM, Node 24, source maps) and zips them with a RELEASE file. */
@@ -111,6 +114,8 @@ export async function release(
   options: {
     bundle: () => Promise<Uint8Array>;
     log?: (msg: string) => void;
+    /** Which groups to refresh (the environment's `fleet`). */
+    fleet: FleetLayout;
     /** Stop after the upload: bootstraps a new environment, whose Lambdas are created from the bundle. */
     uploadOnly?: boolean;
   },
@@ -137,7 +142,7 @@ export async function release(
     log(`s3://${bucket}/${key} already exists: reusing it`);
   }
 
-  if (options.uploadOnly) return { version, key, uploaded };
+  if (options.uploadOnly) return { version, key, uploaded, instanceRefreshes: [] };
 
   for (const fn of [names.burstFunction, names.secretRotationFunction]) {
     await clients.lambda.send(
@@ -151,14 +156,19 @@ export async function release(
   );
   log(`${names.releaseParameter} = ${version}`);
 
-  // SkipMatching stays off: the launch template is unchanged, the version comes from SSM at boot.
-  const refresh = (await clients.autoscaling.send(
-    new StartInstanceRefreshCommand({
-      AutoScalingGroupName: names.autoScalingGroup,
-      Strategy: "Rolling",
-      Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: false },
-    }),
-  )) as { InstanceRefreshId?: string };
-  log(`instance refresh ${refresh.InstanceRefreshId} started on ${names.autoScalingGroup}`);
-  return { version, key, uploaded, instanceRefreshId: refresh.InstanceRefreshId };
+  // SkipMatching stays off: the launch templates are unchanged, the version comes from SSM at boot.
+  // Every tier runs the release's code, so each is refreshed; a failed start stops the release.
+  const instanceRefreshes: { group: string; id?: string }[] = [];
+  for (const group of fleetGroups(names, options.fleet)) {
+    const refresh = (await clients.autoscaling.send(
+      new StartInstanceRefreshCommand({
+        AutoScalingGroupName: group,
+        Strategy: "Rolling",
+        Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: false },
+      }),
+    )) as { InstanceRefreshId?: string };
+    log(`instance refresh ${refresh.InstanceRefreshId} started on ${group}`);
+    instanceRefreshes.push({ group, id: refresh.InstanceRefreshId });
+  }
+  return { version, key, uploaded, instanceRefreshes };
 }

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { fleetGroups } from "../../../scripts/release/aws-permissions.ts";
 import { BurstConsumer } from "../constructs/burst-consumer.ts";
 import { DatabaseLogins } from "../constructs/database-logins.ts";
 import { Edge } from "../constructs/edge.ts";
@@ -106,10 +107,7 @@ function resourceArns({ config, names }: StackContext, f: Foundation, logins: Da
     "secrets-key": [keys.secrets.arn],
     "release-parameter": [release.arn],
     "release-functions": [fn(names.burstFunction), fn(names.secretRotationFunction)],
-    "fleet-groups":
-      config.fleet === "single-tier"
-        ? [asg(names.autoScalingGroup)]
-        : [asg(names.autoScalingGroup), asg(`bill-mw-${config.name}-worker`)],
+    "fleet-groups": fleetGroups(names, config.fleet).map(asg),
     metricsNamespace: names.metricsNamespace,
   };
 }

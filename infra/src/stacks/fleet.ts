@@ -94,7 +94,7 @@ function tierPlans(ctx: StackContext): TierPlan[] {
     {
       id: "workers",
       tier: "worker",
-      asgName: `${ctx.namePrefix}-worker`,
+      asgName: names.workerAutoScalingGroup,
       processes: ["worker"],
       statements: workerTierStatements,
     },

@@ -106,9 +106,8 @@ async function createRole(name: string): Promise<string> {
   return arn;
 }
 
-t.test("release uploads the bundle, points the Lambdas at it, records the version, refreshes the fleet", async (t) => {
-  const names = resourceNames(`rel${randomUUID().slice(0, 8)}`, "123456789012");
-  await s3.send(new CreateBucketCommand({ Bucket: names.artifactsBucket }));
+/** The burst and rotation Lambdas the release points at the bundle (placeholders, as a new stack has). */
+async function createFunctions(names: ReturnType<typeof resourceNames>): Promise<void> {
   const role = await createRole(`${names.burstFunction}-role`);
   const placeholder = zipSync({ "index.mjs": new TextEncoder().encode("export const handler = () => {};") });
   for (const fn of [names.burstFunction, names.secretRotationFunction]) {
@@ -122,6 +121,12 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
       }),
     );
   }
+}
+
+t.test("release uploads the bundle, points the Lambdas at it, records the version, refreshes the fleet", async (t) => {
+  const names = resourceNames(`rel${randomUUID().slice(0, 8)}`, "123456789012");
+  await s3.send(new CreateBucketCommand({ Bucket: names.artifactsBucket }));
+  await createFunctions(names);
   const clients = { s3, ssm, lambda, autoscaling };
   let builds = 0;
   const build = async () => {
@@ -129,8 +134,17 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
     return bundle;
   };
 
-  const first = await release(clients, names, "1.2.3", { bundle: build });
-  t.match(first, { version: "1.2.3", uploaded: true, instanceRefreshId: "refresh-1" });
+  const before = refreshes.length;
+  const first = await release(clients, names, "1.2.3", { bundle: build, fleet: "two-tier" });
+  t.same(
+    first.instanceRefreshes,
+    [
+      { group: names.autoScalingGroup, id: `refresh-${before + 1}` },
+      { group: names.workerAutoScalingGroup, id: `refresh-${before + 2}` },
+    ],
+    "both tiers are refreshed: the ingest group and the worker group",
+  );
+  t.match(first, { version: "1.2.3", uploaded: true });
   const stored = await s3.send(
     new GetObjectCommand({ Bucket: names.artifactsBucket, Key: releaseArtifactKey("1.2.3") }),
   );
@@ -142,19 +156,60 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
     const got = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
     t.equal(got.Configuration?.CodeSha256, sha, `${fn} runs the released bundle`);
   }
-  t.match(refreshes.at(-1)!.input, {
-    AutoScalingGroupName: names.autoScalingGroup,
-    Strategy: "Rolling",
-    Preferences: { MinHealthyPercentage: 90, SkipMatching: false },
-  });
+  t.equal(names.workerAutoScalingGroup, `${names.autoScalingGroup.replace(/-app$/, "")}-worker`);
+  for (const [i, group] of [names.autoScalingGroup, names.workerAutoScalingGroup].entries()) {
+    t.match(refreshes[before + i]!.input, {
+      AutoScalingGroupName: group,
+      Strategy: "Rolling",
+      Preferences: { MinHealthyPercentage: 90, SkipMatching: false },
+    });
+  }
 
-  await release(clients, names, "1.2.4", { bundle: build });
+  await release(clients, names, "1.2.4", { bundle: build, fleet: "two-tier" });
   t.equal(builds, 2);
-  const back = await release(clients, names, "1.2.3", { bundle: build });
+  const back = await release(clients, names, "1.2.3", { bundle: build, fleet: "two-tier" });
   t.equal(back.uploaded, false, "rolling back reuses the stored bundle");
   t.equal(builds, 2, "and does not rebuild");
   t.equal((await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }))).Parameter?.Value, "1.2.3");
-  t.equal(refreshes.length, 3, "every release, rollbacks included, refreshes the fleet");
+  t.equal(refreshes.length, before + 6, "every release, rollbacks included, refreshes both tiers");
+});
+
+t.test("a single-tier fleet refreshes its one group, nothing named -worker", async (t) => {
+  const names = resourceNames(`rel${randomUUID().slice(0, 8)}`, "123456789012");
+  await s3.send(new CreateBucketCommand({ Bucket: names.artifactsBucket }));
+  await createFunctions(names);
+  const before = refreshes.length;
+  const result = await release({ s3, ssm, lambda, autoscaling }, names, "2.0.0", {
+    bundle: async () => bundle,
+    fleet: "single-tier",
+  });
+  t.same(result.instanceRefreshes, [{ group: names.autoScalingGroup, id: `refresh-${before + 1}` }]);
+  t.same(
+    refreshes.slice(before).map((c) => c.input.AutoScalingGroupName),
+    [names.autoScalingGroup],
+  );
+});
+
+t.test("a refresh that fails to start fails the release, and the next tier is not started", async (t) => {
+  const names = resourceNames(`rel${randomUUID().slice(0, 8)}`, "123456789012");
+  await s3.send(new CreateBucketCommand({ Bucket: names.artifactsBucket }));
+  await createFunctions(names);
+  const tried: string[] = [];
+  const refusing = {
+    async send(command: unknown) {
+      const input = (command as StartInstanceRefreshCommand).input;
+      tried.push(String(input.AutoScalingGroupName));
+      throw new Error("InstanceRefreshInProgress");
+    },
+  };
+  await t.rejects(
+    release({ s3, ssm, lambda, autoscaling: refusing }, names, "3.0.0", {
+      bundle: async () => bundle,
+      fleet: "two-tier",
+    }),
+    /InstanceRefreshInProgress/,
+  );
+  t.same(tried, [names.autoScalingGroup], "the worker tier's refresh is not started after the ingest tier's failed");
 });
 
 t.test("--upload-only bootstraps a new environment: bundle in the bucket, nothing else touched", async (t) => {
@@ -163,9 +218,11 @@ t.test("--upload-only bootstraps a new environment: bundle in the bucket, nothin
   const before = refreshes.length;
   const result = await release({ s3, ssm, lambda, autoscaling }, names, "0.1.0", {
     bundle: async () => bundle,
+    fleet: "two-tier",
     uploadOnly: true,
   });
-  t.match(result, { uploaded: true, instanceRefreshId: undefined });
+  t.match(result, { uploaded: true });
+  t.same(result.instanceRefreshes, [], "no refresh");
   const head = await s3.send(
     new HeadObjectCommand({ Bucket: names.artifactsBucket, Key: releaseArtifactKey("0.1.0") }),
   );
@@ -178,7 +235,7 @@ t.test("a version that is not a plain label is refused before anything changes",
   const names = resourceNames("relinvalid", "123456789012");
   const before = refreshes.length;
   await t.rejects(
-    release({ s3, ssm, lambda, autoscaling }, names, "../1.0", { bundle: async () => bundle }),
+    release({ s3, ssm, lambda, autoscaling }, names, "../1.0", { bundle: async () => bundle, fleet: "two-tier" }),
     /invalid release version/,
   );
   t.equal(refreshes.length, before);

@@ -21,7 +21,7 @@ const clients = {
 };
 const bundle = async () => zipSync({ RELEASE: new TextEncoder().encode(`${version}\n`) });
 try {
-  const result = await release(clients, resourceNames(env, account), version, { bundle });
+  const result = await release(clients, resourceNames(env, account), version, { bundle, fleet: "two-tier" });
   console.log(JSON.stringify(result));
 } finally {
   for (const c of Object.values(clients)) c.destroy();
