@@ -13,10 +13,11 @@ const SERVER = fileURLToPath(new URL("../../../service/src/server.ts", import.me
 export interface RunningService {
   readonly base: string;
   readonly apiKey: string;
-  /** POSTs one bill with these details; answers the status and body. */
+  /** POSTs one bill with these details (and this PDF, else a small one); answers the status and body. */
   postBill(
     netsuiteBillId: string,
     billDetails: Record<string, unknown>,
+    pdf?: Buffer,
   ): Promise<{ status: number; body: { transactionId?: string } & Record<string, unknown> }>;
 }
 
@@ -55,7 +56,7 @@ export async function startService(t: Test, e: ConsumerTestEnv): Promise<Running
   return {
     base,
     apiKey,
-    async postBill(netsuiteBillId, billDetails) {
+    async postBill(netsuiteBillId, billDetails, pdf = pdfBytes(3000)) {
       const res = await fetch(`${base}/api/v1/bills`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": apiKey },
@@ -63,7 +64,7 @@ export async function startService(t: Test, e: ConsumerTestEnv): Promise<Running
           netsuiteBillId,
           fileName: `${netsuiteBillId}.pdf`,
           mimeType: "application/pdf",
-          base64Data: pdfBytes(3000).toString("base64"),
+          base64Data: pdf.toString("base64"),
           billDetails,
         }),
       });
