@@ -25,6 +25,9 @@ export type TlsPolicy = (typeof TLS_POLICIES)[keyof typeof TLS_POLICIES];
  */
 export type FleetLayout = "two-tier" | "single-tier";
 
+/** Zoho data centres (lib/config.ts ZOHO_DATA_CENTER). */
+export type ZohoDataCenter = "us" | "eu" | "in" | "au" | "jp" | "ca" | "sa" | "cn";
+
 /** A scheduled capacity change of the app fleet (cron in `timeZone`). */
 export interface CapacitySchedule {
   readonly recurrence: string;
@@ -91,8 +94,22 @@ export interface EnvironmentConfig {
   readonly alarmEmails: { readonly critical: readonly string[]; readonly warning: readonly string[] };
   /** HTTPS paging webhooks: the pager gets critical, the chat channel critical and warning. @default none */
   readonly paging?: { readonly pagerUrl?: string; readonly chatUrl?: string };
-  /** Zoho API calls per day for the organization (lib/config.ts ZOHO_DAILY_QUOTA); alarm at 80%. @default 5000 */
+  /**
+   * Zoho API calls per UTC day the organization's plan allows (lib/config.ts ZOHO_DAILY_QUOTA, handed
+   * to every worker); the zoho-daily-quota alarm fires at 80% of the same figure. Zoho's plans allow
+   * 1,000-10,000 calls a day and a new bill costs one call, so the plan caps bills per day: the
+   * seed's 10,000 bills/day needs the 10,000 plan (infra/README.md "Zoho settings"). No default:
+   * each environment states its plan.
+   */
   readonly zohoDailyQuota: number;
+  /** The Zoho organization's data centre (lib/config.ts ZOHO_DATA_CENTER): both Zoho hosts. @default "us" */
+  readonly zohoDataCenter: ZohoDataCenter;
+  /**
+   * Zoho account_id of the default expense account (lib/config.ts ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID):
+   * a bill that carries only a total gets one line on it. @default undefined: such a bill fails
+   * with a reason naming ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID (bills with lines are unaffected).
+   */
+  readonly zohoDefaultExpenseAccountId?: string;
   /** NetSuite's egress CIDRs: when set, the WAF lets only these reach the API. @default undefined (any source) */
   readonly netsuiteEgressCidrs?: readonly string[];
 }
@@ -112,7 +129,7 @@ const common = {
   workerBudgetSeconds: 120,
   logRetentionDays: 365,
   initialReleaseVersion: "0.1.0",
-  zohoDailyQuota: 5000,
+  zohoDataCenter: "us",
 } as const satisfies Partial<EnvironmentConfig>;
 
 export const staging: EnvironmentConfig = {
@@ -132,6 +149,8 @@ export const staging: EnvironmentConfig = {
   dbMaxAllocatedStorageGb: 200,
   dbBackupRetentionDays: 7,
   monthlyBudgetUsd: 1100,
+  // Staging's Zoho organization is on the smallest plan: enough for release checks, not for load.
+  zohoDailyQuota: 1000,
   cacheNodeType: "cache.t4g.small",
   cacheNodes: 2,
   alarmEmails: { critical: ["platform-oncall@example.com"], warning: ["platform-team@example.com"] },
@@ -154,6 +173,8 @@ export const production: EnvironmentConfig = {
   dbMaxAllocatedStorageGb: 1000,
   dbBackupRetentionDays: 30,
   monthlyBudgetUsd: 1800,
+  // The plan the seed's 10,000 bills/day needs (one call per bill); the alarm warns at 8,000.
+  zohoDailyQuota: 10000,
   cacheNodeType: "cache.r6g.large",
   cacheNodes: 3,
   alarmEmails: { critical: ["platform-oncall@example.com"], warning: ["platform-team@example.com"] },

@@ -136,23 +136,7 @@ export function baselineAlarmSpecs(t: AlarmTargets): AlarmSpec[] {
         period: 300,
       },
     },
-    {
-      id: "asg-at-max",
-      runbook: "runbooks/traffic-spike.md",
-      severity: "warning",
-      summary: `App fleet at its maximum (${t.maxInstances} instances) for 15 minutes`,
-      threshold: t.maxInstances,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      evaluationPeriods: 3,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/AutoScaling",
-        metricName: "GroupInServiceInstances",
-        dimensions: { AutoScalingGroupName: t.autoScalingGroupName },
-        statistic: "Minimum",
-        period: 300,
-      },
-    },
+    ...fleetAtMaxSpecs(t),
     {
       id: "az-unhealthy-targets",
       runbook: "runbooks/az-failure.md",
@@ -210,5 +194,45 @@ export function baselineAlarmSpecs(t: AlarmTargets): AlarmSpec[] {
       treatMissingData: "notBreaching",
       metric: app("ZohoTokenRefreshFailures"),
     },
+  ];
+}
+
+/**
+ * One "at its maximum" alarm per tier, each with its runbook: the ingest (or single) tier keeps the
+ * id `asg-at-max` (its Terraform address predates the tiers); every other fleet group is the worker
+ * tier, whose maximum means the backlog outgrows what the fleet can drain.
+ */
+function fleetAtMaxSpecs(t: AlarmTargets): AlarmSpec[] {
+  const atMax = (group: string) => ({
+    threshold: t.maxInstances,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    evaluationPeriods: 3,
+    treatMissingData: "notBreaching" as const,
+    metric: {
+      namespace: "AWS/AutoScaling",
+      metricName: "GroupInServiceInstances",
+      dimensions: { AutoScalingGroupName: group },
+      statistic: "Minimum",
+      period: 300,
+    },
+  });
+  const workers = t.fleetGroupNames.filter((g) => g !== t.autoScalingGroupName);
+  return [
+    {
+      id: "asg-at-max",
+      runbook: "runbooks/traffic-spike.md",
+      severity: "warning",
+      summary: `${workers.length ? "Ingest tier" : "App fleet"} (${t.autoScalingGroupName}) at its maximum (${t.maxInstances} instances) for 15 minutes`,
+      ...atMax(t.autoScalingGroupName),
+    },
+    ...workers.map(
+      (group): AlarmSpec => ({
+        id: "worker-asg-at-max",
+        runbook: "runbooks/queue-backlog.md",
+        severity: "warning",
+        summary: `Worker tier (${group}) at its maximum (${t.maxInstances} instances) for 15 minutes`,
+        ...atMax(group),
+      }),
+    ),
   ];
 }

@@ -15,8 +15,8 @@ export interface DashboardsProps {
   readonly albArnSuffix: string;
   /** Target group ARN suffix (the TargetGroup dimension). */
   readonly targetGroupArnSuffix: string;
-  /** The app fleet's ASG. */
-  readonly autoScalingGroupName: string;
+  /** Every ASG of the fleet (ingest and worker tiers, or the single tier): each is charted. */
+  readonly fleetGroupNames: readonly string[];
   /** RDS instance identifier. */
   readonly dbInstanceId: string;
   /** Redis replication group id. */
@@ -103,11 +103,11 @@ function infrastructureWidgets(props: DashboardsProps): Widget[] {
       stat: "Maximum",
     },
     {
-      title: "Fleet: in service and CPU",
-      metrics: [
-        ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", props.autoScalingGroupName],
-        ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", props.autoScalingGroupName],
-      ],
+      title: "Fleet per tier: in service and CPU",
+      metrics: props.fleetGroupNames.flatMap((group): Metric[] => [
+        ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group],
+        ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", group],
+      ]),
       stat: "Average",
     },
     {

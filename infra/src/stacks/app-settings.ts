@@ -33,6 +33,12 @@ export interface AppSettingsInputs {
   readonly maxReceiveCount: number;
   /** The worker's processing budget per message, seconds (its visibility timeout). */
   readonly workerBudgetSeconds: number;
+  /** Zoho calls per UTC day for the fleet (the same figure as the zoho-daily-quota alarm's). */
+  readonly zohoDailyQuota: number;
+  /** The Zoho organization's data centre. */
+  readonly zohoDataCenter: WorkerConfig["ZOHO_DATA_CENTER"] & string;
+  /** Default expense account for total-only bills; unset: such bills fail naming the setting. */
+  readonly zohoDefaultExpenseAccountId?: string;
 }
 
 /** Settings every process reads (lib/config.ts `base`). */
@@ -65,7 +71,19 @@ export function workerSettings(i: AppSettingsInputs) {
   return {
     WORKER_MAX_RECEIVES: String(i.maxReceiveCount),
     WORKER_VISIBILITY_TIMEOUT_S: String(i.workerBudgetSeconds),
+    ZOHO_DAILY_QUOTA: String(i.zohoDailyQuota),
+    ZOHO_DATA_CENTER: i.zohoDataCenter,
+    // Absent rather than empty when unset (lib/config.ts reads "" as unset too).
+    ...(i.zohoDefaultExpenseAccountId ? { ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID: i.zohoDefaultExpenseAccountId } : {}),
   } satisfies SettingsOf<WorkerConfig>;
+}
+
+/**
+ * DATABASE_SECRET_ID: the secret behind a process's DATABASE_URL, re-read when the database refuses
+ * the password (28P01, a rotated login), so new connections use the new one without a restart.
+ */
+export function databaseSecretSettings(databaseSecretArn: string) {
+  return { DATABASE_SECRET_ID: databaseSecretArn } satisfies SettingsOf<BaseConfig>;
 }
 
 /**

@@ -131,5 +131,8 @@ function settingsInputsFor(
     publicBaseUrl: edge.url,
     maxReceiveCount: config.maxReceiveCount,
     workerBudgetSeconds: config.workerBudgetSeconds,
+    zohoDailyQuota: config.zohoDailyQuota,
+    zohoDataCenter: config.zohoDataCenter,
+    zohoDefaultExpenseAccountId: config.zohoDefaultExpenseAccountId,
   };
 }

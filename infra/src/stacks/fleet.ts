@@ -5,7 +5,13 @@ import type { Edge } from "../constructs/edge.ts";
 import { appLogGroupNames } from "../constructs/observability.ts";
 import { OperatorRole } from "../constructs/operator-roles.ts";
 import type { AppProcess, TierSecrets } from "../constructs/user-data.ts";
-import { type AppSettingsInputs, baseSettings, serviceSettings, workerSettings } from "./app-settings.ts";
+import {
+  type AppSettingsInputs,
+  baseSettings,
+  databaseSecretSettings,
+  serviceSettings,
+  workerSettings,
+} from "./app-settings.ts";
 import type { DataStores, Foundation, StackContext } from "./context.ts";
 import {
   type InstanceResources,
@@ -44,10 +50,18 @@ interface TierPlan {
   readonly statements: (arns: ResourceArns, instance: InstanceResources) => ReturnType<typeof ingestTierStatements>;
 }
 
-/** Settings of a tier's app.env: the base, and those of the processes it runs (app-settings.ts). */
-function tierSettings(i: AppSettingsInputs, processes: readonly AppProcess[]): Record<string, string> {
+/**
+ * Settings of a tier's app.env: the base, the secret behind its DATABASE_URL (re-read on a rotated
+ * password) and those of the processes it runs (app-settings.ts).
+ */
+function tierSettings(
+  i: AppSettingsInputs,
+  processes: readonly AppProcess[],
+  secrets: TierSecrets,
+): Record<string, string> {
   return {
     ...baseSettings(i),
+    ...databaseSecretSettings(secrets.databaseSecretArn),
     ...(processes.includes("service") ? serviceSettings(i) : {}),
     ...(processes.includes("worker") ? workerSettings(i) : {}),
   };
@@ -139,7 +153,7 @@ function wireTier(scope: Construct, ctx: StackContext, f: Foundation, d: DataSto
       processes: plan.processes,
       releaseParameter: names.releaseParameter,
       artifactsBucket: names.artifactsBucket,
-      settings: tierSettings(i.settingsInputs, plan.processes),
+      settings: tierSettings(i.settingsInputs, plan.processes, secrets),
       secrets,
       databaseHost: d.database.address,
       databaseName: d.database.databaseName,

@@ -55,7 +55,7 @@ export function wireOperations(
       // Each instance runs two pools of a few connections; 1,000 on one node is a leak.
       cacheMaxConnections: 1000,
       burstFunctionName: names.burstFunction,
-      fleetGroupNames: [app.fleet.front, app.fleet.workers].flatMap((c) => (c ? [c.autoScalingGroupName] : [])),
+      fleetGroupNames: fleetGroupNames(app),
       zohoDailyQuota: config.zohoDailyQuota,
     },
   });
@@ -85,20 +85,25 @@ function wireDashboards(
   scope: Construct,
   { config, names, namePrefix }: StackContext,
   { database, cache }: DataStores,
-  { edge, burst }: Pick<Application, "edge" | "burst">,
+  app: Pick<Application, "edge" | "burst" | "fleet">,
 ): void {
   new Dashboards(scope, "dashboards", {
     namePrefix,
     region: config.region,
     environment: config.name,
     metricsNamespace: names.metricsNamespace,
-    albArnSuffix: edge.albArnSuffix,
-    targetGroupArnSuffix: edge.targetGroupArnSuffix,
-    autoScalingGroupName: names.autoScalingGroup,
+    albArnSuffix: app.edge.albArnSuffix,
+    targetGroupArnSuffix: app.edge.targetGroupArnSuffix,
+    fleetGroupNames: fleetGroupNames(app),
     dbInstanceId: database.identifier,
     cacheClusterId: cache.replicationGroupId,
     queueName: names.queue,
     dlqName: names.deadLetterQueue,
-    burstFunctionName: burst.functionName,
+    burstFunctionName: app.burst.functionName,
   });
+}
+
+/** The fleet's groups, front tier first: the ingest and worker tiers, or the single tier. */
+function fleetGroupNames({ fleet }: Pick<Application, "fleet">): string[] {
+  return [fleet.front, fleet.workers].flatMap((c) => (c ? [c.autoScalingGroupName] : []));
 }

@@ -12,6 +12,7 @@ const expected = (
   maxInstances: number,
   freeStorageBytes: number,
   dbConnections80: number,
+  zohoDailyQuota: number,
 ): Record<string, [number, string, string]> => ({
   "dlq-depth": [10, "GreaterThanThreshold", "runbooks/dlq-growing.md"],
   "alb-5xx": [10, "GreaterThanThreshold", "runbooks/alb-5xx.md"],
@@ -20,6 +21,7 @@ const expected = (
   "rds-free-storage": [freeStorageBytes, "LessThanThreshold", "runbooks/rds-storage-low.md"],
   "queue-oldest-message": [900, "GreaterThanThreshold", "runbooks/queue-backlog.md"],
   "asg-at-max": [maxInstances, "GreaterThanOrEqualToThreshold", "runbooks/traffic-spike.md"],
+  "worker-asg-at-max": [maxInstances, "GreaterThanOrEqualToThreshold", "runbooks/queue-backlog.md"],
   "az-unhealthy-targets": [1, "GreaterThanOrEqualToThreshold", "runbooks/az-failure.md"],
   "memory-high": [85, "GreaterThanThreshold", "runbooks/memory-leak.md"],
   "zoho-throttles": [20, "GreaterThanThreshold", "runbooks/zoho-throttling.md"],
@@ -39,7 +41,8 @@ const expected = (
   "failed-bills": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
   "failed-bills-open": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
   "audit-default-partition": [0, "GreaterThanThreshold", "runbooks/audit-default-partition.md"],
-  "zoho-daily-quota": [4000, "GreaterThanOrEqualToThreshold", "runbooks/zoho-daily-quota.md"],
+  // 80% of the environment's plan: the same figure app.env hands the workers (app-settings.test.ts).
+  "zoho-daily-quota": [zohoDailyQuota * 0.8, "GreaterThanOrEqualToThreshold", "runbooks/zoho-daily-quota.md"],
 });
 
 for (const config of allEnvironments) {
@@ -54,11 +57,12 @@ for (const config of allEnvironments) {
     config.maxInstances,
     Math.round(config.dbAllocatedStorageGb * 0.1 * 1024 ** 3),
     Math.floor(maxConnectionsFor(config.dbInstanceClass) * 0.8),
+    config.zohoDailyQuota,
   );
 
-  t.test(`${config.name}: exactly the expected alarms (27, the seed asks for 15+)`, async (t) => {
+  t.test(`${config.name}: exactly the expected alarms (28, the seed asks for 15+)`, async (t) => {
     t.same([...alarms.keys()].sort(), Object.keys(want).sort());
-    t.equal(alarms.size, 27);
+    t.equal(alarms.size, 28);
   });
 
   for (const [id, [threshold, comparison, runbook]] of Object.entries(want)) {
@@ -87,7 +91,17 @@ for (const config of allEnvironments) {
       metric_name: "ApproximateAgeOfOldestMessage",
       dimensions: { QueueName: `${prefix}bills` },
     });
-    t.match(alarms.get("asg-at-max"), { metric_name: "GroupInServiceInstances" });
+    // One at-max alarm per tier, each on its own group.
+    t.match(alarms.get("asg-at-max"), {
+      namespace: "AWS/AutoScaling",
+      metric_name: "GroupInServiceInstances",
+      dimensions: { AutoScalingGroupName: `${prefix}app` },
+    });
+    t.match(alarms.get("worker-asg-at-max"), {
+      namespace: "AWS/AutoScaling",
+      metric_name: "GroupInServiceInstances",
+      dimensions: { AutoScalingGroupName: `${prefix}worker` },
+    });
     t.match(alarms.get("zoho-throttles"), {
       namespace: "BillMiddleware",
       metric_name: "ZohoThrottles",
@@ -130,6 +144,11 @@ for (const config of allEnvironments) {
     for (const d of dashboards) {
       const body = JSON.parse(String(d.dashboard_body).replace(/\$\{[^}]+\}/g, "ref")) as { widgets: unknown[] };
       t.ok(body.widgets.length >= 3, String(d.dashboard_name));
+    }
+    const infra = dashboards.find((d) => String(d.dashboard_name).endsWith("infrastructure"))!;
+    for (const tier of ["app", "worker"]) {
+      for (const metric of ['"AWS/AutoScaling","GroupInServiceInstances"', '"AWS/EC2","CPUUtilization"'])
+        t.match(infra.dashboard_body, `[${metric},"AutoScalingGroupName","${prefix}${tier}"]`, `${tier} tier charted`);
     }
     const app = dashboards.find((d) => String(d.dashboard_name).endsWith("application"))!;
     for (const m of ["IngestLatency", "PDFProcessingTime", "ZohoAPISuccessRate", "ZohoThrottles"])

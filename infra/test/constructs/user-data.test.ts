@@ -204,6 +204,22 @@ for (const config of allEnvironments) {
     },
   );
 
+  t.test(`${config.name}: each tier's app.env: its login's secret id; the workers' Zoho plan settings`, async (t) => {
+    const env = (id: string) => heredoc(tierUserData(s, id).replaceAll("$${", "${"), "/etc/bill-middleware/app.env");
+    const ingestEnv = env("compute");
+    const workerEnv = env("workers");
+    t.match(ingestEnv, /^DATABASE_SECRET_ID=\$\{aws_secretsmanager_secret\.database-logins_ingest[^}]*\.arn\}$/m);
+    t.match(workerEnv, /^DATABASE_SECRET_ID=\$\{aws_secretsmanager_secret\.database-logins_delivery[^}]*\.arn\}$/m);
+    t.match(workerEnv, new RegExp(`^ZOHO_DAILY_QUOTA=${config.zohoDailyQuota}$`, "m"), "the plan's quota");
+    t.match(workerEnv, new RegExp(`^ZOHO_DATA_CENTER=${config.zohoDataCenter}$`, "m"));
+    t.notMatch(ingestEnv, /^ZOHO_/m, "no Zoho settings on the ingest tier");
+    if (config.zohoDefaultExpenseAccountId === undefined) t.notMatch(workerEnv, /^ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID=/m);
+    const [, alarm] = resources(s, "aws_cloudwatch_metric_alarm").find(([, p]) =>
+      String(p.alarm_name).endsWith("-zoho-daily-quota"),
+    )!;
+    t.equal(alarm.threshold, config.zohoDailyQuota * 0.8, "the alarm reads the same quota the workers enforce");
+  });
+
   t.test(`${config.name}: the memory-high alarm reads what the agent sends`, async (t) => {
     const alarm = resources(s, "aws_cloudwatch_metric_alarm").find(([, a]) => a.alarm_name === `${prefix}-memory-high`);
     t.match(alarm?.[1], { namespace: "CWAgent", metric_name: "mem_used_percent" });

@@ -22,6 +22,7 @@ import {
   appSettings,
   baseSettings,
   burstConsumerEnvironment,
+  databaseSecretSettings,
   type SettingsOf,
   serviceSettings,
   workerSettings,
@@ -41,6 +42,8 @@ const inputs: AppSettingsInputs = {
   publicBaseUrl: "https://api.staging.bills.example.com",
   maxReceiveCount: 5,
   workerBudgetSeconds: 120,
+  zohoDailyQuota: 1000,
+  zohoDataCenter: "eu",
 };
 
 // A name lib/config.ts does not read is a type error: `tsc --noEmit` fails if this one compiles.
@@ -149,3 +152,35 @@ t.test(
 );
 
 type Json = Record<string, unknown>;
+
+t.test(
+  "the Zoho plan settings reach the worker: quota, data centre, default expense account only when set",
+  async (t) => {
+    const plumbing = { DATABASE_URL: "postgres://u:p@db:5432/bills", REDIS_URL: "rediss://:t@redis:6379" };
+    const zoho = {
+      ZOHO_ORGANIZATION_ID: "1",
+      ZOHO_CLIENT_ID: "c",
+      ZOHO_CLIENT_SECRET: "s",
+      TOKEN_ENCRYPTION_KEY: "k".repeat(32),
+    };
+    const without = loadWorkerConfig({ ...appSettings(inputs), ...plumbing, ...zoho });
+    t.equal(without.ZOHO_DAILY_QUOTA, 1000);
+    t.equal(without.ZOHO_DATA_CENTER, "eu");
+    t.equal(without.ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID, undefined);
+    t.notOk("ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID" in workerSettings(inputs), "absent, not empty, when unset");
+    const withAccount = workerSettings({ ...inputs, zohoDefaultExpenseAccountId: "460000000000361" });
+    t.equal(withAccount.ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID, "460000000000361");
+    t.throws(
+      () =>
+        loadWorkerConfig({
+          ...workerSettings({ ...inputs, zohoDefaultExpenseAccountId: "acct-1" }),
+          ...baseSettings(inputs),
+          ...plumbing,
+          ...zoho,
+        }),
+      /ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID/,
+      "a non-numeric account id stops the worker naming the setting",
+    );
+    t.same(databaseSecretSettings("arn:db"), { DATABASE_SECRET_ID: "arn:db" });
+  },
+);
