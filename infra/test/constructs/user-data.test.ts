@@ -4,6 +4,7 @@
  * helper (worker tier only, with the operator's on-call role).
  */
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import t from "tap";
 import { OPS_COMMANDS } from "../../../lib/naming.ts";
 import { allEnvironments, type Json, parse, resource, resources, synth } from "../helpers.ts";
@@ -225,3 +226,30 @@ for (const config of allEnvironments) {
     t.match(alarm?.[1], { namespace: "CWAgent", metric_name: "mem_used_percent" });
   });
 }
+
+// The invocation the wrapper's usage line prints is the one the runbooks and the root README
+// document: every `sudo ... bill-mw-ops` there passes the on-call credentials the same way.
+t.test("every documented sudo bill-mw-ops line is the wrapper's own invocation", async (t) => {
+  const s = synth(allEnvironments[0]!);
+  const ops = heredoc(tierUserData(s, "workers").replaceAll("$${", "${"), "/usr/local/bin/bill-mw-ops");
+  const invocation = /usage: (sudo --preserve-env=\S+ bill-mw-ops) /.exec(ops)?.[1];
+  t.equal(invocation, "sudo --preserve-env=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN bill-mw-ops");
+  const root = new URL("../../../", import.meta.url);
+  const docs = [
+    "README.md",
+    ...readdirSync(new URL("runbooks/", root))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `runbooks/${f}`),
+  ];
+  let lines = 0;
+  for (const doc of docs) {
+    for (const m of readFileSync(new URL(doc, root), "utf8").matchAll(
+      /sudo\s+(?:--preserve-env=(\S+)\s+)?bill-mw-ops/g,
+    )) {
+      if (m[1] === "...") continue; // the runbooks' shorthand that points at the full sequence
+      lines += 1;
+      t.equal(m[0], invocation, `${doc}: ${m[0]}`);
+    }
+  }
+  t.ok(lines >= 3, `${lines} documented invocations`);
+});
