@@ -111,7 +111,9 @@ t.test("a queue that does not exist rejects every send of the batch", async (t) 
     sqs: env.sqs,
     queueUrl: `${env.queueUrl}-missing`,
     lingerMs: 1,
-    afterSend: async () => t.fail("afterSend must not run when nothing was sent"),
+    afterSend: async () => {
+      t.fail("afterSend must not run when nothing was sent");
+    },
   });
   const results = await Promise.allSettled([batcher.send(bill(8)), batcher.send(bill(9))]);
   t.same(

@@ -20,8 +20,8 @@ t.test("runs monthly and by hand", async (t) => {
 });
 
 t.test("runs spike-10x with k6 through the Grafana actions and fails on thresholds", async (t) => {
-  t.match(workflow, /uses: grafana\/setup-k6-action@[0-9a-f]{40} # v1\./, 'pinned by commit, v1');
-  t.match(workflow, /uses: grafana\/run-k6-action@[0-9a-f]{40} # v1\./, 'pinned by commit, v1');
+  t.match(workflow, /uses: grafana\/setup-k6-action@[0-9a-f]{40} # v1\./, "pinned by commit, v1");
+  t.match(workflow, /uses: grafana\/run-k6-action@[0-9a-f]{40} # v1\./, "pinned by commit, v1");
   t.match(workflow, /SCRIPT: \$\{\{ inputs\.script \|\| 'spike-10x' \}\}/);
   t.match(workflow, /path: loadtest\/k6\/\$\{\{ env\.SCRIPT \}\}\.ts/);
   const options =
