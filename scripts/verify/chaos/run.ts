@@ -21,7 +21,7 @@ import {
 import { type ChaosOptions, type FaultKind, optionsFromCli } from "./options.ts";
 import { type FaultEvent, FaultScheduler } from "./scheduler.ts";
 import { sendBills } from "./sender.ts";
-import { startStack } from "./stack.ts";
+import { type Stack, startStack } from "./stack.ts";
 import type { UnexpectedExit } from "./supervisor.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -61,6 +61,131 @@ export interface ChaosSummary extends CheckResult {
   readonly summaryPath: string;
 }
 
+/** The send phase with faults firing, then the fault schedule finished and quiesced. */
+async function sendUnderFaults(o: ChaosOptions, stack: Stack, runId: string, say: (s: string) => void) {
+  const scheduler = new FaultScheduler(stack, o, say);
+  let sending = true;
+  const faults = scheduler.run(() => !sending);
+  const sendStart = Date.now();
+  const samples: RequestSample[] = [];
+  const sent = await sendBills(o, stack.serviceUrl, stack.apiKey, runId, say, samples).finally(() => {
+    sending = false;
+  });
+  const sendPhaseMs = Date.now() - sendStart;
+  const accepted = sent.filter((b) => b.outcome === "accepted");
+  say(
+    `send phase over in ${sendPhaseMs} ms: ${accepted.length}/${sent.length} accepted; waiting for the fault schedule to finish`,
+  );
+  await faults;
+  await scheduler.quiesce();
+  const lastAccepted = Math.max(...accepted.map((b) => b.acceptedAt ?? 0), sendStart);
+  return { scheduler, samples, sent, accepted, sendPhaseMs, lastAccepted };
+}
+type SendPhase = Awaited<ReturnType<typeof sendUnderFaults>>;
+
+/** Per fault kind: how often it was applied, and how often the stack shows it took effect. */
+async function countFaults(o: ChaosOptions, stack: Stack, scheduler: FaultScheduler, stats: SimStats) {
+  const counters = {
+    kills: workerKills(stack),
+    redisRestarts: stack.redis.restarts,
+    pgRestarts: stack.postgres.restarts,
+    redisHangs: stack.redisProxy.hangs,
+    pgHangs: stack.postgresProxy.hangs,
+    rotationsLoggedInAfter: (await stack.postgres.appLoggedInSinceRotation()) ? stack.postgres.rotations : 0,
+  };
+  const faultCounts = {} as Record<FaultKind, { applied: number; fired: number }>;
+  for (const kind of o.faults) {
+    const applied = scheduler.events.filter((e) => e.kind === kind && !e.error).length;
+    faultCounts[kind] = { applied, fired: firedEvidence(kind, applied, stats, counters) };
+  }
+  return faultCounts;
+}
+
+const workerKills = (stack: Stack) => stack.workers.reduce((n, w) => n + w.kills, 0);
+
+/** Answer times inside and outside the Redis and PostgreSQL hang windows. */
+function latencies(runDir: string, samples: readonly RequestSample[], scheduler: FaultScheduler) {
+  const served = serviceSamples(join(runDir, "service.log"));
+  return {
+    duringRedisHang: latencyDuring(served, scheduler.hangWindows, "hang-redis"),
+    duringRedisHangClient: latencyDuring(samples, scheduler.hangWindows, "hang-redis"),
+    duringPostgresHang: latencyDuring(served, scheduler.hangWindows, "hang-postgres"),
+    withoutDependencyFault: latencyOutside(served, scheduler.hangWindows),
+  };
+}
+
+function notAcceptedSummary(sent: SendPhase["sent"]): ChaosSummary["notAccepted"] {
+  const notAccepted = sent.filter((b) => b.outcome !== "accepted");
+  return {
+    rejected: notAccepted.filter((b) => b.outcome === "rejected").length,
+    gaveUp: notAccepted.filter((b) => b.outcome === "gave-up").length,
+    examples: notAccepted.slice(0, 5).map((b) => `${b.netsuiteBillId}: ${b.lastError}`),
+  };
+}
+
+function summaryPathFor(o: ChaosOptions, runId: string): string {
+  const outPath = resolve(ROOT, o.out);
+  return isDir(outPath) || !outPath.endsWith(".json") ? join(outPath, `chaos-${runId}.json`) : outPath;
+}
+
+/** Checks the drained run and assembles its summary: the checker's verdict plus what the run knows. */
+async function summarise(
+  o: ChaosOptions,
+  stack: Stack,
+  run: { readonly runId: string; readonly runDir: string; readonly t0: number },
+  phase: SendPhase,
+  drainedAt: number | null,
+): Promise<ChaosSummary> {
+  const { runId, runDir } = run;
+  const check = await checkRun({
+    sent: phase.sent,
+    simUrl: stack.simUrl,
+    databaseUrl: stack.databaseUrl,
+    sqs: stack.sqs,
+    queueUrl: stack.queueUrl,
+    dlqUrl: stack.dlqUrl,
+    runPrefix: `chaos-${runId}-`,
+  });
+  const stats = (await (await fetch(`${stack.simUrl}/__sim/stats`)).json()) as SimStats;
+  const faultCounts = await countFaults(o, stack, phase.scheduler, stats);
+  const latency = latencies(runDir, phase.samples, phase.scheduler);
+  const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
+    (p) => p.unexpectedExits,
+  );
+  // Duplicated and lost are the promise; corrupt, inconsistent (delivered but the row does not
+  // know) and a drain that never ends (stuck rows) break it too.
+  const ok =
+    check.duplicated === 0 &&
+    check.lost === 0 &&
+    check.corrupt === 0 &&
+    check.inconsistent === 0 &&
+    drainedAt !== null &&
+    (latency.duringRedisHang.p99Ms ?? 0) < REDIS_HANG_P99_LIMIT_MS;
+  return {
+    runId,
+    ok,
+    options: o,
+    ...check,
+    sent: phase.sent.length,
+    notAccepted: notAcceptedSummary(phase.sent),
+    timeToDrainMs: drainedAt === null ? null : Math.max(0, drainedAt - phase.lastAccepted),
+    sendPhaseMs: phase.sendPhaseMs,
+    totalMs: Date.now() - run.t0,
+    faults: faultCounts,
+    faultEvents: phase.scheduler.events,
+    ...latency,
+    sim: { injected: stats.injected, tokens: stats.tokens, byStatus: stats.byStatus },
+    processes: {
+      workerStarts: stack.workers.reduce((n, w) => n + w.starts, 0),
+      workerKills: workerKills(stack),
+      unexpectedExits,
+    },
+    findings: check.findings.slice(0, 50),
+    logs: runDir,
+    summaryPath: summaryPathFor(o, runId),
+  };
+}
+
 export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
   const say = o.verbose
     ? (s: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${s}\n`)
@@ -76,105 +201,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
   );
   const stack = await startStack(o, ROOT, runDir, runId, say);
   try {
-    const scheduler = new FaultScheduler(stack, o, say);
-    let sending = true;
-    const faults = scheduler.run(() => !sending);
-    const sendStart = Date.now();
-    const samples: RequestSample[] = [];
-    const sent = await sendBills(o, stack.serviceUrl, stack.apiKey, runId, say, samples).finally(() => {
-      sending = false;
-    });
-    const sendPhaseMs = Date.now() - sendStart;
-    const accepted = sent.filter((b) => b.outcome === "accepted");
-    say(
-      `send phase over in ${sendPhaseMs} ms: ${accepted.length}/${sent.length} accepted; waiting for the fault schedule to finish`,
-    );
-    await faults;
-    await scheduler.quiesce();
-    const lastAccepted = Math.max(...accepted.map((b) => b.acceptedAt ?? 0), sendStart);
+    const phase = await sendUnderFaults(o, stack, runId, say);
     say("faults off; draining");
-    const drainedAt = await waitForDrain(
-      stack.databaseUrl,
-      accepted.map((b) => b.netsuiteBillId),
-      o.drainTimeoutMs,
-      say,
-    );
-    const check = await checkRun({
-      sent,
-      simUrl: stack.simUrl,
-      databaseUrl: stack.databaseUrl,
-      sqs: stack.sqs,
-      queueUrl: stack.queueUrl,
-      dlqUrl: stack.dlqUrl,
-      runPrefix: `chaos-${runId}-`,
-    });
-    const stats = (await (await fetch(`${stack.simUrl}/__sim/stats`)).json()) as SimStats;
-    const kills = stack.workers.reduce((n, w) => n + w.kills, 0);
-    const counters = {
-      kills,
-      redisRestarts: stack.redis.restarts,
-      pgRestarts: stack.postgres.restarts,
-      redisHangs: stack.redisProxy.hangs,
-      pgHangs: stack.postgresProxy.hangs,
-      rotationsLoggedInAfter: (await stack.postgres.appLoggedInSinceRotation()) ? stack.postgres.rotations : 0,
-    };
-    const faultCounts = {} as Record<FaultKind, { applied: number; fired: number }>;
-    for (const kind of o.faults) {
-      const applied = scheduler.events.filter((e) => e.kind === kind && !e.error).length;
-      faultCounts[kind] = { applied, fired: firedEvidence(kind, applied, stats, counters) };
-    }
-    const served = serviceSamples(join(runDir, "service.log"));
-    const duringRedisHang = latencyDuring(served, scheduler.hangWindows, "hang-redis");
-    const duringRedisHangClient = latencyDuring(samples, scheduler.hangWindows, "hang-redis");
-    const duringPostgresHang = latencyDuring(served, scheduler.hangWindows, "hang-postgres");
-    const withoutDependencyFault = latencyOutside(served, scheduler.hangWindows);
-    const notAccepted = sent.filter((b) => b.outcome !== "accepted");
-    const unexpectedExits = [stack.sim, stack.service, stack.redis.proc, ...stack.workers].flatMap(
-      (p) => p.unexpectedExits,
-    );
-    // Duplicated and lost are the promise; corrupt, inconsistent (delivered but the row does not
-    // know) and a drain that never ends (stuck rows) break it too.
-    const ok =
-      check.duplicated === 0 &&
-      check.lost === 0 &&
-      check.corrupt === 0 &&
-      check.inconsistent === 0 &&
-      drainedAt !== null &&
-      (duringRedisHang.p99Ms ?? 0) < REDIS_HANG_P99_LIMIT_MS;
-    const outPath = resolve(ROOT, o.out);
-    const summaryPath = isDir(outPath) || !outPath.endsWith(".json") ? join(outPath, `chaos-${runId}.json`) : outPath;
-    const summary: ChaosSummary = {
-      runId,
-      ok,
-      options: o,
-      ...check,
-      sent: sent.length,
-      notAccepted: {
-        rejected: notAccepted.filter((b) => b.outcome === "rejected").length,
-        gaveUp: notAccepted.filter((b) => b.outcome === "gave-up").length,
-        examples: notAccepted.slice(0, 5).map((b) => `${b.netsuiteBillId}: ${b.lastError}`),
-      },
-      timeToDrainMs: drainedAt === null ? null : Math.max(0, drainedAt - lastAccepted),
-      sendPhaseMs,
-      totalMs: Date.now() - t0,
-      faults: faultCounts,
-      faultEvents: scheduler.events,
-      duringRedisHang,
-      duringRedisHangClient,
-      duringPostgresHang,
-      withoutDependencyFault,
-      sim: { injected: stats.injected, tokens: stats.tokens, byStatus: stats.byStatus },
-      processes: {
-        workerStarts: stack.workers.reduce((n, w) => n + w.starts, 0),
-        workerKills: kills,
-        unexpectedExits,
-      },
-      findings: check.findings.slice(0, 50),
-      logs: runDir,
-      summaryPath,
-    };
-    mkdirSync(resolve(summaryPath, ".."), { recursive: true });
-    writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    const ids = phase.accepted.map((b) => b.netsuiteBillId);
+    const drainedAt = await waitForDrain(stack.databaseUrl, ids, o.drainTimeoutMs, say);
+    const summary = await summarise(o, stack, { runId, runDir, t0 }, phase, drainedAt);
+    mkdirSync(resolve(summary.summaryPath, ".."), { recursive: true });
+    writeFileSync(summary.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
     say("stopping the stack");
