@@ -51,71 +51,66 @@ function operatorOf(req: FastifyRequest, stated: { operator: string; reason: str
 
 const tags = ["admin"];
 
+/** Route schemas (declarative): what each mapping route takes and answers. */
+const listRoute = {
+  schema: {
+    summary: "Mappings (NetSuite -> Zoho ids), by kind then key",
+    tags,
+    hide: true,
+    querystring: MappingsQuery,
+    response: { 200: MappingList, ...AdminErrors },
+  },
+};
+
+const putRoute = {
+  schema: {
+    summary: "Set one mapping (create or replace), with who and why",
+    tags,
+    hide: true,
+    params: MappingParams,
+    body: MappingPutBody,
+    response: { 200: MappingItem, ...AdminErrors },
+  },
+};
+
+const deleteRoute = {
+  schema: {
+    summary: "Delete one mapping, with who and why (bills that need it then fail naming it)",
+    tags,
+    hide: true,
+    params: MappingParams,
+    querystring: MappingDeleteQuery,
+    response: { 200: MappingItem, ...AdminErrors },
+  },
+};
+
 const mappings: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    "/admin/v1/mappings",
-    {
-      schema: {
-        summary: "Mappings (NetSuite -> Zoho ids), by kind then key",
-        tags,
-        hide: true,
-        querystring: MappingsQuery,
-        response: { 200: MappingList, ...AdminErrors },
-      },
-    },
-    async (req) => {
-      const rows = await listMappings(app.adminDb, {
-        kind: req.query.kind as MappingKind | undefined,
-        limit: req.query.limit ? Number(req.query.limit) : undefined,
-      });
-      return { items: rows.map(toMappingView) };
-    },
-  );
+  app.get("/admin/v1/mappings", listRoute, async (req) => {
+    const rows = await listMappings(app.adminDb, {
+      kind: req.query.kind as MappingKind | undefined,
+      limit: req.query.limit ? Number(req.query.limit) : undefined,
+    });
+    return { items: rows.map(toMappingView) };
+  });
 
-  app.put(
-    "/admin/v1/mappings/:kind/:netsuiteKey",
-    {
-      schema: {
-        summary: "Set one mapping (create or replace), with who and why",
-        tags,
-        hide: true,
-        params: MappingParams,
-        body: MappingPutBody,
-        response: { 200: MappingItem, ...AdminErrors },
-      },
-    },
-    async (req) => {
-      const { kind, netsuiteKey } = req.params;
-      const saved = await upsertMapping(
-        app.adminDb,
-        { kind, netsuiteKey, zohoId: req.body.zohoId, netsuiteName: req.body.netsuiteName },
-        operatorOf(req, req.body),
-      );
-      return { item: toMappingView(saved) };
-    },
-  );
+  app.put("/admin/v1/mappings/:kind/:netsuiteKey", putRoute, async (req) => {
+    const { kind, netsuiteKey } = req.params;
+    const saved = await upsertMapping(
+      app.adminDb,
+      { kind, netsuiteKey, zohoId: req.body.zohoId, netsuiteName: req.body.netsuiteName },
+      operatorOf(req, req.body),
+    );
+    return { item: toMappingView(saved) };
+  });
 
-  app.delete(
-    "/admin/v1/mappings/:kind/:netsuiteKey",
-    {
-      schema: {
-        summary: "Delete one mapping, with who and why (bills that need it then fail naming it)",
-        tags,
-        hide: true,
-        params: MappingParams,
-        querystring: MappingDeleteQuery,
-        response: { 200: MappingItem, ...AdminErrors },
-      },
-    },
-    async (req) => {
-      const gone = await deleteMapping(
-        app.adminDb,
-        req.params.kind as MappingKind,
-        req.params.netsuiteKey,
-        operatorOf(req, req.query),
-      );
-      return { item: toMappingView(gone) };
-    },
-  );
+  app.delete("/admin/v1/mappings/:kind/:netsuiteKey", deleteRoute, async (req) => {
+    const gone = await deleteMapping(
+      app.adminDb,
+      req.params.kind as MappingKind,
+      req.params.netsuiteKey,
+      operatorOf(req, req.query),
+    );
+    return { item: toMappingView(gone) };
+  });
 };
 export default mappings;
