@@ -132,17 +132,46 @@ export class FaultScheduler {
   }
 
   async #apply(kind: FaultKind): Promise<string> {
-    const s = this.#stack;
     switch (kind) {
-      case "kill-worker": {
-        const running = s.workers.filter((w) => w.running);
-        const victims = this.#shuffle(running).slice(0, this.#rand() < 0.3 ? 2 : 1);
-        const downMs = this.#int(300, 2_000);
-        await Promise.all(victims.map((w) => w.kill9()));
-        await sleep(downMs);
-        for (const w of victims) w.start();
-        return `SIGKILL ${victims.map((w) => w.spec.name).join(", ")}; restarted after ${downMs} ms`;
+      case "kill-worker":
+        return this.#killWorkers();
+      case "rate429":
+      case "error5xx":
+      case "slow":
+      case "drop-before":
+        return this.#simStorm(kind);
+      case "drop-after":
+        return this.#dropAfterWrite();
+      case "revoke-token":
+        await this.#sim({ revokeAccessTokens: true });
+        return "every access token revoked (401 until a new one is minted)";
+      case "restart-redis":
+      case "restart-postgres":
+        return this.#restart(kind);
+      case "hang-redis":
+      case "hang-postgres":
+        return this.#hang(kind);
+      case "rotate-db-password": {
+        const ended = await this.#stack.postgres.rotatePassword();
+        return `app role's password rotated; ${ended} sessions ended, pools must log in with the new one`;
       }
+    }
+  }
+
+  /** SIGKILLs one running worker (two, 30% of the time) and starts it again after a pause. */
+  async #killWorkers(): Promise<string> {
+    const running = this.#stack.workers.filter((w) => w.running);
+    const victims = this.#shuffle(running).slice(0, this.#rand() < 0.3 ? 2 : 1);
+    const downMs = this.#int(300, 2_000);
+    await Promise.all(victims.map((w) => w.kill9()));
+    await sleep(downMs);
+    for (const w of victims) w.start();
+    return `SIGKILL ${victims.map((w) => w.spec.name).join(", ")}; restarted after ${downMs} ms`;
+  }
+
+  /** A simulator fault that lasts a while, applied until some Books call met it. */
+  #simStorm(kind: "rate429" | "error5xx" | "slow" | "drop-before"): Promise<string> {
+    switch (kind) {
       case "rate429":
         return this.#untilInjected("rate429", () => {
           const spec = { code: this.#pick([44, 1070] as const), probability: 1, durationMs: this.#int(2_000, 5_000) };
@@ -183,50 +212,46 @@ export class FaultScheduler {
             text: `connections dropped before handling (30%) for ${spec.durationMs} ms`,
           };
         });
-      case "drop-after": {
-        const spec = {
-          when: "after",
-          method: "POST",
-          path: "/bills",
-          // Certain, and armed for 20 s: a 50% chance over a 10 s window sometimes met no create at all
-          // (the fleet paused by a 429 storm), so the fault never fired (fresh-clone CI run, 2026-11-24).
-          probability: 1,
-          count: this.#int(1, 3),
-          durationMs: 20_000,
-        };
-        await this.#sim({ drop: spec });
-        return `connections dropped after the write committed: next ${spec.count} POST /bills`;
-      }
-      case "revoke-token": {
-        await this.#sim({ revokeAccessTokens: true });
-        return "every access token revoked (401 until a new one is minted)";
-      }
-      case "restart-redis": {
-        const downMs = this.#int(500, 3_000);
-        await s.redis.restart(downMs);
-        return `Redis SIGKILLed, restarted empty after ${downMs} ms`;
-      }
-      case "restart-postgres": {
-        const downMs = this.#int(1_000, 4_000);
-        const from = Date.now();
-        await s.postgres.restart(downMs);
-        this.hangWindows.push({ kind, from, to: Date.now() });
-        return `PostgreSQL stopped (immediate), restarted after ${downMs} ms`;
-      }
-      case "hang-redis":
-      case "hang-postgres": {
-        const proxy = kind === "hang-redis" ? s.redisProxy : s.postgresProxy;
-        const ms = kind === "hang-redis" ? this.#int(3_000, 8_000) : this.#int(2_000, 6_000);
-        const from = Date.now();
-        await proxy.hang(ms);
-        this.hangWindows.push({ kind, from, to: Date.now() });
-        return `${proxy.name} hung for ${ms} ms (connections open, nothing forwarded)`;
-      }
-      case "rotate-db-password": {
-        const ended = await s.postgres.rotatePassword();
-        return `app role's password rotated; ${ended} sessions ended, pools must log in with the new one`;
-      }
     }
+  }
+
+  /** The next 1-3 POST /bills commit in Zoho but their connections drop: the worker never sees the answer. */
+  async #dropAfterWrite(): Promise<string> {
+    const spec = {
+      when: "after",
+      method: "POST",
+      path: "/bills",
+      // Certain, and armed for 20 s: a 50% chance over a 10 s window sometimes met no create at all
+      // (the fleet paused by a 429 storm), so the fault never fired (fresh-clone CI run, 2026-11-24).
+      probability: 1,
+      count: this.#int(1, 3),
+      durationMs: 20_000,
+    };
+    await this.#sim({ drop: spec });
+    return `connections dropped after the write committed: next ${spec.count} POST /bills`;
+  }
+
+  async #restart(kind: "restart-redis" | "restart-postgres"): Promise<string> {
+    if (kind === "restart-redis") {
+      const downMs = this.#int(500, 3_000);
+      await this.#stack.redis.restart(downMs);
+      return `Redis SIGKILLed, restarted empty after ${downMs} ms`;
+    }
+    const downMs = this.#int(1_000, 4_000);
+    const from = Date.now();
+    await this.#stack.postgres.restart(downMs);
+    this.hangWindows.push({ kind, from, to: Date.now() });
+    return `PostgreSQL stopped (immediate), restarted after ${downMs} ms`;
+  }
+
+  async #hang(kind: "hang-redis" | "hang-postgres"): Promise<string> {
+    const s = this.#stack;
+    const proxy = kind === "hang-redis" ? s.redisProxy : s.postgresProxy;
+    const ms = kind === "hang-redis" ? this.#int(3_000, 8_000) : this.#int(2_000, 6_000);
+    const from = Date.now();
+    await proxy.hang(ms);
+    this.hangWindows.push({ kind, from, to: Date.now() });
+    return `${proxy.name} hung for ${ms} ms (connections open, nothing forwarded)`;
   }
 
   /**
