@@ -110,6 +110,89 @@ export function reasonKey(message: string | null): string {
     .slice(0, 160);
 }
 
+/** What the check concluded about one accepted bill; `detail` explains every outcome but a clean one. */
+type Verdict =
+  | { readonly outcome: "deliveredExactlyOnce" | "failed" }
+  | { readonly outcome: "duplicated" | "lost" | "corrupt" | "inconsistent"; readonly detail: string };
+
+/** Judges one bill that was in Zoho exactly once: its document and its row. */
+function judgeDelivered(b: SentBill, row: Row | undefined, z: SimBill): Verdict {
+  const docs = z.documents ?? [];
+  if (docs.length > 1) return { outcome: "duplicated", detail: `Zoho bill ${z.bill_id} has ${docs.length} documents` };
+  if (docs.length === 0) return { outcome: "lost", detail: `Zoho bill ${z.bill_id} has no document` };
+  if (docs[0]?.sha256 !== b.sha256) {
+    return { outcome: "corrupt", detail: `Zoho document SHA-256 ${docs[0]?.sha256} differs from the sent PDF` };
+  }
+  if (row?.status !== "success" || row.zoho_bill_id !== z.bill_id) {
+    return {
+      outcome: "inconsistent",
+      detail: `in Zoho once (${z.bill_id}) but the row says ${row?.status} / zoho_bill_id ${row?.zoho_bill_id} (retries ${row?.retry_count}, last error: ${row?.error_message?.slice(0, 120)})`,
+    };
+  }
+  return { outcome: "deliveredExactlyOnce" };
+}
+
+/** Judges one accepted bill from its row and the Zoho bills that carry its number. */
+function judge(b: SentBill, row: Row | undefined, zoho: readonly SimBill[]): Verdict {
+  if (row && row.content_sha256 !== b.sha256) {
+    return { outcome: "corrupt", detail: "stored SHA-256 differs from the sent PDF" };
+  }
+  if (zoho.length > 1) {
+    return { outcome: "duplicated", detail: `${zoho.length} Zoho bills: ${zoho.map((z) => z.bill_id).join(", ")}` };
+  }
+  const z = zoho[0];
+  if (z) return judgeDelivered(b, row, z);
+  if (row?.status === "failed") return { outcome: "failed" };
+  return {
+    outcome: "lost",
+    detail: row ? `not in Zoho; row is ${row.status} (retries ${row.retry_count})` : "no transaction row",
+  };
+}
+
+async function simBills(simUrl: string): Promise<SimBill[]> {
+  return ((await (await fetch(`${simUrl}/__sim/bills`)).json()) as { bills: SimBill[] }).bills;
+}
+
+async function rowsByBillId(databaseUrl: string): Promise<Map<string, Row>> {
+  return withDb(databaseUrl, async (c) => {
+    const r = await c.query<Row>(
+      "SELECT netsuite_bill_id, id, status, error_message, zoho_bill_id, content_sha256, retry_count FROM transactions",
+    );
+    return new Map(r.rows.map((row) => [row.netsuite_bill_id, row]));
+  });
+}
+
+type Tally = Pick<
+  CheckResult,
+  "deliveredExactlyOnce" | "duplicated" | "lost" | "failed" | "failedReasons" | "corrupt" | "inconsistent" | "findings"
+>;
+
+/** Judges every accepted bill and counts the outcomes; findings name each bill that is not clean. */
+function tally(accepted: readonly SentBill[], rows: Map<string, Row>, bills: readonly SimBill[]): Tally {
+  const byNumber = new Map<string, SimBill[]>();
+  for (const b of bills) byNumber.set(b.bill_number, [...(byNumber.get(b.bill_number) ?? []), b]);
+  const counts = { deliveredExactlyOnce: 0, duplicated: 0, lost: 0, failed: 0, corrupt: 0, inconsistent: 0 };
+  const failedReasons: Record<string, number> = {};
+  const findings: Finding[] = [];
+  for (const b of accepted) {
+    const row = rows.get(b.netsuiteBillId);
+    const verdict = judge(b, row, byNumber.get(b.netsuiteBillId) ?? []);
+    counts[verdict.outcome]++;
+    if (verdict.outcome === "failed") {
+      const key = reasonKey(row?.error_message ?? null);
+      failedReasons[key] = (failedReasons[key] ?? 0) + 1;
+    } else if ("detail" in verdict) {
+      findings.push({
+        netsuiteBillId: b.netsuiteBillId,
+        transactionId: row?.id ?? b.transactionId,
+        status: row?.status ?? null,
+        detail: verdict.detail,
+      });
+    }
+  }
+  return { ...counts, failedReasons, findings };
+}
+
 export async function checkRun(input: {
   readonly sent: readonly SentBill[];
   readonly simUrl: string;
@@ -120,95 +203,26 @@ export async function checkRun(input: {
   readonly runPrefix: string;
 }): Promise<CheckResult> {
   const accepted = input.sent.filter((b) => b.outcome === "accepted");
-  const sim = (await (await fetch(`${input.simUrl}/__sim/bills`)).json()) as { bills: SimBill[] };
-  const byNumber = new Map<string, SimBill[]>();
-  for (const b of sim.bills) byNumber.set(b.bill_number, [...(byNumber.get(b.bill_number) ?? []), b]);
-  const rows = await withDb(input.databaseUrl, async (c) => {
-    const r = await c.query<Row>(
-      "SELECT netsuite_bill_id, id, status, error_message, zoho_bill_id, content_sha256, retry_count FROM transactions",
-    );
-    return new Map(r.rows.map((row) => [row.netsuite_bill_id, row]));
-  });
-
-  let deliveredExactlyOnce = 0;
-  let duplicated = 0;
-  let lost = 0;
-  let failed = 0;
-  let corrupt = 0;
-  let inconsistent = 0;
-  const failedReasons: Record<string, number> = {};
-  const findings: Finding[] = [];
-  const note = (b: SentBill, row: Row | undefined, detail: string) =>
-    findings.push({
-      netsuiteBillId: b.netsuiteBillId,
-      transactionId: row?.id ?? b.transactionId,
-      status: row?.status ?? null,
-      detail,
-    });
-
-  for (const b of accepted) {
-    const row = rows.get(b.netsuiteBillId);
-    const zoho = byNumber.get(b.netsuiteBillId) ?? [];
-    if (row && row.content_sha256 !== b.sha256) {
-      corrupt++;
-      note(b, row, "stored SHA-256 differs from the sent PDF");
-      continue;
-    }
-    if (zoho.length > 1) {
-      duplicated++;
-      note(b, row, `${zoho.length} Zoho bills: ${zoho.map((z) => z.bill_id).join(", ")}`);
-      continue;
-    }
-    const z = zoho[0];
-    if (z) {
-      const docs = z.documents ?? [];
-      if (docs.length > 1) {
-        duplicated++;
-        note(b, row, `Zoho bill ${z.bill_id} has ${docs.length} documents`);
-      } else if (docs.length === 0) {
-        lost++;
-        note(b, row, `Zoho bill ${z.bill_id} has no document`);
-      } else if (docs[0]?.sha256 !== b.sha256) {
-        corrupt++;
-        note(b, row, `Zoho document SHA-256 ${docs[0]?.sha256} differs from the sent PDF`);
-      } else if (row?.status !== "success" || row.zoho_bill_id !== z.bill_id) {
-        inconsistent++;
-        note(
-          b,
-          row,
-          `in Zoho once (${z.bill_id}) but the row says ${row?.status} / zoho_bill_id ${row?.zoho_bill_id} (retries ${row?.retry_count}, last error: ${row?.error_message?.slice(0, 120)})`,
-        );
-      } else {
-        deliveredExactlyOnce++;
-      }
-      continue;
-    }
-    if (row?.status === "failed") {
-      failed++;
-      const key = reasonKey(row.error_message);
-      failedReasons[key] = (failedReasons[key] ?? 0) + 1;
-      continue;
-    }
-    lost++;
-    note(b, row, row ? `not in Zoho; row is ${row.status} (retries ${row.retry_count})` : "no transaction row");
-  }
+  const bills = await simBills(input.simUrl);
+  const rows = await rowsByBillId(input.databaseUrl);
+  const t = tally(accepted, rows, bills);
   const acceptedIds = new Set(accepted.map((b) => b.netsuiteBillId));
-  const unexpectedZohoBills = sim.bills.filter(
+  const unexpectedZohoBills = bills.filter(
     (z) => z.bill_number.startsWith(input.runPrefix) && !acceptedIds.has(z.bill_number),
   ).length;
   const main = await queueDepth(input.sqs, input.queueUrl);
   const dlq = await queueDepth(input.sqs, input.dlqUrl);
   return {
     accepted: accepted.length,
-    deliveredExactlyOnce,
-    duplicated,
-    lost,
-    failed,
-    failedReasons,
-    corrupt,
-    inconsistent,
+    deliveredExactlyOnce: t.deliveredExactlyOnce,
+    duplicated: t.duplicated,
+    lost: t.lost,
+    failed: t.failed,
+    failedReasons: t.failedReasons,
+    corrupt: t.corrupt,
+    inconsistent: t.inconsistent,
     unexpectedZohoBills,
     queue: { visible: main.visible, inFlight: main.inFlight, dlq: dlq.visible + dlq.inFlight },
-    findings,
+    findings: t.findings,
   };
 }
