@@ -103,64 +103,76 @@ async function exists(s3: Pick<S3Client, "send">, bucket: string, key: string): 
   }
 }
 
-/**
- * Releases `version` to one environment. `bundle` builds the artifact only when the version is
- * not in the bucket yet.
- */
-export async function release(
+export interface ReleaseOptions {
+  bundle: () => Promise<Uint8Array>;
+  log?: (msg: string) => void;
+  /** Which groups to refresh (the environment's `fleet`). */
+  fleet: FleetLayout;
+  /** Stop after the upload: bootstraps a new environment, whose Lambdas are created from the bundle. */
+  uploadOnly?: boolean;
+}
+
+type Log = (msg: string) => void;
+
+/** Uploads the bundle unless the version is already in the bucket; true if it uploaded. */
+async function uploadUnlessPresent(
+  s3: Pick<S3Client, "send">,
+  bucket: string,
+  key: string,
+  bundle: () => Promise<Uint8Array>,
+  log: Log,
+): Promise<boolean> {
+  if (await exists(s3, bucket, key)) {
+    log(`s3://${bucket}/${key} already exists: reusing it`);
+    return false;
+  }
+  const body = await bundle();
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: "application/zip",
+      ChecksumAlgorithm: "SHA256",
+    }),
+  );
+  log(`uploaded s3://${bucket}/${key} (${body.byteLength} bytes)`);
+  return true;
+}
+
+/** Points the Lambdas at the bundle and records the version in SSM for instances at boot. */
+async function pointAtVersion(
   clients: ReleaseClients,
   names: ResourceNames,
   version: string,
-  options: {
-    bundle: () => Promise<Uint8Array>;
-    log?: (msg: string) => void;
-    /** Which groups to refresh (the environment's `fleet`). */
-    fleet: FleetLayout;
-    /** Stop after the upload: bootstraps a new environment, whose Lambdas are created from the bundle. */
-    uploadOnly?: boolean;
-  },
-): Promise<ReleaseResult> {
-  if (!VERSION_PATTERN.test(version)) throw new Error(`invalid release version "${version}"`);
-  const log = options.log ?? (() => {});
+  key: string,
+  log: Log,
+): Promise<void> {
   const bucket = names.artifactsBucket;
-  const key = releaseArtifactKey(version);
-
-  const uploaded = !(await exists(clients.s3, bucket, key));
-  if (uploaded) {
-    const body = await options.bundle();
-    await clients.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: "application/zip",
-        ChecksumAlgorithm: "SHA256",
-      }),
-    );
-    log(`uploaded s3://${bucket}/${key} (${body.byteLength} bytes)`);
-  } else {
-    log(`s3://${bucket}/${key} already exists: reusing it`);
-  }
-
-  if (options.uploadOnly) return { version, key, uploaded, instanceRefreshes: [] };
-
   for (const fn of [names.burstFunction, names.secretRotationFunction]) {
     await clients.lambda.send(
       new UpdateFunctionCodeCommand({ FunctionName: fn, S3Bucket: bucket, S3Key: key, Publish: true }),
     );
     log(`lambda ${fn} -> ${version}`);
   }
-
   await clients.ssm.send(
     new PutParameterCommand({ Name: names.releaseParameter, Value: version, Type: "String", Overwrite: true }),
   );
   log(`${names.releaseParameter} = ${version}`);
+}
 
+/** Starts a rolling instance refresh on every tier of the fleet, in `fleetGroups` order. */
+async function refreshFleet(
+  autoscaling: Sender,
+  names: ResourceNames,
+  fleet: FleetLayout,
+  log: Log,
+): Promise<{ group: string; id?: string }[]> {
   // SkipMatching stays off: the launch templates are unchanged, the version comes from SSM at boot.
   // Every tier runs the release's code, so each is refreshed; a failed start stops the release.
   const instanceRefreshes: { group: string; id?: string }[] = [];
-  for (const group of fleetGroups(names, options.fleet)) {
-    const refresh = (await clients.autoscaling.send(
+  for (const group of fleetGroups(names, fleet)) {
+    const refresh = (await autoscaling.send(
       new StartInstanceRefreshCommand({
         AutoScalingGroupName: group,
         Strategy: "Rolling",
@@ -170,5 +182,25 @@ export async function release(
     log(`instance refresh ${refresh.InstanceRefreshId} started on ${group}`);
     instanceRefreshes.push({ group, id: refresh.InstanceRefreshId });
   }
+  return instanceRefreshes;
+}
+
+/**
+ * Releases `version` to one environment. `bundle` builds the artifact only when the version is
+ * not in the bucket yet.
+ */
+export async function release(
+  clients: ReleaseClients,
+  names: ResourceNames,
+  version: string,
+  options: ReleaseOptions,
+): Promise<ReleaseResult> {
+  if (!VERSION_PATTERN.test(version)) throw new Error(`invalid release version "${version}"`);
+  const log = options.log ?? (() => {});
+  const key = releaseArtifactKey(version);
+  const uploaded = await uploadUnlessPresent(clients.s3, names.artifactsBucket, key, options.bundle, log);
+  if (options.uploadOnly) return { version, key, uploaded, instanceRefreshes: [] };
+  await pointAtVersion(clients, names, version, key, log);
+  const instanceRefreshes = await refreshFleet(clients.autoscaling, names, options.fleet, log);
   return { version, key, uploaded, instanceRefreshes };
 }
