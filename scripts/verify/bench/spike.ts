@@ -53,88 +53,92 @@ export interface SpikeResult {
   readonly forecastSeries: readonly { readonly t: number; readonly backlog: number }[];
 }
 
-export async function spikeRun(
-  stack: BenchStack,
-  bills: Bills,
-  o: {
-    readonly profile: ArrivalProfile;
-    readonly limits: ZohoLimits;
-    readonly workers: number;
-    readonly prefix: string;
-  },
-): Promise<SpikeResult> {
-  // Earlier phases left accepted bills in the queue; the spike measures only its own.
-  await stack.test.sqs.send(new PurgeQueueCommand({ QueueUrl: stack.test.queueUrl }));
-  await stack.startWorkers(o.workers, o.limits);
-  const simBefore = await stack.simStats();
-  const before429 = rejected429(simBefore);
-  const workersCpu = () => stack.workerPids().reduce((sum, pid) => sum + procCpuMs(pid), 0);
-  const workerCpuBefore = workersCpu();
+interface SpikeOptions {
+  readonly profile: ArrivalProfile;
+  readonly limits: ZohoLimits;
+  readonly workers: number;
+  readonly prefix: string;
+}
 
-  const times = arrivalTimes(o.profile);
-  const end = profileDurationSeconds(o.profile);
-  const capacityPerHour = (o.limits.fleetPerWindow / o.limits.windowMs) * 3_600_000;
-  const model = forecastBacklog(o.profile, capacityPerHour);
-  const bodies = times.map(() => JSON.stringify(bills.next()));
-  let accepted = 0;
-  let sent = 0;
-  const started = performance.now();
+/** Bills sent at their arrival times (open model): counts update as they go. */
+interface Arrivals {
+  readonly counts: { sent: number; accepted: number };
+  readonly timers: readonly ReturnType<typeof setTimeout>[];
+  readonly inflight: Promise<void>[];
+}
+
+function scheduleArrivals(stack: BenchStack, times: readonly number[], bodies: readonly string[]): Arrivals {
+  const counts = { sent: 0, accepted: 0 };
   const inflight: Promise<void>[] = [];
+  const send = (body: string | undefined) =>
+    fetch(`${stack.serviceUrl}/api/v1/bills`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": stack.apiKey },
+      body,
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status === 202) counts.accepted += 1;
+      })
+      .catch(() => undefined);
   const timers = times.map((at, i) =>
     setTimeout(
       () => {
-        sent += 1;
-        inflight.push(
-          fetch(`${stack.serviceUrl}/api/v1/bills`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-api-key": stack.apiKey },
-            body: bodies[i],
-          })
-            .then(async (res) => {
-              await res.arrayBuffer();
-              if (res.status === 202) accepted += 1;
-            })
-            .catch(() => undefined),
-        );
+        counts.sent += 1;
+        inflight.push(send(bodies[i]));
       },
       Math.round(at * 1000),
     ),
   );
+  return { counts, timers, inflight };
+}
 
+/** Samples the backlog every half second until every bill arrived and it is empty, or until `giveUp` (s). */
+async function sampleBacklog(
+  stack: BenchStack,
+  prefix: string,
+  arrivals: Arrivals,
+  total: number,
+  window: { readonly started: number; readonly end: number; readonly giveUp: number },
+): Promise<{ series: SpikePoint[]; drainedAt: number | null }> {
   const series: SpikePoint[] = [];
-  let drainedAt: number | null = null;
-  const giveUp = end + Math.max(60, model.drainedAtSeconds - end) * 2 + 30;
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    const t = (performance.now() - started) / 1000;
-    const b = await backlogOf(stack, o.prefix);
+    const t = (performance.now() - window.started) / 1000;
+    const b = await backlogOf(stack, prefix);
+    const sent = arrivals.counts.sent;
     series.push({ t: round(t, 1), arrived: sent, backlog: b.open, delivered: b.success });
-    if (sent === times.length && b.open === 0 && t > end) {
-      drainedAt = t;
-      break;
-    }
-    if (t > giveUp) break;
+    if (sent === total && b.open === 0 && t > window.end) return { series, drainedAt: t };
+    if (t > window.giveUp) return { series, drainedAt: null };
   }
-  for (const timer of timers) clearTimeout(timer);
-  await Promise.all(inflight);
-  const stats = await stack.simStats();
-  const workerCpuMs = workersCpu() - workerCpuBefore;
-  await stack.stopWorkers();
-  const final = await backlogOf(stack, o.prefix);
-  const calls = booksCalls(stats) - booksCalls(simBefore);
-  const callsPerBill = calls / Math.max(1, final.success);
-  const simPerSecond = (o.limits.simPerWindow * 1000) / o.limits.windowMs;
+}
 
-  const peak = series.reduce((m, p) => (p.backlog > m.backlog ? p : m), series[0]!);
+/** What the run measured, before it is read against the limits and the model. */
+interface SpikeMeasures {
+  readonly times: readonly number[];
+  readonly accepted: number;
+  readonly series: readonly SpikePoint[];
+  readonly drainedAt: number | null;
+  readonly zoho429: number;
+  readonly calls: number;
+  readonly final: { readonly success: number; readonly failed: number };
+  readonly workerCpuMs: number;
+}
+
+function spikeResult(o: SpikeOptions, model: ReturnType<typeof forecastBacklog>, m: SpikeMeasures): SpikeResult {
+  const { series, drainedAt, final } = m;
+  const callsPerBill = m.calls / Math.max(1, final.success);
+  const simPerSecond = (o.limits.simPerWindow * 1000) / o.limits.windowMs;
+  const peak = series.reduce((max, p) => (p.backlog > max.backlog ? p : max), series[0]!);
   // Saturated stretch: the backlog well above what the fleet clears in one window.
   const busy = series.filter((p) => p.backlog >= o.limits.fleetPerWindow);
   const rate =
     busy.length >= 2 ? (busy.at(-1)!.delivered - busy[0]!.delivered) / (busy.at(-1)!.t - busy[0]!.t) : Number.NaN;
-  const lastArrival = (times.at(-1) ?? 0) + 0.001;
+  const lastArrival = (m.times.at(-1) ?? 0) + 0.001;
   return {
     profile: o.profile.description,
-    bills: times.length,
-    accepted,
+    bills: m.times.length,
+    accepted: m.accepted,
     workers: o.workers,
     peakBacklog: peak.backlog,
     peakAtSeconds: peak.t,
@@ -144,15 +148,50 @@ export async function spikeRun(
     deliveryPerSecond: round(rate),
     fleetLimitPerSecond: round((o.limits.fleetPerWindow * 1000) / o.limits.windowMs),
     simLimitPerSecond: round((o.limits.simPerWindow * 1000) / o.limits.windowMs),
-    zoho429: rejected429(stats) - before429,
+    zoho429: m.zoho429,
     failed: final.failed,
     zohoCallsPerBill: round(callsPerBill),
     zohoLimitShareSaturated: round((rate * callsPerBill) / simPerSecond, 3),
     billsPerMinutePerOrgAtZohoLimit: round(((rate * callsPerBill) / simPerSecond) * (100 / callsPerBill), 1),
-    workerCpuMsPerBill: round(workerCpuMs / Math.max(1, final.success), 2),
+    workerCpuMsPerBill: round(m.workerCpuMs / Math.max(1, final.success), 2),
     series,
     forecastSeries: model.series.map((p) => ({ t: round(p.t, 1), backlog: round(p.backlog, 1) })),
   };
+}
+
+export async function spikeRun(stack: BenchStack, bills: Bills, o: SpikeOptions): Promise<SpikeResult> {
+  // Earlier phases left accepted bills in the queue; the spike measures only its own.
+  await stack.test.sqs.send(new PurgeQueueCommand({ QueueUrl: stack.test.queueUrl }));
+  await stack.startWorkers(o.workers, o.limits);
+  const simBefore = await stack.simStats();
+  const workersCpu = () => stack.workerPids().reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  const workerCpuBefore = workersCpu();
+
+  const times = arrivalTimes(o.profile);
+  const end = profileDurationSeconds(o.profile);
+  const capacityPerHour = (o.limits.fleetPerWindow / o.limits.windowMs) * 3_600_000;
+  const model = forecastBacklog(o.profile, capacityPerHour);
+  const bodies = times.map(() => JSON.stringify(bills.next()));
+  const started = performance.now();
+  const arrivals = scheduleArrivals(stack, times, bodies);
+  const giveUp = end + Math.max(60, model.drainedAtSeconds - end) * 2 + 30;
+  const { series, drainedAt } = await sampleBacklog(stack, o.prefix, arrivals, times.length, { started, end, giveUp });
+  for (const timer of arrivals.timers) clearTimeout(timer);
+  await Promise.all(arrivals.inflight);
+  const stats = await stack.simStats();
+  const workerCpuMs = workersCpu() - workerCpuBefore;
+  await stack.stopWorkers();
+  const final = await backlogOf(stack, o.prefix);
+  return spikeResult(o, model, {
+    times,
+    accepted: arrivals.counts.accepted,
+    series,
+    drainedAt,
+    zoho429: rejected429(stats) - rejected429(simBefore),
+    calls: booksCalls(stats) - booksCalls(simBefore),
+    final,
+    workerCpuMs,
+  });
 }
 
 async function backlogOf(
