@@ -69,6 +69,46 @@ async function dropDatabase(databaseUrl: string, name: string): Promise<void> {
   }
 }
 
+/** Names of this test file's buckets and queues on the AWS stand-in. */
+function awsNamesFor(id: string) {
+  return {
+    incomingBucket: `${id}-incoming`,
+    processedBucket: `${id}-processed`,
+    queue: `${id}-bills`,
+    deadLetterQueue: `${id}-bills-dlq`,
+  };
+}
+
+/** The process environment of the service and worker, pointed at this test file's resources. */
+function testProcessEnv(
+  id: string,
+  region: string,
+  resources: { databaseUrl: string; incomingBucket: string; processedBucket: string; queueUrl: string; dlqUrl: string },
+  overrides: Env,
+): Env {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ENVIRONMENT: "test",
+    LOG_LEVEL: "silent",
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "test",
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "test",
+    DATABASE_URL: resources.databaseUrl,
+    DATABASE_POOL_SIZE: "5",
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: `test:${id}:`,
+    INCOMING_BUCKET: resources.incomingBucket,
+    PROCESSED_BUCKET: resources.processedBucket,
+    S3_FORCE_PATH_STYLE: "true",
+    QUEUE_URL: resources.queueUrl,
+    DLQ_URL: resources.dlqUrl,
+    METRICS_FLUSH_INTERVAL_MS: "1000",
+    ...overrides,
+  };
+}
+
 /** Builds an isolated environment and registers its teardown on t. */
 export async function setupTestEnv(t: Teardown, overrides: Env = {}): Promise<TestEnv> {
   const baseUrl = process.env.DATABASE_URL;
@@ -86,48 +126,14 @@ export async function setupTestEnv(t: Teardown, overrides: Env = {}): Promise<Te
     s3.destroy();
     sqs.destroy();
   });
-  const names = {
-    incomingBucket: `${id}-incoming`,
-    processedBucket: `${id}-processed`,
-    queue: `${id}-bills`,
-    deadLetterQueue: `${id}-bills-dlq`,
-  };
+  const names = awsNamesFor(id);
   const maxReceiveCount = Number(overrides.WORKER_MAX_RECEIVES ?? 5);
   const { queueUrl, dlqUrl } = await bootstrapAws({ s3, sqs }, names, {
     maxReceiveCount,
     visibilityTimeoutS: Number(overrides.WORKER_VISIBILITY_TIMEOUT_S ?? 30),
   });
-
-  const env: Env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ENVIRONMENT: "test",
-    LOG_LEVEL: "silent",
-    AWS_REGION: region,
-    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "test",
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "test",
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: "5",
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_KEY_PREFIX: `test:${id}:`,
-    INCOMING_BUCKET: names.incomingBucket,
-    PROCESSED_BUCKET: names.processedBucket,
-    S3_FORCE_PATH_STYLE: "true",
-    QUEUE_URL: queueUrl,
-    DLQ_URL: dlqUrl,
-    METRICS_FLUSH_INTERVAL_MS: "1000",
-    ...overrides,
-  };
-  return {
-    id,
-    env,
-    databaseUrl,
-    queueUrl,
-    dlqUrl,
-    incomingBucket: names.incomingBucket,
-    processedBucket: names.processedBucket,
-    s3,
-    sqs,
-  };
+  const { incomingBucket, processedBucket } = names;
+  const resources = { databaseUrl, incomingBucket, processedBucket, queueUrl, dlqUrl };
+  const env = testProcessEnv(id, region, resources, overrides);
+  return { id, env, ...resources, s3, sqs };
 }
