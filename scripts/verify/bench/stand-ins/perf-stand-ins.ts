@@ -47,6 +47,45 @@ function childPid(parent: number): number {
   return Number(children[0] ?? parent) || parent;
 }
 
+type Start = (name: string, cmd: string, args: string[]) => ChildProcess;
+
+/** SIGTERMs every process still running and waits for each to exit. */
+async function stopAll(procs: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    procs
+      .filter((p) => p.exitCode === null && p.signalCode === null)
+      .map(async (p) => {
+        const exited = once(p, "exit");
+        p.kill("SIGTERM");
+        await exited;
+      }),
+  );
+}
+
+function startGunicorn(start: Start, root: string, port: number): ChildProcess {
+  return start("s3-stand-in", join(root, GUNICORN), [
+    ...["-k", "gthread", "-w", "1", "--threads", "8", "--keep-alive", "75"],
+    ...["-b", `127.0.0.1:${port}`, "--chdir", join(root, "scripts/verify/bench/stand-ins"), "moto_wsgi:app"],
+  ]);
+}
+
+function startElasticMq(start: Start, root: string, logDir: string, port: number): ChildProcess {
+  const conf = join(logDir, "elasticmq.conf");
+  writeFileSync(
+    conf,
+    `include classpath("application.conf")
+node-address { protocol = http, host = "*", port = ${port}, context-path = "" }
+rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }
+rest-stats { enabled = false }
+`,
+  );
+  return start("sqs-stand-in", "java", [
+    // C1 only: C2's compiler threads cost more CPU over a short run than they save.
+    ...["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dconfig.file=${conf}`],
+    ...["-cp", `${join(root, ELASTICMQ_LIB)}/*`, "org.elasticmq.server.Main"],
+  ]);
+}
+
 export async function startPerfStandIns(
   root: string,
   logDir: string,
@@ -56,42 +95,16 @@ export async function startPerfStandIns(
     if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run the bench through npm run bench`);
   }
   const procs: ChildProcess[] = [];
-  const start = (name: string, cmd: string, args: string[]): ChildProcess => {
+  const start: Start = (name, cmd, args) => {
     const log = openSync(join(logDir, `${name}.log`), "w");
     const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", log, log] });
     procs.push(child);
     return child;
   };
-  const stop = async (): Promise<void> => {
-    await Promise.all(
-      procs
-        .filter((p) => p.exitCode === null && p.signalCode === null)
-        .map(async (p) => {
-          const exited = once(p, "exit");
-          p.kill("SIGTERM");
-          await exited;
-        }),
-    );
-  };
+  const stop = () => stopAll(procs);
   try {
-    const gunicorn = start("s3-stand-in", join(root, GUNICORN), [
-      ...["-k", "gthread", "-w", "1", "--threads", "8", "--keep-alive", "75"],
-      ...["-b", `127.0.0.1:${ports.s3}`, "--chdir", join(root, "scripts/verify/bench/stand-ins"), "moto_wsgi:app"],
-    ]);
-    const conf = join(logDir, "elasticmq.conf");
-    writeFileSync(
-      conf,
-      `include classpath("application.conf")
-node-address { protocol = http, host = "*", port = ${ports.sqs}, context-path = "" }
-rest-sqs { enabled = true, bind-port = ${ports.sqs}, bind-hostname = "127.0.0.1", sqs-limits = strict }
-rest-stats { enabled = false }
-`,
-    );
-    const jvm = start("sqs-stand-in", "java", [
-      // C1 only: C2's compiler threads cost more CPU over a short run than they save.
-      ...["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dconfig.file=${conf}`],
-      ...["-cp", `${join(root, ELASTICMQ_LIB)}/*`, "org.elasticmq.server.Main"],
-    ]);
+    const gunicorn = startGunicorn(start, root, ports.s3);
+    const jvm = startElasticMq(start, root, logDir, ports.sqs);
     const s3Url = `http://127.0.0.1:${ports.s3}`;
     const sqsUrl = `http://127.0.0.1:${ports.sqs}`;
     await ready(`${s3Url}/moto-api/reset`, "gunicorn (moto S3)", join(logDir, "s3-stand-in.log"), { method: "POST" });
