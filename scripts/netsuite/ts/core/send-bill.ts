@@ -16,70 +16,57 @@ export interface SendBillOptions extends SendOptions {
   readonly n: SendOptions["n"] & Pick<NModules, "file" | "record">;
 }
 
+type PdfFile = ReturnType<NModules["file"]["load"]>;
+
+/** An outcome for a bill that was never posted. */
+function notPosted(billId: string, status: Outcome["status"], message: string): Outcome {
+  return { billId, attempts: 0, status, message };
+}
+
+/** The bill's PDF, checked for type and size, or the outcome that stops it before any POST. */
+function loadPdf(options: SendBillOptions, candidate: BillCandidate): PdfFile | Outcome {
+  const { n, config } = options;
+  const { billId, fileId } = candidate;
+  let pdf: PdfFile;
+  try {
+    pdf = n.file.load({ id: fileId });
+  } catch (err) {
+    return notPosted(billId, "ERROR", `cannot load file ${fileId}: ${describeError(err)}`);
+  }
+  if (pdf.fileType !== n.file.Type.PDF) {
+    return notPosted(billId, "SKIPPED", `file ${fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`);
+  }
+  if (pdf.size > config.maxFileBytes) {
+    return notPosted(
+      billId,
+      "SKIPPED",
+      `file ${fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`,
+    );
+  }
+  return pdf;
+}
+
 export function sendBill(options: SendBillOptions, candidate: BillCandidate): Outcome {
-  const { n, config, budget } = options;
+  const { n, budget } = options;
   const { billId } = candidate;
   if (!budget.canSpend(COST.recordLoad + COST.fileLoad + COST.httpsCall)) {
-    return {
-      billId,
-      attempts: 0,
-      status: "RETRY",
-      message: `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`,
-    };
+    const message = `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`;
+    return notPosted(billId, "RETRY", message);
   }
-
   let amounts: ReturnType<typeof loadBillAmounts>;
   try {
     amounts = loadBillAmounts(n, billId);
   } catch (err) {
-    return {
-      billId,
-      attempts: 0,
-      status: "ERROR",
-      message: `cannot load vendor bill ${billId}: ${describeError(err)}`,
-    };
+    return notPosted(billId, "ERROR", `cannot load vendor bill ${billId}: ${describeError(err)}`);
   }
-
-  let pdf: ReturnType<NModules["file"]["load"]>;
-  try {
-    pdf = n.file.load({ id: candidate.fileId });
-  } catch (err) {
-    return {
-      billId,
-      attempts: 0,
-      status: "ERROR",
-      message: `cannot load file ${candidate.fileId}: ${describeError(err)}`,
-    };
-  }
-  if (pdf.fileType !== n.file.Type.PDF) {
-    return {
-      billId,
-      attempts: 0,
-      status: "SKIPPED",
-      message: `file ${candidate.fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`,
-    };
-  }
-  if (pdf.size > config.maxFileBytes) {
-    return {
-      billId,
-      attempts: 0,
-      status: "SKIPPED",
-      message: `file ${candidate.fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`,
-    };
-  }
-
+  const pdf = loadPdf(options, candidate);
+  if ("billId" in pdf) return pdf;
   let base64Data: string;
   try {
     base64Data = pdf.getContents();
   } catch (err) {
-    return {
-      billId,
-      attempts: 0,
-      status: "SKIPPED",
-      message: `cannot read file ${candidate.fileId}: ${describeError(err)}`,
-    };
+    return notPosted(billId, "SKIPPED", `cannot read file ${candidate.fileId}: ${describeError(err)}`);
   }
-
   return postBill(options, {
     netsuiteBillId: billId,
     fileName: pdf.name || candidate.fileName,

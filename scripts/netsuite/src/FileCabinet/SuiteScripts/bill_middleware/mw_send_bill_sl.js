@@ -545,65 +545,50 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     }
 
     // ts/core/send-bill.ts
+    function notPosted(billId, status, message) {
+      return { billId, attempts: 0, status, message };
+    }
+    function loadPdf(options, candidate) {
+      const { n, config } = options;
+      const { billId, fileId } = candidate;
+      let pdf;
+      try {
+        pdf = n.file.load({ id: fileId });
+      } catch (err) {
+        return notPosted(billId, "ERROR", `cannot load file ${fileId}: ${describeError(err)}`);
+      }
+      if (pdf.fileType !== n.file.Type.PDF) {
+        return notPosted(billId, "SKIPPED", `file ${fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`);
+      }
+      if (pdf.size > config.maxFileBytes) {
+        return notPosted(
+          billId,
+          "SKIPPED",
+          `file ${fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`
+        );
+      }
+      return pdf;
+    }
     function sendBill(options, candidate) {
-      const { n, config, budget } = options;
+      const { n, budget } = options;
       const { billId } = candidate;
       if (!budget.canSpend(COST.recordLoad + COST.fileLoad + COST.httpsCall)) {
-        return {
-          billId,
-          attempts: 0,
-          status: "RETRY",
-          message: `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`
-        };
+        const message = `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`;
+        return notPosted(billId, "RETRY", message);
       }
       let amounts;
       try {
         amounts = loadBillAmounts(n, billId);
       } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "ERROR",
-          message: `cannot load vendor bill ${billId}: ${describeError(err)}`
-        };
+        return notPosted(billId, "ERROR", `cannot load vendor bill ${billId}: ${describeError(err)}`);
       }
-      let pdf;
-      try {
-        pdf = n.file.load({ id: candidate.fileId });
-      } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "ERROR",
-          message: `cannot load file ${candidate.fileId}: ${describeError(err)}`
-        };
-      }
-      if (pdf.fileType !== n.file.Type.PDF) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `file ${candidate.fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`
-        };
-      }
-      if (pdf.size > config.maxFileBytes) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `file ${candidate.fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`
-        };
-      }
+      const pdf = loadPdf(options, candidate);
+      if ("billId" in pdf) return pdf;
       let base64Data;
       try {
         base64Data = pdf.getContents();
       } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `cannot read file ${candidate.fileId}: ${describeError(err)}`
-        };
+        return notPosted(billId, "SKIPPED", `cannot read file ${candidate.fileId}: ${describeError(err)}`);
       }
       return postBill(options, {
         netsuiteBillId: billId,

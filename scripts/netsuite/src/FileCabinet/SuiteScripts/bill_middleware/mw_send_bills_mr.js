@@ -514,65 +514,50 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     }
 
     // ts/core/send-bill.ts
+    function notPosted(billId, status, message) {
+      return { billId, attempts: 0, status, message };
+    }
+    function loadPdf(options, candidate) {
+      const { n, config } = options;
+      const { billId, fileId } = candidate;
+      let pdf;
+      try {
+        pdf = n.file.load({ id: fileId });
+      } catch (err) {
+        return notPosted(billId, "ERROR", `cannot load file ${fileId}: ${describeError(err)}`);
+      }
+      if (pdf.fileType !== n.file.Type.PDF) {
+        return notPosted(billId, "SKIPPED", `file ${fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`);
+      }
+      if (pdf.size > config.maxFileBytes) {
+        return notPosted(
+          billId,
+          "SKIPPED",
+          `file ${fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`
+        );
+      }
+      return pdf;
+    }
     function sendBill(options, candidate) {
-      const { n, config, budget } = options;
+      const { n, budget } = options;
       const { billId } = candidate;
       if (!budget.canSpend(COST.recordLoad + COST.fileLoad + COST.httpsCall)) {
-        return {
-          billId,
-          attempts: 0,
-          status: "RETRY",
-          message: `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`
-        };
+        const message = `governance: ${budget.remainingUnits()} units left, stopped before loading the bill`;
+        return notPosted(billId, "RETRY", message);
       }
       let amounts;
       try {
         amounts = loadBillAmounts(n, billId);
       } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "ERROR",
-          message: `cannot load vendor bill ${billId}: ${describeError(err)}`
-        };
+        return notPosted(billId, "ERROR", `cannot load vendor bill ${billId}: ${describeError(err)}`);
       }
-      let pdf;
-      try {
-        pdf = n.file.load({ id: candidate.fileId });
-      } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "ERROR",
-          message: `cannot load file ${candidate.fileId}: ${describeError(err)}`
-        };
-      }
-      if (pdf.fileType !== n.file.Type.PDF) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `file ${candidate.fileId} (${pdf.name}) is ${String(pdf.fileType)}, not a PDF`
-        };
-      }
-      if (pdf.size > config.maxFileBytes) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `file ${candidate.fileId} (${pdf.name}) is ${pdf.size} bytes, over the ${config.maxFileBytes}-byte limit`
-        };
-      }
+      const pdf = loadPdf(options, candidate);
+      if ("billId" in pdf) return pdf;
       let base64Data;
       try {
         base64Data = pdf.getContents();
       } catch (err) {
-        return {
-          billId,
-          attempts: 0,
-          status: "SKIPPED",
-          message: `cannot read file ${candidate.fileId}: ${describeError(err)}`
-        };
+        return notPosted(billId, "SKIPPED", `cannot read file ${candidate.fileId}: ${describeError(err)}`);
       }
       return postBill(options, {
         netsuiteBillId: billId,
@@ -585,76 +570,85 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     }
 
     // ts/core/map-reduce.ts
+    var mapReduceConfig = (n) => readConfig(n.runtime, MAP_REDUCE_PARAMETER_PREFIX);
+    function getInputData(n, host) {
+      mapReduceConfig(n);
+      const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.getInputData });
+      const { candidates, truncated } = findBills(n, pendingBillFilters(), { canSpend: budget.canSpend });
+      n.log.audit({
+        title: "bills to send",
+        details: `${candidates.length} vendor bill(s) with a PDF${truncated ? "; search cut short by governance, the rest next run" : ""}`
+      });
+      return candidates;
+    }
+    function mapBill(n, host, context) {
+      const candidate = JSON.parse(context.value);
+      if (context.isRestarted) {
+        n.log.audit({ title: "map restarted", details: `bill ${candidate.billId}: sending again (idempotent)` });
+      }
+      let outcome;
+      try {
+        const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.map });
+        outcome = sendBill({ n, config: mapReduceConfig(n), budget, host }, candidate);
+      } catch (err) {
+        outcome = { billId: candidate.billId, attempts: 0, status: "ERROR", message: describeError(err) };
+      }
+      if (outcome.status !== "SENT") {
+        n.log.debug({ title: `bill ${outcome.billId}: ${outcome.status}`, details: outcome.message });
+      }
+      context.write(candidate.billId, JSON.stringify(outcome));
+    }
+    function reduceOutcome(n, host, context) {
+      var _a;
+      const outcome = JSON.parse((_a = context.values[context.values.length - 1]) != null ? _a : "null");
+      if (!outcome) return;
+      const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.reduce });
+      if (!budget.canSpend(COST.submitFields)) {
+        throw new Error(`governance: cannot record the outcome of bill ${outcome.billId}; it is sent again next run`);
+      }
+      recordOutcome(n, outcome);
+      context.write(outcome.billId, outcome.status);
+    }
+    function stageErrors(summary) {
+      const errors = [];
+      if (summary.inputSummary.error) errors.push(`input: ${summary.inputSummary.error}`);
+      summary.mapSummary.errors.iterator().each((key, error) => {
+        errors.push(`map ${key}: ${error}`);
+        return true;
+      });
+      summary.reduceSummary.errors.iterator().each((key, error) => {
+        errors.push(`reduce ${key}: ${error}`);
+        return true;
+      });
+      return errors;
+    }
+    function summarizeRun(n, summary) {
+      const counts = Object.fromEntries(SEND_STATUSES.map((s) => [s, 0]));
+      const errors = stageErrors(summary);
+      summary.output.iterator().each((_key, value) => {
+        if (value in counts) counts[value]++;
+        return true;
+      });
+      for (const error of errors) n.log.error({ title: "bill delivery error", details: error });
+      n.log.audit({
+        title: "bill delivery summary",
+        details: JSON.stringify({
+          ...counts,
+          errors: errors.length,
+          usage: summary.usage,
+          seconds: summary.seconds,
+          yields: summary.yields
+        })
+      });
+      return { counts, errors };
+    }
     function createMapReduce(n, host) {
-      const config = () => readConfig(n.runtime, MAP_REDUCE_PARAMETER_PREFIX);
-      function getInputData() {
-        config();
-        const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.getInputData });
-        const { candidates, truncated } = findBills(n, pendingBillFilters(), { canSpend: budget.canSpend });
-        n.log.audit({
-          title: "bills to send",
-          details: `${candidates.length} vendor bill(s) with a PDF${truncated ? "; search cut short by governance, the rest next run" : ""}`
-        });
-        return candidates;
-      }
-      function map(context) {
-        const candidate = JSON.parse(context.value);
-        if (context.isRestarted) {
-          n.log.audit({ title: "map restarted", details: `bill ${candidate.billId}: sending again (idempotent)` });
-        }
-        let outcome;
-        try {
-          const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.map });
-          outcome = sendBill({ n, config: config(), budget, host }, candidate);
-        } catch (err) {
-          outcome = { billId: candidate.billId, attempts: 0, status: "ERROR", message: describeError(err) };
-        }
-        if (outcome.status !== "SENT") {
-          n.log.debug({ title: `bill ${outcome.billId}: ${outcome.status}`, details: outcome.message });
-        }
-        context.write(candidate.billId, JSON.stringify(outcome));
-      }
-      function reduce(context) {
-        var _a;
-        const outcome = JSON.parse((_a = context.values[context.values.length - 1]) != null ? _a : "null");
-        if (!outcome) return;
-        const budget = createBudget(n, host, { reserveUnits: 0, timeLimitMs: TIME_LIMIT_MS.reduce });
-        if (!budget.canSpend(COST.submitFields)) {
-          throw new Error(`governance: cannot record the outcome of bill ${outcome.billId}; it is sent again next run`);
-        }
-        recordOutcome(n, outcome);
-        context.write(outcome.billId, outcome.status);
-      }
-      function summarize(summary) {
-        const counts = Object.fromEntries(SEND_STATUSES.map((s) => [s, 0]));
-        const errors = [];
-        if (summary.inputSummary.error) errors.push(`input: ${summary.inputSummary.error}`);
-        summary.mapSummary.errors.iterator().each((key, error) => {
-          errors.push(`map ${key}: ${error}`);
-          return true;
-        });
-        summary.reduceSummary.errors.iterator().each((key, error) => {
-          errors.push(`reduce ${key}: ${error}`);
-          return true;
-        });
-        summary.output.iterator().each((_key, value) => {
-          if (value in counts) counts[value]++;
-          return true;
-        });
-        for (const error of errors) n.log.error({ title: "bill delivery error", details: error });
-        n.log.audit({
-          title: "bill delivery summary",
-          details: JSON.stringify({
-            ...counts,
-            errors: errors.length,
-            usage: summary.usage,
-            seconds: summary.seconds,
-            yields: summary.yields
-          })
-        });
-        return { counts, errors };
-      }
-      return { getInputData, map, reduce, summarize };
+      return {
+        getInputData: () => getInputData(n, host),
+        map: (context) => mapBill(n, host, context),
+        reduce: (context) => reduceOutcome(n, host, context),
+        summarize: (summary) => summarizeRun(n, summary)
+      };
     }
 
     // ts/entries/host.ts
