@@ -51,9 +51,9 @@ export const DELIVERY_WORKER_GRANTS: readonly AwsGrant[] = [
   },
   {
     sid: "DeadLetters",
-    actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+    actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
     resource: "dlq",
-    why: "dead-letter (sqs-actions.ts); the DLQ settler receives and deletes what it settled (dlq-settler.ts)",
+    why: "dead-letter (sqs-actions.ts); the DLQ settler receives, deletes what it settled and releases what it leaves for on-call (dlq-settler.ts)",
   },
 ];
 
