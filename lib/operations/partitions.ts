@@ -8,6 +8,7 @@
 import type { CommonQueryMethods, DatabasePool } from "slonik";
 import { z } from "zod";
 import { sql } from "../db.ts";
+import { cutoffMonth, ensureAuditPartitions } from "../partitions.ts";
 import { type Operator, recordOperatorAction } from "./operator-actions.ts";
 import { noRows } from "./rows.ts";
 
@@ -40,14 +41,8 @@ export async function listPartitions(db: CommonQueryMethods): Promise<Partition[
   return out;
 }
 
-export const ensurePartitions = (db: CommonQueryMethods, monthsAhead: number) =>
-  db.oneFirst(sql.type(z.object({ created: z.number() }))`SELECT create_audit_partitions(${monthsAhead}) AS created`);
-
-/** First day (UTC) of the oldest month kept. */
-export function cutoffMonth(now: Date, retentionMonths: number): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (retentionMonths - 1), 1));
-  return d.toISOString().slice(0, 10);
-}
+/** On-call's ensure is the scheduled job's (lib/partitions.ts): rows waiting in DEFAULT get their month first. */
+export const ensurePartitions = (db: CommonQueryMethods, monthsAhead: number) => ensureAuditPartitions(db, monthsAhead);
 
 export interface PruneResult {
   readonly cutoff: string;
