@@ -70,3 +70,9 @@ export const OPS_COMMANDS = [
   "heap-diff",
   "mappings",
 ] as const;
+
+/**
+ * Value of the release parameter: the version and its bundle's SHA-256 (`1.2.3@sha256:<hex>`). Written
+ * by scripts/release, split by the instances' user data, which refuse a bundle with another hash.
+ */
+export const releaseParameterValue = (version: string, sha256: string): string => `${version}@sha256:${sha256}`;

@@ -112,6 +112,12 @@ export interface EnvironmentConfig {
   readonly zohoDefaultExpenseAccountId?: string;
   /** NetSuite's egress CIDRs: when set, the WAF lets only these reach the API. @default undefined (any source) */
   readonly netsuiteEgressCidrs?: readonly string[];
+  /**
+   * SHA-256 (hex) of the region's RDS CA bundle (truststore.pki.rds.amazonaws.com); when set, an
+   * instance whose download differs stops booting. Record it at the first deploy
+   * (`curl -s <url> | sha256sum`). @default undefined (downloaded over TLS, not pinned)
+   */
+  readonly rdsCaBundleSha256?: string;
 }
 
 const common = {

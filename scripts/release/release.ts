@@ -5,6 +5,7 @@
  * instances at boot) and start a rolling instance refresh of every tier of the fleet. A version already in the bucket is
  * reused and never overwritten, so rolling back is the same call with the previous version.
  */
+import { createHash } from "node:crypto";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
@@ -15,7 +16,7 @@ import { build } from "esbuild";
 import { zipSync } from "fflate";
 import type { FleetLayout } from "../../infra/src/environments.ts";
 import type { OPS_COMMANDS } from "../../lib/naming.ts";
-import { type ResourceNames, releaseArtifactKey } from "../../lib/naming.ts";
+import { type ResourceNames, releaseArtifactKey, releaseParameterValue } from "../../lib/naming.ts";
 import { fleetGroups } from "./aws-permissions.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -61,6 +62,8 @@ export interface ReleaseClients {
 export interface ReleaseResult {
   readonly version: string;
   readonly key: string;
+  /** SHA-256 (hex) of the bundle, recorded with the version for the instances' boot-time check. */
+  readonly sha256: string;
   /** False when the version was already in the bucket (a rollback or a re-run). */
   readonly uploaded: boolean;
   /** One started refresh per tier, in `fleetGroups` order (none with uploadOnly). */
@@ -93,12 +96,24 @@ export async function buildBundle(version: string): Promise<Uint8Array> {
   return zipSync(files, { level: 9, mtime: new Date("2026-01-01T00:00:00Z") });
 }
 
-async function exists(s3: Pick<S3Client, "send">, bucket: string, key: string): Promise<boolean> {
+/**
+ * The SHA-256 (hex) of the bundle already in the bucket under `key`, from the metadata the upload
+ * wrote; null when there is none. A bundle without it predates the boot-time check: refused.
+ */
+async function storedSha256(s3: Pick<S3Client, "send">, bucket: string, key: string): Promise<string | null> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
+    const head = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))) as {
+      Metadata?: Record<string, string>;
+    };
+    const sha256 = head.Metadata?.sha256;
+    if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) {
+      throw new Error(
+        `s3://${bucket}/${key} has no sha256 metadata (uploaded before boot-time hash checks): release a new version`,
+      );
+    }
+    return sha256;
   } catch (e) {
-    if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
     throw e;
   }
 }
@@ -114,19 +129,21 @@ export interface ReleaseOptions {
 
 type Log = (msg: string) => void;
 
-/** Uploads the bundle unless the version is already in the bucket; true if it uploaded. */
+/** Uploads the bundle unless the version is already in the bucket; its SHA-256 and whether it uploaded. */
 async function uploadUnlessPresent(
   s3: Pick<S3Client, "send">,
   bucket: string,
   key: string,
   bundle: () => Promise<Uint8Array>,
   log: Log,
-): Promise<boolean> {
-  if (await exists(s3, bucket, key)) {
-    log(`s3://${bucket}/${key} already exists: reusing it`);
-    return false;
+): Promise<{ uploaded: boolean; sha256: string }> {
+  const stored = await storedSha256(s3, bucket, key);
+  if (stored) {
+    log(`s3://${bucket}/${key} already exists: reusing it (sha256 ${stored})`);
+    return { uploaded: false, sha256: stored };
   }
   const body = await bundle();
+  const sha256 = createHash("sha256").update(body).digest("hex");
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -134,10 +151,11 @@ async function uploadUnlessPresent(
       Body: body,
       ContentType: "application/zip",
       ChecksumAlgorithm: "SHA256",
+      Metadata: { sha256 },
     }),
   );
-  log(`uploaded s3://${bucket}/${key} (${body.byteLength} bytes)`);
-  return true;
+  log(`uploaded s3://${bucket}/${key} (${body.byteLength} bytes, sha256 ${sha256})`);
+  return { uploaded: true, sha256 };
 }
 
 /** Points the Lambdas at the bundle and records the version in SSM for instances at boot. */
@@ -145,7 +163,7 @@ async function pointAtVersion(
   clients: ReleaseClients,
   names: ResourceNames,
   version: string,
-  key: string,
+  { key, sha256 }: { key: string; sha256: string },
   log: Log,
 ): Promise<void> {
   const bucket = names.artifactsBucket;
@@ -155,10 +173,12 @@ async function pointAtVersion(
     );
     log(`lambda ${fn} -> ${version}`);
   }
+  // Instances install this version only if the bundle they download has this hash (infra user data).
+  const value = releaseParameterValue(version, sha256);
   await clients.ssm.send(
-    new PutParameterCommand({ Name: names.releaseParameter, Value: version, Type: "String", Overwrite: true }),
+    new PutParameterCommand({ Name: names.releaseParameter, Value: value, Type: "String", Overwrite: true }),
   );
-  log(`${names.releaseParameter} = ${version}`);
+  log(`${names.releaseParameter} = ${value}`);
 }
 
 /** Starts a rolling instance refresh on every tier of the fleet, in `fleetGroups` order. */
@@ -198,9 +218,9 @@ export async function release(
   if (!VERSION_PATTERN.test(version)) throw new Error(`invalid release version "${version}"`);
   const log = options.log ?? (() => {});
   const key = releaseArtifactKey(version);
-  const uploaded = await uploadUnlessPresent(clients.s3, names.artifactsBucket, key, options.bundle, log);
-  if (options.uploadOnly) return { version, key, uploaded, instanceRefreshes: [] };
-  await pointAtVersion(clients, names, version, key, log);
+  const { uploaded, sha256 } = await uploadUnlessPresent(clients.s3, names.artifactsBucket, key, options.bundle, log);
+  if (options.uploadOnly) return { version, key, sha256, uploaded, instanceRefreshes: [] };
+  await pointAtVersion(clients, names, version, { key, sha256 }, log);
   const instanceRefreshes = await refreshFleet(clients.autoscaling, names, options.fleet, log);
-  return { version, key, uploaded, instanceRefreshes };
+  return { version, key, sha256, uploaded, instanceRefreshes };
 }

@@ -63,6 +63,8 @@ export interface UserDataProps {
   readonly logGroups: { readonly service: string; readonly worker: string };
   /** Seconds systemd waits for a graceful stop (in-flight requests, the current SQS batch). */
   readonly stopTimeoutSeconds: number;
+  /** SHA-256 (hex) the RDS CA bundle must have; unset: not pinned (environments.ts rdsCaBundleSha256). */
+  readonly rdsCaBundleSha256?: string;
 }
 
 /** An agent placeholder such as `${aws:InstanceId}`, filled in by the agent on the instance. */
@@ -162,12 +164,23 @@ AGENT
 function releaseInstall(p: UserDataProps): string {
   const key = releaseArtifactKey("$VERSION");
   return `# Release: the version the release command recorded in SSM; rolling back is releasing an older one.
-VERSION="$(aws ssm get-parameter --name '${p.releaseParameter}' --query Parameter.Value --output text)"
+# The value is <version>@sha256:<hex> (lib/naming.ts releaseParameterValue): a bundle with another hash is refused.
+RELEASE="$(aws ssm get-parameter --name '${p.releaseParameter}' --query Parameter.Value --output text)"
+VERSION="$(printf '%s' "$RELEASE" | sed 's/@sha256:.*//')"
+BUNDLE_SHA256="$(printf '%s' "$RELEASE" | sed -n 's/.*@sha256://p')"
 mkdir -p "/opt/bill-middleware/releases/$VERSION"
 aws s3 cp "s3://${p.artifactsBucket}/${key}" /tmp/bill-middleware.zip
+echo "$BUNDLE_SHA256  /tmp/bill-middleware.zip" | sha256sum --check --strict - || { echo "release bundle $VERSION: SHA-256 mismatch, not installed" >&2; exit 1; }
 unzip -oq /tmp/bill-middleware.zip -d "/opt/bill-middleware/releases/$VERSION"
 ln -sfn "/opt/bill-middleware/releases/$VERSION" /opt/bill-middleware/current
 rm -f /tmp/bill-middleware.zip`;
+}
+
+/** Pins the downloaded RDS CA bundle to a known SHA-256 when the environment records one. */
+function rdsCaCheck(sha256: string | undefined): string {
+  if (!sha256) return "# RDS CA bundle not pinned (environments.ts rdsCaBundleSha256)";
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`rdsCaBundleSha256 must be 64 hex characters: ${sha256}`);
+  return `echo "${sha256}  /etc/bill-middleware/rds-ca.pem" | sha256sum --check --strict - || { echo "RDS CA bundle: SHA-256 mismatch" >&2; exit 1; }`;
 }
 
 /** The non-secret settings both units read (/etc/bill-middleware/app.env) and the RDS CA bundle. */
@@ -178,6 +191,7 @@ function appEnvironment(p: UserDataProps): string {
   return `mkdir -p /etc/bill-middleware
 # RDS CA bundle: slonik's sslmode=require verifies the server certificate, and Node does not trust RDS's CA.
 curl -fsS --retry 5 -o /etc/bill-middleware/rds-ca.pem "https://truststore.pki.rds.amazonaws.com/${p.region}/${p.region}-bundle.pem"
+${rdsCaCheck(p.rdsCaBundleSha256)}
 cat > /etc/bill-middleware/app.env <<'ENV'
 ${settings}
 RELEASE_VERSION_PARAMETER=${p.releaseParameter}

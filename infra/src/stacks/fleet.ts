@@ -161,6 +161,7 @@ function wireTier(scope: Construct, ctx: StackContext, f: Foundation, d: DataSto
       oncallDatabaseSecretArn: worker ? i.logins.oncallArn : undefined,
       logGroups,
       stopTimeoutSeconds: config.workerBudgetSeconds + 30,
+      rdsCaBundleSha256: config.rdsCaBundleSha256,
     },
   });
 }

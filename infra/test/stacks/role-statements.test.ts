@@ -94,14 +94,19 @@ t.test("the worker tier: the worker's list and the instance's needs; no API keys
 });
 
 t.test(
-  "the DLQ: the worker sends, receives and deletes; the Lambda only sends; ingest and on-call also release",
+  "the DLQ: the worker sends, receives, deletes and releases (its settler); the Lambda only sends; ingest and on-call release too",
   async (t) => {
     const onDlq = (statements: readonly Statement[]) =>
       statements
         .filter((s) => [s.Resource].flat().includes("arn:test:dlq"))
         .flatMap((s) => [s.Action].flat())
         .sort();
-    t.same(onDlq(workerTierStatements(arns, instance)), ["sqs:DeleteMessage", "sqs:ReceiveMessage", "sqs:SendMessage"]);
+    t.same(onDlq(workerTierStatements(arns, instance)), [
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:ReceiveMessage",
+      "sqs:SendMessage",
+    ]);
     t.same(onDlq(burstConsumerStatements(arns)), ["sqs:SendMessage"]);
     t.same(onDlq(ingestTierStatements(arns, instance)), [
       "sqs:ChangeMessageVisibility",

@@ -6,7 +6,13 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { unzipSync, zipSync } from "fflate";
 import t from "tap";
@@ -150,7 +156,9 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
   );
   t.same(Buffer.from(await stored.Body!.transformToByteArray()), Buffer.from(bundle), "the bundle is in the bucket");
   const param = await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }));
-  t.equal(param.Parameter?.Value, "1.2.3");
+  const hex = createHash("sha256").update(bundle).digest("hex");
+  t.equal(param.Parameter?.Value, `1.2.3@sha256:${hex}`, "the version is recorded with its bundle's SHA-256");
+  t.equal(first.sha256, hex);
   const sha = createHash("sha256").update(bundle).digest("base64");
   for (const fn of [names.burstFunction, names.secretRotationFunction]) {
     const got = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
@@ -170,8 +178,23 @@ t.test("release uploads the bundle, points the Lambdas at it, records the versio
   const back = await release(clients, names, "1.2.3", { bundle: build, fleet: "two-tier" });
   t.equal(back.uploaded, false, "rolling back reuses the stored bundle");
   t.equal(builds, 2, "and does not rebuild");
-  t.equal((await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }))).Parameter?.Value, "1.2.3");
+  t.equal(
+    (await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }))).Parameter?.Value,
+    `1.2.3@sha256:${hex}`,
+    "a rollback records the stored bundle's SHA-256 (from the metadata the upload wrote)",
+  );
   t.equal(refreshes.length, before + 6, "every release, rollbacks included, refreshes both tiers");
+
+  // A bundle uploaded without its SHA-256 (before boot-time checks) is refused, and nothing changes.
+  await s3.send(
+    new PutObjectCommand({ Bucket: names.artifactsBucket, Key: releaseArtifactKey("0.9.0"), Body: bundle }),
+  );
+  await t.rejects(release(clients, names, "0.9.0", { bundle: build, fleet: "two-tier" }), /has no sha256 metadata/);
+  t.equal(
+    (await ssm.send(new GetParameterCommand({ Name: names.releaseParameter }))).Parameter?.Value,
+    `1.2.3@sha256:${hex}`,
+    "the refused release recorded nothing",
+  );
 });
 
 t.test("a single-tier fleet refreshes its one group, nothing named -worker", async (t) => {
