@@ -134,6 +134,8 @@ const service = {
    * role behind DATABASE_URL may not. Unset: DATABASE_URL.
    */
   ADMIN_DATABASE_URL: url(/^postgres(ql)?$/).optional(),
+  /** The secret behind ADMIN_DATABASE_URL, re-read when the database refuses its password (rotation). */
+  ADMIN_DATABASE_SECRET_ID: z.string().min(1).optional(),
   /** The admin keys from a Secrets Manager secret (same JSON) instead of ADMIN_API_KEYS; re-read like API keys. */
   ADMIN_API_KEYS_SECRET_ID: z.string().min(1).optional(),
 };

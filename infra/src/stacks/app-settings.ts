@@ -86,6 +86,11 @@ export function databaseSecretSettings(databaseSecretArn: string) {
   return { DATABASE_SECRET_ID: databaseSecretArn } satisfies SettingsOf<BaseConfig>;
 }
 
+/** ADMIN_DATABASE_SECRET_ID: the on-call login behind the admin API's ADMIN_DATABASE_URL, re-read the same way. */
+export function adminDatabaseSecretSettings(adminDatabaseSecretArn: string) {
+  return { ADMIN_DATABASE_SECRET_ID: adminDatabaseSecretArn } satisfies SettingsOf<ServiceConfig>;
+}
+
 /**
  * The one non-secret settings map, written to the instances' app.env and given to the Lambda.
  * Secrets are never in it: the instances fetch them at each start, the Lambda at cold start.

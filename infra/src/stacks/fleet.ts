@@ -7,6 +7,7 @@ import { OperatorRole } from "../constructs/operator-roles.ts";
 import type { AppProcess, TierSecrets } from "../constructs/user-data.ts";
 import {
   type AppSettingsInputs,
+  adminDatabaseSecretSettings,
   baseSettings,
   databaseSecretSettings,
   serviceSettings,
@@ -63,6 +64,7 @@ function tierSettings(
     ...baseSettings(i),
     ...databaseSecretSettings(secrets.databaseSecretArn),
     ...(processes.includes("service") ? serviceSettings(i) : {}),
+    ...(secrets.adminDatabaseSecretArn ? adminDatabaseSecretSettings(secrets.adminDatabaseSecretArn) : {}),
     ...(processes.includes("worker") ? workerSettings(i) : {}),
   };
 }

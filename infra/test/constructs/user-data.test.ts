@@ -211,6 +211,12 @@ for (const config of allEnvironments) {
     const workerEnv = env("workers");
     t.match(ingestEnv, /^DATABASE_SECRET_ID=\$\{aws_secretsmanager_secret\.database-logins_ingest[^}]*\.arn\}$/m);
     t.match(workerEnv, /^DATABASE_SECRET_ID=\$\{aws_secretsmanager_secret\.database-logins_delivery[^}]*\.arn\}$/m);
+    t.match(
+      ingestEnv,
+      /^ADMIN_DATABASE_SECRET_ID=\$\{aws_secretsmanager_secret\.database-logins_oncall[^}]*\.arn\}$/m,
+      "the admin API's on-call login is re-read on rotation too",
+    );
+    t.notMatch(workerEnv, /^ADMIN_DATABASE_SECRET_ID=/m);
     t.match(workerEnv, new RegExp(`^ZOHO_DAILY_QUOTA=${config.zohoDailyQuota}$`, "m"), "the plan's quota");
     t.match(workerEnv, new RegExp(`^ZOHO_DATA_CENTER=${config.zohoDataCenter}$`, "m"));
     t.notMatch(ingestEnv, /^ZOHO_/m, "no Zoho settings on the ingest tier");

@@ -2,7 +2,8 @@
  * Connections every route shares, as decorators: app.db (slonik, the ingest role of DATABASE_URL),
  * app.adminDb (the on-call role of ADMIN_DATABASE_URL for the admin API, else app.db), app.redis
  * (ioredis), app.aws (SDK clients) and app.metrics (batched CloudWatch). Closed together on app.close().
- * With DATABASE_SECRET_ID a refused password is re-read from the secret (rotation, lib/db.ts).
+ * With DATABASE_SECRET_ID (ADMIN_DATABASE_SECRET_ID for app.adminDb) a refused password is re-read
+ * from the secret (rotation, lib/db.ts).
  */
 import fp from "fastify-plugin";
 import { createAwsClients, destroyAwsClients } from "../../../lib/aws.ts";
@@ -21,12 +22,18 @@ export default fp(
     const db = await createDb(c, reread);
     app.decorate("db", db);
     // Its own login only: DATABASE_URL's password file or secret belongs to the ingest role.
+    const adminReread = c.ADMIN_DATABASE_SECRET_ID
+      ? databasePasswordReader(aws.secrets, c.ADMIN_DATABASE_SECRET_ID)
+      : undefined;
     const adminDb = c.ADMIN_DATABASE_URL
-      ? await createDb({
-          DATABASE_URL: c.ADMIN_DATABASE_URL,
-          DATABASE_POOL_SIZE: 4,
-          DATABASE_STATEMENT_TIMEOUT_MS: c.DATABASE_STATEMENT_TIMEOUT_MS,
-        })
+      ? await createDb(
+          {
+            DATABASE_URL: c.ADMIN_DATABASE_URL,
+            DATABASE_POOL_SIZE: 4,
+            DATABASE_STATEMENT_TIMEOUT_MS: c.DATABASE_STATEMENT_TIMEOUT_MS,
+          },
+          adminReread,
+        )
       : db;
     app.decorate("adminDb", adminDb);
 
