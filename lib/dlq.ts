@@ -10,10 +10,10 @@ import {
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
-  SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type BillMessage, readBillMessage } from "./bill.ts";
+import { sendBillMessage } from "./queue.ts";
 
 export interface DlqEntry {
   readonly messageId: string;
@@ -146,21 +146,13 @@ async function release(sqs: SQSClient, dlqUrl: string, handles: readonly string[
  * Redrive one message: send its bill back to the bills queue (the caller deletes the DLQ copy).
  * `attributes` are added to the transactionId attribute every bill message carries.
  */
-export async function redriveMessage(
+export function redriveMessage(
   sqs: SQSClient,
   queueUrl: string,
   bill: BillMessage,
   attributes: Record<string, MessageAttributeValue> = {},
 ): Promise<string> {
-  const out = await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify(bill),
-      MessageAttributes: { transactionId: { DataType: "String", StringValue: bill.transactionId }, ...attributes },
-    }),
-  );
-  if (!out.MessageId) throw new Error("SQS SendMessage returned no MessageId");
-  return out.MessageId;
+  return sendBillMessage(sqs, queueUrl, bill, 0, attributes);
 }
 
 /** The DLQ's messages (up to `max`), left in place: what `failed-bills dlq` and GET /admin/v1/dlq show. */

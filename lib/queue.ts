@@ -1,6 +1,7 @@
 /** The bills queue: one message per accepted transaction (see BillMessage). */
 import {
   GetQueueAttributesCommand,
+  type MessageAttributeValue,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
@@ -23,23 +24,32 @@ export function billMessageFor(row: MessageSource): BillMessage {
 }
 
 /** The request fields of one bill message: the same for a single send and a batch entry. */
-function messageFields(message: BillMessage, delaySeconds: number) {
+function messageFields(
+  message: BillMessage,
+  delaySeconds: number,
+  attributes: Record<string, MessageAttributeValue> = {},
+) {
   return {
     MessageBody: JSON.stringify(message),
     DelaySeconds: delaySeconds,
     MessageAttributes: {
       transactionId: { DataType: "String", StringValue: message.transactionId },
+      ...attributes,
     },
   };
 }
 
+/** Sends one bill message; `attributes` are added to the transactionId attribute every bill message carries. */
 export async function sendBillMessage(
   sqs: SQSClient,
   queueUrl: string,
   message: BillMessage,
   delaySeconds = 0,
+  attributes: Record<string, MessageAttributeValue> = {},
 ): Promise<string> {
-  const out = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, ...messageFields(message, delaySeconds) }));
+  const out = await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, ...messageFields(message, delaySeconds, attributes) }),
+  );
   if (!out.MessageId) throw new Error("SQS SendMessage returned no MessageId");
   return out.MessageId;
 }
