@@ -27,5 +27,8 @@ summary="$(grep -E '^# \{ total: [0-9]+' "$out" | tail -1)"
 pass="$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")"
 fail="$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")"
 echo
+if [ "${fail:-0}" != 0 ] || [ "$tap_status" -ne 0 ]; then
+  echo "failing:"; awk -f "$(dirname "$0")/tap-failures.awk" "$out" | tail -60
+fi
 echo "${pass:-0} passed, ${fail:-0} failed"
 [ "$status" -eq 0 ] && [ -n "$summary" ] || exit 1

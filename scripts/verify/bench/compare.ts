@@ -8,11 +8,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { procCpuMs } from "../stand-ins/perf-stand-ins.ts";
 import type { Bills } from "./bodies.ts";
 import { fixedRateLoad, ingestLoad, type LoadResult } from "./ingest-load.ts";
 import { type CpuProfile, type ProfileShare, summarizeProfile } from "./profile.ts";
 import { type BenchStack, ROOT } from "./stack.ts";
-import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
 import { type LatencySummary, round } from "./stats.ts";
 
 export interface CompareShape {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { newRunId } from "../../../loadtest/lib/payload.ts";
 import { compressProfile, scaleProfileRates, spikeProfile } from "../../../loadtest/lib/profiles.ts";
+import { type PerfStandIns, startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
 import { Bills } from "./bodies.ts";
 import { compareWithSeed } from "./compare.ts";
 import { ingestPhase } from "./ingest-phase.ts";
@@ -20,7 +21,6 @@ import { memoryRun } from "./memory.ts";
 import { type BenchResults, renderHtml, renderTable } from "./report.ts";
 import { spikeRun } from "./spike.ts";
 import { BenchStack, freePort, ROOT, type ZohoLimits } from "./stack.ts";
-import { type PerfStandIns, startPerfStandIns } from "./stand-ins/perf-stand-ins.ts";
 import { round } from "./stats.ts";
 
 const PHASES = ["compare", "ingest", "memory", "spike"] as const;

@@ -13,9 +13,9 @@ import {
   forecastBacklog,
   profileDurationSeconds,
 } from "../../../loadtest/lib/profiles.ts";
+import { procCpuMs } from "../stand-ins/perf-stand-ins.ts";
 import type { Bills } from "./bodies.ts";
 import type { BenchStack, ZohoLimits } from "./stack.ts";
-import { procCpuMs } from "./stand-ins/perf-stand-ins.ts";
 import { round } from "./stats.ts";
 
 export interface SpikePoint {

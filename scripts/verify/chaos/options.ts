@@ -22,6 +22,14 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * S3/SQS stand-ins of the run: `perf` (default) starts moto's S3 under gunicorn and ElasticMQ for
+ * SQS, fresh for the run; `moto` uses the shared single-threaded moto, whose ~24 ms of CPU per SQS
+ * call makes it the slowest part of the stack (its queueing then dominates the latency verdict).
+ */
+export const STAND_INS = ["perf", "moto"] as const;
+export type StandIns = (typeof STAND_INS)[number];
+
 export interface ChaosOptions {
   /** Bills sent through the service. */
   readonly bills: number;
@@ -51,6 +59,8 @@ export interface ChaosOptions {
   readonly workDir: string;
   /** Print progress lines to stderr. */
   readonly verbose: boolean;
+  /** S3/SQS stand-ins (STAND_INS). */
+  readonly standIns: StandIns;
 }
 
 export const DEFAULTS: ChaosOptions = {
@@ -68,6 +78,7 @@ export const DEFAULTS: ChaosOptions = {
   out: "bench-results",
   workDir: ".local/chaos",
   verbose: true,
+  standIns: "perf",
 };
 
 const NUMERIC = [
@@ -111,6 +122,8 @@ export function resolveOptions(partial: Partial<ChaosOptions>): ChaosOptions {
   if (o.rate <= 0) problems.push("rate must be above 0");
   if (o.concurrency < 1) problems.push("concurrency must be at least 1");
   if (o.pdfBytes < 1024) problems.push("pdfBytes must be at least 1024");
+  if (!(STAND_INS as readonly string[]).includes(o.standIns))
+    problems.push(`standIns is one of ${STAND_INS.join(", ")}`);
   if (problems.length) throw new Error(`Invalid chaos options:\n  - ${problems.join("\n  - ")}`);
   return o;
 }
@@ -121,13 +134,14 @@ export function optionsFromCli(argv: readonly string[], env: Record<string, stri
     faults: { type: "string" },
     out: { type: "string" },
     "work-dir": { type: "string" },
+    "stand-ins": { type: "string" },
     quiet: { type: "boolean" },
     help: { type: "boolean" },
   };
   for (const k of NUMERIC) spec[kebab(k)] = { type: "string" };
   const { values } = parseArgs({ args: [...argv], options: spec, strict: true });
   if (values.help) {
-    const lines = [...NUMERIC, "faults", "out", "workDir"].map(
+    const lines = [...NUMERIC, "faults", "out", "workDir", "standIns"].map(
       (k) =>
         `  --${kebab(k)}  (${envName(k)}, default ${JSON.stringify((DEFAULTS as unknown as Record<string, unknown>)[k])})`,
     );
@@ -145,6 +159,8 @@ export function optionsFromCli(argv: readonly string[], env: Record<string, stri
   if (out) partial.out = out;
   const workDir = (values["work-dir"] as string | undefined) ?? env.CHAOS_WORK_DIR;
   if (workDir) partial.workDir = workDir;
+  const standIns = (values["stand-ins"] as string | undefined) ?? env.CHAOS_STAND_INS;
+  if (standIns) partial.standIns = standIns;
   if (values.quiet) partial.verbose = false;
   return resolveOptions(partial as Partial<ChaosOptions>);
 }

@@ -15,6 +15,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { resourceNames } from "../../../lib/naming.ts";
 import { bootstrapAws } from "../../../lib/testing/aws-bootstrap.ts";
+import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
 import { HangProxy } from "./hang-proxy.ts";
 import type { ChaosOptions } from "./options.ts";
 import { ChaosPostgres } from "./postgres.ts";
@@ -209,11 +210,34 @@ export async function startStack(
   const environment = `chaos-${runId}`;
   const ports = { pg, redis, sim, service };
   try {
-    return await startAll({ o, at: { root, runDir }, runId, environment, ports, env0, say, started, stopAll });
+    const env = await awsStandIns(o, root, runDir, env0, say, started);
+    return await startAll({ o, at: { root, runDir }, runId, environment, ports, env0: env, say, started, stopAll });
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The run's S3/SQS endpoints: with `perf`, fresh load stand-ins (the standard per-service
+ * AWS_ENDPOINT_URL_S3/_SQS settings reach this process's clients and every child's); with `moto`,
+ * the shared moto from AWS_ENDPOINT_URL.
+ */
+async function awsStandIns(
+  o: ChaosOptions,
+  root: string,
+  runDir: string,
+  env0: ChildEnv,
+  say: (s: string) => void,
+  started: Started,
+): Promise<ChildEnv> {
+  if (o.standIns === "moto") return env0;
+  const standIns = await startPerfStandIns(root, runDir, { s3: await freePort(), sqs: await freePort() });
+  started.push({ stop: () => standIns.stop() });
+  say(`AWS stand-ins: ${standIns.description}`);
+  process.env.AWS_ENDPOINT_URL_S3 = standIns.s3Url;
+  process.env.AWS_ENDPOINT_URL_SQS = standIns.sqsUrl;
+  return { ...env0, AWS_ENDPOINT_URL_S3: standIns.s3Url, AWS_ENDPOINT_URL_SQS: standIns.sqsUrl };
 }
 
 /** PostgreSQL, Redis and the AWS resources: what the service and the workers connect to. */

@@ -12,8 +12,8 @@ import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Cl
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BillMessageBatcher, billMessageFor, sendBillMessage } from "../../../../lib/queue.ts";
 import { putPdf } from "../../../../lib/storage.ts";
+import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
 import { freePort, ROOT } from "../stack.ts";
-import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
 import { round } from "../stats.ts";
 
 const { values } = parseArgs({

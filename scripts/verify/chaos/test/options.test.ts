@@ -8,6 +8,8 @@ t.test("defaults are the full run: 2,000 bills and every fault kind", async (t) 
   t.equal(o.bills, 2000);
   t.same(o.faults, FAULT_KINDS);
   t.equal(o.workers, DEFAULTS.workers);
+  t.equal(o.standIns, "perf", "the load stand-ins, not the single-threaded moto");
+  t.equal(optionsFromCli([], { CHAOS_STAND_INS: "moto" }).standIns, "moto");
 });
 
 t.test("flags win over CHAOS_* env", async (t) => {
@@ -25,6 +27,7 @@ t.test("flags win over CHAOS_* env", async (t) => {
 t.test("bad settings are refused with their names", async (t) => {
   t.throws(() => optionsFromCli(["--faults=kill-worker,meteor"], {}), /unknown fault "meteor"/);
   t.throws(() => optionsFromCli(["--bills=0"], {}), /bills must be at least 1/);
+  t.throws(() => optionsFromCli(["--stand-ins=localstack"], {}), /standIns is one of perf, moto/);
   t.throws(() => optionsFromCli(["--nope"], {}));
 });
 

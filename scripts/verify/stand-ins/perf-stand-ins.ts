@@ -65,7 +65,7 @@ async function stopAll(procs: readonly ChildProcess[]): Promise<void> {
 function startGunicorn(start: Start, root: string, port: number): ChildProcess {
   return start("s3-stand-in", join(root, GUNICORN), [
     ...["-k", "gthread", "-w", "1", "--threads", "8", "--keep-alive", "75"],
-    ...["-b", `127.0.0.1:${port}`, "--chdir", join(root, "scripts/verify/bench/stand-ins"), "moto_wsgi:app"],
+    ...["-b", `127.0.0.1:${port}`, "--chdir", join(root, "scripts/verify/stand-ins"), "moto_wsgi:app"],
   ]);
 }
 

@@ -3,14 +3,14 @@
  * through the AWS SDK (the same clients the service builds) and prints, per operation, calls/s, the
  * client's CPU per call and, when the stand-in's pid is given, the stand-in's CPU per call (from
  * /proc). Used to pick the performance stand-ins (README: "Stand-ins for performance runs").
- *   node scripts/verify/bench/stand-ins/probe.ts --s3 http://127.0.0.1:55000 --sqs http://127.0.0.1:55000 \
+ *   node scripts/verify/stand-ins/probe.ts --s3 http://127.0.0.1:55000 --sqs http://127.0.0.1:55000 \
  *     [--s3-pid N] [--sqs-pid N] [--calls 400] [--connections 16]
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { round } from "../stats.ts";
+import { round } from "../bench/stats.ts";
 import { procCpuMs } from "./perf-stand-ins.ts";
 
 const { values } = parseArgs({
