@@ -69,7 +69,12 @@ export const FaultsBody = z
   .strict();
 export type FaultsBody = z.infer<typeof FaultsBody>;
 
-export type FaultKind = "rate429" | "error5xx" | "slow" | "drop";
+/**
+ * Kinds of active fault. A `drop` body lands in the slot its `when` names, so a drop-before storm
+ * and an armed drop-after live side by side (one slot let the storm replace the armed fault).
+ */
+export type FaultKind = "rate429" | "error5xx" | "slow" | "dropBefore" | "dropAfter";
+const KINDS: readonly FaultKind[] = ["rate429", "error5xx", "slow", "dropBefore", "dropAfter"];
 
 interface ActiveBase {
   probability: number;
@@ -89,8 +94,11 @@ interface ActiveFaults {
   rate429: ActiveRate429 | null;
   error5xx: ActiveError5xx | null;
   slow: ActiveSlow | null;
-  drop: ActiveDrop | null;
+  dropBefore: ActiveDrop | null;
+  dropAfter: ActiveDrop | null;
 }
+
+const NONE: ActiveFaults = { rate429: null, error5xx: null, slow: null, dropBefore: null, dropAfter: null };
 
 export interface RequestScope {
   target: "books" | "oauth";
@@ -113,36 +121,36 @@ function activate<T extends Activatable>(spec: T, now: number): Omit<T, "duratio
 }
 
 export class Faults {
-  private active: ActiveFaults = { rate429: null, error5xx: null, slow: null, drop: null };
+  private active: ActiveFaults = { ...NONE };
   private readonly random: () => number;
 
   constructor(random: () => number = Math.random) {
     this.random = random;
   }
 
-  /** Applies the fault part of a body (rate429, error5xx, slow, drop, clear); the caller handles the rest. */
+  /**
+   * Applies the fault part of a body (rate429, error5xx, slow, drop, clear); the caller handles the
+   * rest. `drop` fills the slot of its `when`; `drop: null` clears both.
+   */
   apply(body: FaultsBody, now: number): void {
     if (body.clear) this.clear();
     if (body.rate429 !== undefined) this.active.rate429 = body.rate429 && activate(body.rate429, now);
     if (body.error5xx !== undefined) this.active.error5xx = body.error5xx && activate(body.error5xx, now);
     if (body.slow !== undefined) this.active.slow = body.slow && activate(body.slow, now);
-    if (body.drop !== undefined) this.active.drop = body.drop && activate(body.drop, now);
+    if (body.drop === null) this.active = { ...this.active, dropBefore: null, dropAfter: null };
+    else if (body.drop?.when === "after") this.active.dropAfter = activate(body.drop, now);
+    else if (body.drop) this.active.dropBefore = activate(body.drop, now);
   }
 
   clear(): void {
-    this.active = { rate429: null, error5xx: null, slow: null, drop: null };
-  }
-
-  /** The active fault of this kind, without rolling or counting a hit. */
-  peek(kind: "drop"): ActiveDrop | null {
-    return this.active[kind];
+    this.active = { ...NONE };
   }
 
   /** The fault of this kind that hits this request, if any (counts the hit). */
   pick(kind: "rate429", scope: RequestScope, now: number): ActiveRate429 | null;
   pick(kind: "error5xx", scope: RequestScope, now: number): ActiveError5xx | null;
   pick(kind: "slow", scope: RequestScope, now: number): ActiveSlow | null;
-  pick(kind: "drop", scope: RequestScope, now: number): ActiveDrop | null;
+  pick(kind: "dropBefore" | "dropAfter", scope: RequestScope, now: number): ActiveDrop | null;
   pick(kind: FaultKind, scope: RequestScope, now: number): ActiveBase | null {
     const fault = this.active[kind];
     if (!fault) return null;
@@ -162,7 +170,7 @@ export class Faults {
   /** Current faults for GET /__sim/faults (expired ones shown as null). */
   describe(now: number): Record<FaultKind, ActiveBase | null> {
     const out = {} as Record<FaultKind, ActiveBase | null>;
-    for (const kind of ["rate429", "error5xx", "slow", "drop"] as const) {
+    for (const kind of KINDS) {
       const f = this.active[kind];
       out[kind] = f && (f.until === null || f.until > now) && f.remaining !== 0 ? { ...f } : null;
     }

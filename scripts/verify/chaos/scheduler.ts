@@ -49,8 +49,6 @@ export class FaultScheduler {
   readonly #busy = new Set<FaultKind>();
   readonly #pending = new Set<Promise<void>>();
   #t0 = 0;
-  /** Settles when the armed drop-after fault fired or expired (see #afterArmedDropAfter). */
-  #dropAfterArmed: Promise<void> = Promise.resolve();
 
   constructor(stack: Stack, o: ChaosOptions, say: (s: string) => void) {
     this.#stack = stack;
@@ -206,16 +204,14 @@ export class FaultScheduler {
           };
         });
       case "drop-before":
-        return this.#afterArmedDropAfter().then(() =>
-          this.#untilInjected("dropBefore", () => {
-            const spec = { when: "before", probability: 0.3, durationMs: this.#int(2_000, 4_000) };
-            return {
-              body: { drop: spec },
-              durationMs: spec.durationMs,
-              text: `connections dropped before handling (30%) for ${spec.durationMs} ms`,
-            };
-          }),
-        );
+        return this.#untilInjected("dropBefore", () => {
+          const spec = { when: "before", probability: 0.3, durationMs: this.#int(2_000, 4_000) };
+          return {
+            body: { drop: spec },
+            durationMs: spec.durationMs,
+            text: `connections dropped before handling (30%) for ${spec.durationMs} ms`,
+          };
+        });
     }
   }
 
@@ -232,21 +228,7 @@ export class FaultScheduler {
       durationMs: 20_000,
     };
     await this.#sim({ drop: spec });
-    this.#dropAfterArmed = this.#injected("dropAfter")
-      .then(async (before) => {
-        const until = Date.now() + spec.durationMs;
-        while (Date.now() < until && (await this.#injected("dropAfter")) === before) await sleep(500);
-      })
-      .catch(() => {}); // the simulator not answering only ends the wait
     return `connections dropped after the write committed: next ${spec.count} POST /bills`;
-  }
-
-  /**
-   * The simulator has one drop slot: a drop-before applied while a drop-after is armed would replace
-   * it before it fired (chaos CI runs saw drop-after fire 0 times). Wait until it fired or expired.
-   */
-  async #afterArmedDropAfter(): Promise<void> {
-    await this.#dropAfterArmed;
   }
 
   async #restart(kind: "restart-redis" | "restart-postgres"): Promise<string> {

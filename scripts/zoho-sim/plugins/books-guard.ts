@@ -49,7 +49,7 @@ function injectEarlyFault(
   scope: FaultScope,
   now: number,
 ): "dropped" | ZohoError | undefined {
-  if (sim.faults.peek("drop")?.when === "before" && sim.faults.pick("drop", scope, now)) {
+  if (sim.faults.pick("dropBefore", scope, now)) {
     sim.counters.injected.dropBefore++;
     reply.hijack();
     request.raw.socket.destroy();
@@ -121,7 +121,7 @@ async function injectLateFault(
     const err = ZohoErrors.internal();
     return { status: failure.status, body: err.body };
   }
-  if (sim.faults.peek("drop")?.when === "after" && sim.faults.pick("drop", scope, Date.now())) dropAfter.add(request);
+  if (sim.faults.pick("dropAfter", scope, Date.now())) dropAfter.add(request);
   return undefined;
 }
 

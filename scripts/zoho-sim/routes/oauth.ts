@@ -37,7 +37,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function oauthFaults(sim: SimState, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   const scope = { target: "oauth" as const, method: request.method, path: request.url.split("?", 1)[0]! };
   const now = Date.now();
-  if (sim.faults.peek("drop") && sim.faults.pick("drop", scope, now)) {
+  if (sim.faults.pick("dropBefore", scope, now)) {
     sim.counters.injected.dropBefore++;
     reply.hijack();
     request.raw.socket.destroy();

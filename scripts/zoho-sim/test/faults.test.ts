@@ -92,6 +92,34 @@ t.test("dropped connection after commit: the client sees an error but the bill (
   t.equal(retry.body.code, 13011, "a blind retry is a duplicate");
 });
 
+t.test(
+  "a drop-before storm and an armed drop-after are separate: the storm does not disarm the write drop",
+  async (t) => {
+    const sim = await startSim(t);
+    const token = await mintToken(sim);
+    await setFaults(sim, { drop: { when: "after", method: "POST", path: "/bills", count: 1 } });
+    await setFaults(sim, { drop: { when: "before", method: "GET", path: "/contacts", count: 1 } });
+    const faults = (await (await fetch(`${sim.url}/__sim/faults`)).json()) as { faults: Record<string, unknown> };
+    t.match(faults.faults, { dropBefore: { when: "before" }, dropAfter: { when: "after" } }, "both are armed");
+    await t.rejects(books(sim, "/contacts", { token }), "the storm drops the lookup");
+    await t.rejects(
+      books(sim, "/bills", { token, json: { vendor_id: ACME, bill_number: "D-3" } }),
+      "the write drop fires",
+    );
+    const s = await stats(sim);
+    t.equal(s.injected.dropBefore, 1);
+    t.equal(s.injected.dropAfter, 1);
+    t.equal(s.bills, 1, "the create committed before its connection dropped");
+    await setFaults(sim, { drop: { when: "after", count: 5 } });
+    await setFaults(sim, { drop: null });
+    t.equal(
+      (await books(sim, "/bills", { token, json: { vendor_id: ACME, bill_number: "D-4" } })).status,
+      201,
+      "drop: null switches both off",
+    );
+  },
+);
+
 t.test("revoking access tokens: calls answer 401 until a new token is minted", async (t) => {
   const sim = await startSim(t);
   const token = await mintToken(sim);
