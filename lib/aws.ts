@@ -37,6 +37,30 @@ export interface SentCommand {
 /** Listeners told of every command sent by a client built or observed here. Empty unless someone subscribes. */
 export const onCommand: Array<(sent: SentCommand) => void> = [];
 
+/**
+ * For a call made without send() (lib/storage.ts putPdf): returns the function that reports it to
+ * the `onCommand` listeners when it ends, as observeCommands would have. A no-op for a client that
+ * is not observed, and cheap when no one listens.
+ */
+export function reportCommand(
+  client: unknown,
+  clientName: string,
+  command: string,
+  input: Readonly<Record<string, unknown>>,
+): (error?: SentCommand["error"]) => void {
+  return (error) => {
+    if (onCommand.length === 0 || !observed.has(client as object)) return;
+    const sent = { client: clientName, command, input, error };
+    for (const listener of onCommand) listener(sent);
+  };
+}
+
+const observed = new WeakSet<object>();
+const traced = new WeakSet<object>();
+
+/** True for a client built by createAwsClients with X-Ray on. */
+export const isTraced = (client: unknown): boolean => traced.has(client as object);
+
 interface Observable {
   middlewareStack: { add(mw: never, options: { step: "initialize"; name: string }): void };
 }
@@ -62,13 +86,18 @@ export function observeCommands<T>(client: T): T {
       }
     };
   (client as Observable).middlewareStack.add(mw as never, { step: "initialize", name: "billMwOnCommand" });
+  observed.add(client as object);
   return client;
 }
 
 export function createAwsClients(config: AwsOptions): AwsClients {
   const region = config.AWS_REGION;
   const trace = config.XRAY_ENABLED === true;
-  const client = <T>(c: T) => captureAwsClient(observeCommands(c), trace);
+  const client = <T>(c: T) => {
+    const captured = captureAwsClient(observeCommands(c), trace);
+    if (trace) traced.add(captured as object);
+    return captured;
+  };
   return {
     s3: client(new S3Client({ region, forcePathStyle: config.S3_FORCE_PATH_STYLE === true })),
     sqs: client(new SQSClient({ region })),

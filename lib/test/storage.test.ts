@@ -1,32 +1,69 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { type HttpRequest, HttpResponse } from "@smithy/core/protocols";
 import t from "tap";
+import { observeCommands, onCommand, type SentCommand } from "../aws.ts";
 import { getPdfStream, putPdf } from "../storage.ts";
 import { setupTestEnv } from "../testing/harness.ts";
+
+type Handle = (request: HttpRequest) => Promise<{ response: HttpResponse }>;
+
+/** Wraps the client's own HTTP handler (what putPdf sends through): each request as signed, then `answer`. */
+function onTheWire(s3: S3Client, answer?: (request: HttpRequest, n: number) => HttpResponse | Error) {
+  const sent: HttpRequest[] = [];
+  const handler = s3.config.requestHandler as unknown as { handle: Handle };
+  const real = handler.handle.bind(handler);
+  handler.handle = async (request) => {
+    sent.push(request);
+    if (!answer) return real(request);
+    const out = answer(request, sent.length);
+    if (out instanceof Error) throw out;
+    return { response: out };
+  };
+  return sent;
+}
+
+const reply = (statusCode: number, headers: Record<string, string> = {}, body = "") =>
+  new HttpResponse({ statusCode, headers, body: Readable.from([Buffer.from(body)]) });
+const s3ErrorXml = (code: string) => `<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
+
+/** A client that sends nowhere: every request is answered by `answer`. */
+function offline(
+  t: { teardown(fn: () => void): void },
+  answer: (request: HttpRequest, n: number) => HttpResponse | Error,
+  region = "us-east-1",
+) {
+  const s3 = new S3Client({
+    region,
+    forcePathStyle: true,
+    endpoint: "http://127.0.0.1:9",
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+  });
+  t.teardown(() => s3.destroy());
+  return { s3, sent: onTheWire(s3, answer) };
+}
+
+const pdf = new Uint8Array(Buffer.from("%PDF-1.7 body"));
+const pdfSha = createHash("sha256").update(pdf).digest("hex");
 
 t.test("putPdf stores the bytes with their SHA-256 and reuses that hash for signing", async (t) => {
   const env = await setupTestEnv(t);
   const body = new Uint8Array(Buffer.from(`%PDF-1.7\n${"x".repeat(200_000)}\n%%EOF`));
   const sha256 = createHash("sha256").update(body).digest("hex");
 
-  // Observe what goes on the wire: the S3 client's own request handler, wrapped.
-  const sent: Record<string, string>[] = [];
+  // The endpoint comes from the SDK's standard settings (AWS_ENDPOINT_URL here: moto).
   const s3 = new S3Client({ region: "us-east-1", forcePathStyle: true });
   t.teardown(() => s3.destroy());
-  s3.middlewareStack.add(
-    (next) => async (args) => {
-      sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
-      return next(args);
-    },
-    { step: "finalizeRequest", priority: "low", name: "captureHeaders" },
-  );
+  const sent = onTheWire(s3);
 
   const { versionId } = await putPdf(s3, { bucket: env.incomingBucket, key: "bills/a/b.pdf", body, sha256 });
   t.ok(versionId, "versioned bucket returns the version of the new object");
-  const put = sent.at(-1) ?? {};
+  const put = sent.at(-1)?.headers ?? {};
   t.equal(put["x-amz-content-sha256"], sha256, "SigV4 payload hash is the hash the caller computed");
   t.equal(put["x-amz-checksum-sha256"], Buffer.from(sha256, "hex").toString("base64"), "S3 gets the SHA-256 to verify");
   t.notOk(put["x-amz-checksum-crc32"], "no second checksum pass (CRC32) over the body");
+  t.match(put.authorization ?? "", /^AWS4-HMAC-SHA256 Credential=\S+\/us-east-1\/s3\/aws4_request/);
 
   const stored = await getPdfStream(env.s3, env.incomingBucket, "bills/a/b.pdf");
   t.equal(stored.sha256, sha256, "hash kept as object metadata");
@@ -42,22 +79,113 @@ t.test("putPdf stores the bytes with their SHA-256 and reuses that hash for sign
   await head.Body?.transformToByteArray();
 });
 
+t.test("a key with spaces, unicode and reserved characters lands under exactly that key", async (t) => {
+  const env = await setupTestEnv(t);
+  const key = "bills/NS 1+2/ü&=?#%/Faktura (1).pdf";
+  await putPdf(env.s3, { bucket: env.incomingBucket, key, body: pdf, sha256: pdfSha });
+  const stored = await getPdfStream(env.s3, env.incomingBucket, key);
+  t.equal(stored.sha256, pdfSha);
+  stored.stream.resume();
+});
+
 t.test("the signer takes the payload hash from putPdf instead of hashing the body again", async (t) => {
-  // A hash that is NOT the body's: if the SDK hashed the body itself, the signed header would differ.
-  const body = new Uint8Array(Buffer.from("%PDF-1.7 body"));
+  // A hash that is NOT the body's: if the signer hashed the body itself, the signed header would differ.
   const claimed = createHash("sha256").update("something else").digest("hex");
-  const s3 = new S3Client({ region: "us-east-1", forcePathStyle: true, endpoint: "http://127.0.0.1:9" });
+  const { s3, sent } = offline(t, () => reply(200, { "x-amz-version-id": "v1" }));
+  const out = await putPdf(s3, { bucket: "bucket-x", key: "k.pdf", body: pdf, sha256: claimed, kmsKeyId: "kms-1" });
+  t.equal(out.versionId, "v1");
+  const h = sent[0]?.headers ?? {};
+  t.equal(h["x-amz-content-sha256"], claimed);
+  t.match(h.authorization ?? "", /x-amz-content-sha256/, "the payload hash header is part of the signature");
+  t.equal(h["x-amz-server-side-encryption"], "aws:kms");
+  t.equal(h["x-amz-server-side-encryption-aws-kms-key-id"], "kms-1");
+  t.equal(h["x-amz-meta-sha256"], claimed);
+  t.equal(sent[0]?.path, "/bucket-x/k.pdf");
+});
+
+t.test("the endpoint comes from the client's own rules: virtual-hosted style on AWS", async (t) => {
+  const s3 = new S3Client({
+    region: "eu-west-1",
+    ignoreConfiguredEndpointUrls: true,
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+  });
   t.teardown(() => s3.destroy());
-  let signed: Record<string, string> = {};
-  // Deserialize runs after signing; answer here so nothing is sent.
-  s3.middlewareStack.add(
-    () => async (args) => {
-      signed = { ...(args.request as { headers: Record<string, string> }).headers };
-      return { output: { $metadata: {} }, response: {} } as never;
-    },
-    { step: "deserialize", priority: "high", name: "captureSigned" },
+  const sent = onTheWire(s3, () => reply(200));
+  await putPdf(s3, { bucket: "bills-incoming", key: "a b/c.pdf", body: pdf, sha256: pdfSha });
+  t.equal(sent[0]?.protocol, "https:");
+  t.equal(sent[0]?.hostname, "bills-incoming.s3.eu-west-1.amazonaws.com");
+  t.equal(sent[0]?.path, "/a%20b/c.pdf");
+  t.match(sent[0]?.headers.authorization ?? "", /\/eu-west-1\/s3\/aws4_request/);
+});
+
+t.test("5xx, throttling and network errors are retried with the client's retry strategy", async (t) => {
+  const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+  const answers = [reply(503, {}, s3ErrorXml("SlowDown")), reset, reply(200, { "x-amz-version-id": "v3" })];
+  const { s3, sent } = offline(t, (_r, n) => answers[n - 1]!);
+  const out = await putPdf(s3, { bucket: "b", key: "k.pdf", body: pdf, sha256: pdfSha });
+  t.equal(out.versionId, "v3");
+  t.equal(sent.length, 3);
+  t.same(
+    sent.map((r) => r.headers["amz-sdk-request"]),
+    ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"],
   );
-  await putPdf(s3, { bucket: "bucket-x", key: "k.pdf", body, sha256: claimed });
-  t.equal(signed["x-amz-content-sha256"], claimed);
-  t.match(signed.authorization ?? "", /x-amz-content-sha256/, "the payload hash header is part of the signature");
+  t.not(sent[0]?.headers.authorization, undefined, "each attempt is signed");
+});
+
+t.test("after the client's maxAttempts, the last error is thrown in the SDK's shape", async (t) => {
+  const { s3, sent } = offline(t, () => reply(500, { "x-amz-request-id": "r1" }, s3ErrorXml("InternalError")));
+  const err = (await putPdf(s3, { bucket: "b", key: "k.pdf", body: pdf, sha256: pdfSha }).catch(
+    (e) => e,
+  )) as S3ServiceException;
+  t.equal(sent.length, 3);
+  t.type(err, S3ServiceException);
+  t.equal(err.name, "InternalError");
+  t.equal(err.$fault, "server");
+  t.match(err.$metadata, { httpStatusCode: 500, requestId: "r1", attempts: 3 });
+});
+
+t.test("a client error (403) is not retried", async (t) => {
+  const { s3, sent } = offline(t, () => reply(403, {}, s3ErrorXml("AccessDenied")));
+  const err = (await putPdf(s3, { bucket: "b", key: "k.pdf", body: pdf, sha256: pdfSha }).catch(
+    (e) => e,
+  )) as S3ServiceException;
+  t.equal(sent.length, 1);
+  t.equal(err.name, "AccessDenied");
+  t.match(err.$metadata, { httpStatusCode: 403, attempts: 1 });
+});
+
+t.test("a skewed clock is corrected from S3's Date header and the put retried", async (t) => {
+  const serverNow = Date.now() + 30 * 60_000;
+  const { s3, sent } = offline(t, (_r, n) =>
+    n === 1 ? reply(403, { date: new Date(serverNow).toUTCString() }, s3ErrorXml("RequestTimeTooSkewed")) : reply(200),
+  );
+  await putPdf(s3, { bucket: "b", key: "k.pdf", body: pdf, sha256: pdfSha });
+  t.equal(sent.length, 2);
+  const signedAt = (r: HttpRequest | undefined) => {
+    const d = r?.headers["x-amz-date"] ?? "";
+    return Date.parse(
+      `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`,
+    );
+  };
+  t.ok(Math.abs(signedAt(sent[1]) - serverNow) < 120_000, "second attempt signed at the server's time");
+});
+
+t.test("putPdf is reported to onCommand listeners like a call through send()", async (t) => {
+  const seen: SentCommand[] = [];
+  const listen = (s: SentCommand) => seen.push(s);
+  onCommand.push(listen);
+  t.teardown(() => void onCommand.splice(onCommand.indexOf(listen), 1));
+  const { s3 } = offline(t, (_r, n) => (n === 1 ? reply(200) : reply(403, {}, s3ErrorXml("AccessDenied"))));
+  observeCommands(s3);
+  await putPdf(s3, { bucket: "b", key: "k.pdf", body: pdf, sha256: pdfSha });
+  await t.rejects(putPdf(s3, { bucket: "b", key: "k2.pdf", body: pdf, sha256: pdfSha }));
+  t.match(seen, [
+    { client: "S3Client", command: "PutObjectCommand", input: { Bucket: "b", Key: "k.pdf" }, error: undefined },
+    {
+      client: "S3Client",
+      command: "PutObjectCommand",
+      input: { Key: "k2.pdf" },
+      error: { name: "AccessDenied", httpStatusCode: 403 },
+    },
+  ]);
 });

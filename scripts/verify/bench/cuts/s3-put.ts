@@ -1,0 +1,117 @@
+/**
+ * What one 100 KiB PDF put costs the caller, before and after lib/storage.ts putPdf left the SDK's
+ * per-command middleware stack (it still uses the client's endpoint rules, signer, credentials,
+ * retry strategy and HTTP handler), on the performance stand-ins (started here, stopped at the
+ * end). Client CPU (user + system) per put and puts per second at a fixed concurrency; two rounds,
+ * variants interleaved so drift lands on all of them. Figures for the README's "Cuts" table.
+ *   node scripts/verify/bench/cuts/s3-put.ts [--calls 600] [--connections 16] [--rounds 2]
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type PutPdfInput, putPdf } from "../../../../lib/storage.ts";
+import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
+import { freePort, ROOT } from "../stack.ts";
+import { round } from "../stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: "string", default: "600" },
+    connections: { type: "string", default: "16" },
+    rounds: { type: "string", default: "2" },
+  },
+});
+const calls = Number(values.calls);
+const connections = Number(values.connections);
+const logDir = join(ROOT, "bench-results", "logs");
+mkdirSync(logDir, { recursive: true });
+const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+process.env.AWS_ACCESS_KEY_ID ??= "test";
+process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
+// The SDK's supported knobs for the same work: cached middleware, checksums only when required.
+const s3Tuned = new S3Client({
+  region: "us-east-1",
+  endpoint: standIns.s3Url,
+  forcePathStyle: true,
+  cacheMiddleware: true,
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+});
+
+/** putPdf as it was before this cut: PutObjectCommand through send(), our SHA-256 as checksum and payload hash. */
+async function putViaSend(client: S3Client, input: PutPdfInput): Promise<void> {
+  const command = new PutObjectCommand({
+    Bucket: input.bucket,
+    Key: input.key,
+    Body: input.body,
+    ContentType: "application/pdf",
+    ContentLength: input.body.byteLength,
+    ChecksumAlgorithm: "SHA256",
+    ChecksumSHA256: Buffer.from(input.sha256, "hex").toString("base64"),
+    ServerSideEncryption: "aws:kms",
+    Metadata: { sha256: input.sha256 },
+  });
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers["x-amz-content-sha256"] = input.sha256;
+      return next(args);
+    },
+    { step: "build", name: "reusePayloadSha256" },
+  );
+  await client.send(command);
+}
+
+const results = new Map<string, { perSecond: number[]; cpuMs: number[]; userMs: number[] }>();
+async function measure(label: string, op: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const run = (count: number, offset: number) =>
+    Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < count) await op(offset + next++);
+      }),
+    );
+  await run(100, 1_000_000); // warm-up
+  next = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(calls, 0);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const r = results.get(label) ?? { perSecond: [], cpuMs: [], userMs: [] };
+  r.perSecond.push(round(calls / seconds));
+  r.cpuMs.push(round((cpu.user + cpu.system) / 1000 / calls, 3));
+  r.userMs.push(round(cpu.user / 1000 / calls, 3));
+  results.set(label, r);
+}
+
+try {
+  const bucket = `cut-${randomBytes(4).toString("hex")}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+  const body = randomBytes(100 * 1024);
+  const sha256 = createHash("sha256").update(body).digest("hex");
+  for (let r = 0; r < Number(values.rounds); r++) {
+    await measure("PutObject through send(), SDK defaults (CRC32 by the SDK)", (i) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: `a${r}/${i}`, Body: body, ContentType: "application/pdf" })),
+    );
+    await measure("before: putPdf through send() (our SHA-256 as checksum and payload hash)", (i) =>
+      putViaSend(s3, { bucket, key: `b${r}/${i}`, body, sha256 }),
+    );
+    await measure("the same, cacheMiddleware + checksums WHEN_REQUIRED", (i) =>
+      putViaSend(s3Tuned, { bucket, key: `c${r}/${i}`, body, sha256 }),
+    );
+    await measure("after: putPdf (signed PUT through the client's handler)", (i) =>
+      putPdf(s3, { bucket, key: `d${r}/${i}`, body, sha256 }),
+    );
+  }
+} finally {
+  s3.destroy();
+  s3Tuned.destroy();
+  await standIns.stop();
+}
+console.log(
+  JSON.stringify({ calls, connections, bodyBytes: 100 * 1024, results: Object.fromEntries(results) }, null, 2),
+);
