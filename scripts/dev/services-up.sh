@@ -75,6 +75,10 @@ fi
 if [ -n "${AWS_ENDPOINT_URL:-}" ]; then
   log "AWS: using AWS_ENDPOINT_URL from the environment"
   emit AWS_ENDPOINT_URL "$AWS_ENDPOINT_URL"
+  # Keep the stand-in's credentials too: a shell that sourced env.sh and runs this again must not
+  # lose them (every SDK call would then fail with "Could not load credentials").
+  [ -z "${AWS_ACCESS_KEY_ID:-}" ] || emit AWS_ACCESS_KEY_ID "$AWS_ACCESS_KEY_ID"
+  [ -z "${AWS_SECRET_ACCESS_KEY:-}" ] || emit AWS_SECRET_ACCESS_KEY "$AWS_SECRET_ACCESS_KEY"
 else
   ensure_venv
   if ! port_open "$MOTO_PORT"; then

@@ -112,19 +112,21 @@ t.test("failed bills: FailedBillsOpen every round, one digest a day to SNS with 
     ids.push(row.id);
   }
   const { metrics, seen } = recorder();
-  const at = (iso: string) => () => new Date(iso);
-  const today = new Date().toISOString().slice(0, 10);
+  const at = (ms: number) => () => new Date(ms);
+  // The failures happened "now", on the real clock. The digest sent at the first 07:00 UTC after
+  // now covers the 24 hours before it, so it holds them, whatever the time of day the suite runs.
+  const hour = 3_600_000;
+  const sevenToday = Date.parse(`${new Date().toISOString().slice(0, 10)}T07:00:00Z`);
+  const nextSeven = sevenToday > Date.now() ? sevenToday : sevenToday + 24 * hour;
   const deps = { db, redis, sns, metrics, log, environment: "test", intervalMs: 60_000, topicArn, hourUtc: 7 };
 
-  await failedDigestJob({ ...deps, now: at(`${today}T06:30:00Z`) }).run();
+  await failedDigestJob({ ...deps, now: at(nextSeven - hour / 2) }).run();
   t.same(seen, [{ name: "FailedBillsOpen", value: 3 }], "the row count, every round");
   const none = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: inbox, WaitTimeSeconds: 1 }));
   t.equal(none.Messages?.length ?? 0, 0, "before 07:00 UTC no digest");
 
-  // The failures happened "now"; a digest for the 24 hours before tomorrow 07:00 holds them.
-  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
-  await failedDigestJob({ ...deps, now: at(`${tomorrow}T07:05:00Z`) }).run();
-  await failedDigestJob({ ...deps, now: at(`${tomorrow}T09:00:00Z`) }).run();
+  await failedDigestJob({ ...deps, now: at(nextSeven + 5 * 60_000) }).run();
+  await failedDigestJob({ ...deps, now: at(nextSeven + 2 * hour) }).run();
   const got = await env.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
   );
