@@ -1,8 +1,18 @@
 /**
  * Fleet-wide limiter for Zoho Books calls, one atomic Lua script in Redis shared by every worker
- * process and Lambda: a sliding-window log (at most `limit` calls in any `windowMs + guardMs`),
- * a daily quota (UTC day), a cap on calls in flight (leases that expire if a worker dies), and a
- * shared pause (set after a Zoho 429 or by the circuit breaker).
+ * process and Lambda: a sliding-window log (at most `limit` calls counted in any `windowMs +
+ * guardMs`), a daily quota (UTC day), a cap on calls in flight (leases that expire if a worker
+ * dies), and a shared pause (set after a Zoho 429 or by the circuit breaker).
+ *
+ * The log counts each call until one window after it ENDED (a call in flight counts as ending at
+ * its lease expiry). Zoho counts a call when it arrives, somewhere between the grant and the answer;
+ * counting from the grant (as before) let latency jitter move calls of one window into the next one
+ * at Zoho, so N calls granted a window apart could arrive less than a window apart (a 429 at 19 of
+ * 20 in the bench). Counting from the end bounds every arrival: if a grant at g sees fewer than
+ * `limit` calls that are in flight or ended after g - window, then at any arrival a >= g fewer than
+ * `limit` other calls arrived in (a - window, a]: their arrivals lie in [grant, end], and any call
+ * granted after g counted this one. So `limit` can be Zoho's own figure with no guard for jitter;
+ * the price is each call's latency, once per window (~1% of a minute at Zoho's latencies).
  *
  * Zoho counts 100 requests/min per organization, a daily quota by plan, and 10 concurrent calls
  * (paid plans), answering 429 with codes 44/45/1070 and no Retry-After.
@@ -11,14 +21,17 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as wait } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import { LUA_NOW, RedisScript } from "../redis-script.ts";
+import { RedisScript } from "../redis-script.ts";
 import { ZohoThrottledError } from "./errors.ts";
 
 export interface RateLimiterOptions {
   /** Calls the whole fleet may start per window. */
   readonly limit: number;
   readonly windowMs: number;
-  /** Added to windowMs: covers the gap between taking a slot and Zoho receiving the call. */
+  /**
+   * Added to windowMs. Latency between grant and arrival needs none (calls count from their end);
+   * this is slack for clocks (Redis's against Zoho's rate) and for how Zoho rounds its window.
+   */
   readonly guardMs: number;
   readonly dailyQuota: number;
   readonly maxInFlight: number;
@@ -26,6 +39,11 @@ export interface RateLimiterOptions {
   readonly leaseMs: number;
   /** Namespace inside the Redis key prefix, one per Zoho organization. */
   readonly organizationId: string;
+  /**
+   * Epoch ms to use instead of Redis's TIME: tests drive the scripts through simulated time. Every
+   * worker of a fleet must share one clock, so production leaves it unset.
+   */
+  readonly clock?: () => number;
 }
 
 export type LimitReason = "ok" | "paused" | "daily" | "window" | "inflight";
@@ -36,9 +54,20 @@ export interface LimiterDecision {
   readonly reason: LimitReason;
 }
 
+// Redis's clock (one time base for the fleet), or the caller's when it passes one (tests).
+const NOW = (arg: number) => `
+local now = tonumber(ARGV[${arg}])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
 // KEYS: window zset, in-flight zset, daily counter prefix, pause key
-// ARGV: windowMs(+guard), limit, maxInFlight, leaseMs, dailyQuota, member, reserve(1|0)
-const ACQUIRE = new RedisScript(`${LUA_NOW}
+// ARGV: windowMs(+guard), limit, maxInFlight, leaseMs, dailyQuota, member, reserve(1|0), [now]
+// The window zset scores a call in flight at its lease expiry and an ended call at its end, so
+// "score > now - window" is "in flight, or ended within the window".
+const ACQUIRE = new RedisScript(`${NOW(8)}
 local windowMs = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local maxInFlight = tonumber(ARGV[3])
@@ -52,14 +81,16 @@ local used = tonumber(redis.call('GET', dailyKey) or '0')
 if used >= quota then return {0, (day + 1) * 86400000 - now, 'daily'} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowMs)
 if redis.call('ZCARD', KEYS[1]) >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, math.max(1, tonumber(oldest[2]) + windowMs - now + 1), 'window'}
+  -- The earliest a slot can free: a window after the oldest ended call, or after now when every
+  -- counted call is still in flight (none can end earlier than now).
+  local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+  return {0, math.max(1, math.min(oldest, now) + windowMs - now + 1), 'window'}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[2]) >= maxInFlight then return {0, 25, 'inflight'} end
 if ARGV[7] ~= '1' then return {1, 0, 'ok'} end
-redis.call('ZADD', KEYS[1], now, ARGV[6])
-redis.call('PEXPIRE', KEYS[1], windowMs + 1000)
+redis.call('ZADD', KEYS[1], now + leaseMs, ARGV[6])
+redis.call('PEXPIRE', KEYS[1], leaseMs + windowMs + 1000)
 redis.call('ZADD', KEYS[2], now + leaseMs, ARGV[6])
 redis.call('PEXPIRE', KEYS[2], leaseMs + 1000)
 redis.call('INCR', dailyKey)
@@ -67,8 +98,15 @@ redis.call('PEXPIRE', dailyKey, 2 * 86400000)
 return {1, 0, 'ok', used + 1}
 `);
 
-// KEYS: pause key; ARGV: ms. Extends, never shortens, an existing pause.
-const PAUSE = new RedisScript(`${LUA_NOW}
+// KEYS: window zset, in-flight zset; ARGV: member, [now]. The call ended: it frees its in-flight
+// place and counts in the window until one window from now (XX: a slot already trimmed stays gone).
+const RELEASE = new RedisScript(`${NOW(2)}
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+`);
+
+// KEYS: pause key; ARGV: ms, [now]. Extends, never shortens, an existing pause.
+const PAUSE = new RedisScript(`${NOW(2)}
 local untilMs = now + tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current >= untilMs then return current - now end
@@ -76,13 +114,8 @@ redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000)
 return tonumber(ARGV[1])
 `);
 
-// KEYS: window zset; ARGV: member. Moves a reservation to the moment the request actually leaves
-// (after the file stream is open), so the window counts send times, not reservation times.
-const RESTAMP = new RedisScript(`${LUA_NOW}
-return redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-`);
-
-const PAUSED_FOR = new RedisScript(`${LUA_NOW}
+// KEYS: pause key; ARGV: [now]
+const PAUSED_FOR = new RedisScript(`${NOW(1)}
 local pause = tonumber(redis.call('GET', KEYS[1]) or '0')
 if pause > now then return pause - now end
 return 0
@@ -125,12 +158,26 @@ export class ZohoRateLimiter {
     return this.#keys.pause;
   }
 
+  /** The test clock as a trailing script argument, or nothing (the script reads Redis's TIME). */
+  #now(): number[] {
+    return this.#opts.clock ? [this.#opts.clock()] : [];
+  }
+
   async #decide(member: string, reserve: boolean): Promise<LimiterDecision> {
     const o = this.#opts;
     const out = (await ACQUIRE.run(
       this.#redis,
       [this.#keys.window, this.#keys.inFlight, this.#keys.daily, this.#keys.pause],
-      [o.windowMs + o.guardMs, o.limit, o.maxInFlight, o.leaseMs, o.dailyQuota, member, reserve ? "1" : "0"],
+      [
+        o.windowMs + o.guardMs,
+        o.limit,
+        o.maxInFlight,
+        o.leaseMs,
+        o.dailyQuota,
+        member,
+        reserve ? "1" : "0",
+        ...this.#now(),
+      ],
     )) as [number, number, LimitReason, number?];
     if (out[3] !== undefined) this.#dailyUsed = Number(out[3]);
     return { ok: out[0] === 1, waitMs: Number(out[1]), reason: out[2] };
@@ -170,27 +217,30 @@ export class ZohoRateLimiter {
   }
 
   /**
-   * Re-times a slot to now, just before the request is sent. Only ever moves it later, which can
-   * only make the window stricter for everyone else; covers slow work between slot and send.
+   * Nothing to do any more (no Redis call): a slot counts from the call's end, which is later than
+   * any send time, so re-timing it to the send would only loosen the count. Kept for callers.
    */
-  async markSent(member: string): Promise<void> {
-    await RESTAMP.run(this.#redis, [this.#keys.window], [member]);
-  }
+  async markSent(_member: string): Promise<void> {}
 
+  /**
+   * Call this when the call has ended (answer read, or failed): frees the in-flight place, and the
+   * window counts the call for one window from now. A slot never released (crashed worker) counts
+   * until one window after its lease expires.
+   */
   async release(member: string): Promise<void> {
-    await this.#redis.zrem(this.#keys.inFlight, member);
+    await RELEASE.run(this.#redis, [this.#keys.window, this.#keys.inFlight], [member, ...this.#now()]);
   }
 
   /** Pauses every worker's Zoho calls for ms (never shortens a longer pause). Returns the pause in force. */
   async pause(ms: number): Promise<number> {
-    return Number(await PAUSE.run(this.#redis, [this.#keys.pause], [Math.max(1, Math.ceil(ms))]));
+    return Number(await PAUSE.run(this.#redis, [this.#keys.pause], [Math.max(1, Math.ceil(ms)), ...this.#now()]));
   }
 
   async pausedFor(): Promise<number> {
-    return Number(await PAUSED_FOR.run(this.#redis, [this.#keys.pause], []));
+    return Number(await PAUSED_FOR.run(this.#redis, [this.#keys.pause], this.#now()));
   }
 
-  /** Calls started in the current window and today (for logs and tests). */
+  /** Calls counted in the window (in flight or ended within it) and calls in flight (for logs and tests). */
   async usage(): Promise<{ inWindow: number; inFlight: number }> {
     const [inWindow, inFlight] = await Promise.all([
       this.#redis.zcard(this.#keys.window),
