@@ -31,6 +31,8 @@ declare module "fastify" {
     apiKey: ApiKey | undefined;
     /** The JSON body as received, kept only when the key requires a signature. */
     rawBody: string | undefined;
+    /** base64Data already decoded by the JSON parser (routes with config.pdfApart; plugins/json-body.ts). */
+    pdfBytes: Buffer | undefined;
     /** Error code of a rejected request, for the BillsRejected metric. */
     errorCode: string | undefined;
     /** X-Ray segment when tracing is on. */
@@ -39,5 +41,7 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Counts toward the ingest metrics (IngestLatency, BillsAccepted, BillsRejected). */
     ingest?: boolean;
+    /** The JSON parser decodes base64Data from the received bytes into req.pdfBytes (plugins/json-body.ts). */
+    pdfApart?: boolean;
   }
 }

@@ -21,7 +21,7 @@ import { putPdf } from "../../../lib/storage.ts";
 import { inSubsegment } from "../../../lib/tracing.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "../../../lib/transactions.ts";
 import { mayReadTransaction } from "../auth/transaction-access.ts";
-import { billConflict, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
+import { billConflict, ERR_BILL_TOO_LARGE, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
 import { decodeStrictBase64 } from "./base64.ts";
 import { objectKey, sanitizeFileName } from "./file-name.ts";
 import { findUnstorableText } from "./storable-text.ts";
@@ -46,6 +46,8 @@ export interface BillInput {
   readonly fileName: string;
   readonly mimeType: string;
   readonly base64Data: string;
+  /** base64Data, already decoded and strictly valid (the JSON parser's fast path); base64Data is then a placeholder. */
+  readonly pdfBytes?: Buffer | undefined;
   readonly target: BillTarget | null;
   readonly apiKeyName: string | null;
   /** The key's group (auth/transaction-access.ts): who may read the transaction and see its id. */
@@ -103,7 +105,8 @@ export class IngestService {
     }
     const unstorable = findUnstorableText(input.target);
     if (unstorable !== null) throw ERR_INVALID_TEXT(unstorable.replace(/^details\b/, "billDetails").slice(0, 200));
-    const bytes = decodeStrictBase64(input.base64Data, d.maxPdfBytes);
+    const bytes = input.pdfBytes ?? decodeStrictBase64(input.base64Data, d.maxPdfBytes);
+    if (bytes.length > d.maxPdfBytes) throw ERR_BILL_TOO_LARGE(bytes.length, d.maxPdfBytes);
     if (bytes.length < PDF_MAGIC.length || bytes.compare(PDF_MAGIC, 0, PDF_MAGIC.length, 0, PDF_MAGIC.length) !== 0) {
       throw ERR_NOT_PDF("content is not a PDF (it does not start with %PDF-)");
     }

@@ -186,8 +186,17 @@ t.test("ingest metrics are batched: accepted, latency and rejected by reason in 
   await app.metrics.flush();
   t.equal(app.metrics.calls, calls + 1, "one PutMetricData call for all of them");
   const { ListMetricsCommand } = await import("@aws-sdk/client-cloudwatch");
-  const listed = await app.aws.cloudwatch.send(new ListMetricsCommand({ Namespace: app.config.METRICS_NAMESPACE }));
-  const mine = (listed.Metrics ?? []).filter((m) =>
+  // ListMetrics pages at 500, and the shared stand-in keeps every test run's metrics.
+  const listed: NonNullable<import("@aws-sdk/client-cloudwatch").ListMetricsOutput["Metrics"]> = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await app.aws.cloudwatch.send(
+      new ListMetricsCommand({ Namespace: app.config.METRICS_NAMESPACE, NextToken }),
+    );
+    listed.push(...(page.Metrics ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const mine = listed.filter((m) =>
     m.Dimensions?.some((d) => d.Name === "Environment" && d.Value === env.env.ENVIRONMENT),
   );
   const names = new Set(mine.map((m) => m.MetricName));

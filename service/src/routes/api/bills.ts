@@ -15,7 +15,7 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
     "/api/v1/bills",
     {
       bodyLimit: maxBase64Length(app.config.MAX_PDF_BYTES) + JSON_OVERHEAD_BYTES,
-      config: { ingest: true },
+      config: { ingest: true, pdfApart: true },
       schema: {
         summary: "Submit a vendor-bill PDF for delivery to Zoho Books",
         tags: ["bills"],
@@ -47,6 +47,7 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
             fileName: b.fileName,
             mimeType: b.mimeType,
             base64Data: b.base64Data,
+            pdfBytes: req.pdfBytes,
             target,
             apiKeyName: req.apiKey?.name ?? null,
             apiKeyGroup: req.apiKey?.group ?? null,
