@@ -40,6 +40,8 @@ export interface SpikeResult {
   readonly fleetLimitPerSecond: number;
   readonly simLimitPerSecond: number;
   readonly zoho429: number;
+  /** Most Books calls the simulator admitted in any trailing window (its limit: simPerWindow). */
+  readonly zohoMaxInAnyWindow?: number;
   readonly failed: number;
   /** Books calls the simulator accepted per delivered bill (create, attach, lookups). */
   readonly zohoCallsPerBill: number;
@@ -120,6 +122,7 @@ interface SpikeMeasures {
   readonly series: readonly SpikePoint[];
   readonly drainedAt: number | null;
   readonly zoho429: number;
+  readonly maxInAnyWindow: number;
   readonly calls: number;
   readonly final: { readonly success: number; readonly failed: number };
   readonly workerCpuMs: number;
@@ -149,6 +152,7 @@ function spikeResult(o: SpikeOptions, model: ReturnType<typeof forecastBacklog>,
     fleetLimitPerSecond: round((o.limits.fleetPerWindow * 1000) / o.limits.windowMs),
     simLimitPerSecond: round((o.limits.simPerWindow * 1000) / o.limits.windowMs),
     zoho429: m.zoho429,
+    zohoMaxInAnyWindow: m.maxInAnyWindow,
     failed: final.failed,
     zohoCallsPerBill: round(callsPerBill),
     zohoLimitShareSaturated: round((rate * callsPerBill) / simPerSecond, 3),
@@ -188,6 +192,7 @@ export async function spikeRun(stack: BenchStack, bills: Bills, o: SpikeOptions)
     series,
     drainedAt,
     zoho429: rejected429(stats) - rejected429(simBefore),
+    maxInAnyWindow: maxInAnyWindow(stats),
     calls: booksCalls(stats) - booksCalls(simBefore),
     final,
     workerCpuMs,
@@ -210,6 +215,12 @@ async function backlogOf(
 function booksCalls(stats: Record<string, unknown>): number {
   const orgs = (stats.organizations ?? {}) as Record<string, { accepted?: number }>;
   return Object.values(orgs).reduce((a, org) => a + (org.accepted ?? 0), 0);
+}
+
+/** The simulator's most admitted calls in any trailing window, over every organization (since it started). */
+function maxInAnyWindow(stats: Record<string, unknown>): number {
+  const orgs = (stats.organizations ?? {}) as Record<string, { maxInAnyWindow?: number }>;
+  return Math.max(0, ...Object.values(orgs).map((org) => org.maxInAnyWindow ?? 0));
 }
 
 function rejected429(stats: Record<string, unknown>): number {
