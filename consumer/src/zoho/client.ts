@@ -154,8 +154,6 @@ export class ZohoBooksClient {
     o.metrics?.record("ZohoDailyCallsUsed", o.limiter.dailyUsed, "Count");
     const url = this.#url(spec, o.apiUrl ?? booksUrlOf((await o.tokens.apiDomain()) ?? DATA_CENTERS.us.api));
     const request = { query: spec.query ?? {}, ...(body?.audit as object | undefined) };
-    // Count the call from when it really leaves (only ever later than the reservation).
-    if (body) await o.limiter.markSent(slot);
     const started = performance.now();
     let res: ZohoResponse;
     try {

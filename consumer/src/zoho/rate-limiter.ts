@@ -217,12 +217,6 @@ export class ZohoRateLimiter {
   }
 
   /**
-   * Nothing to do any more (no Redis call): a slot counts from the call's end, which is later than
-   * any send time, so re-timing it to the send would only loosen the count. Kept for callers.
-   */
-  async markSent(_member: string): Promise<void> {}
-
-  /**
    * Call this when the call has ended (answer read, or failed): frees the in-flight place, and the
    * window counts the call for one window from now. A slot never released (crashed worker) counts
    * until one window after its lease expires.
