@@ -238,6 +238,7 @@ export function formatSummary(s: ChaosSummary): string {
     `  corrupt / inconsistent   ${s.corrupt} / ${s.inconsistent}`,
     `  time to drain            ${sec(s.timeToDrainMs)}   (send phase ${sec(s.sendPhaseMs)}, total ${sec(s.totalMs)})`,
     `  queue left / DLQ         ${s.queue.visible + s.queue.inFlight} / ${s.queue.dlq}`,
+    `  S3/SQS stand-ins         ${s.options.standIns === "perf" ? "moto's S3 under gunicorn, ElasticMQ" : "the shared moto"} (--stand-ins=${s.options.standIns})`,
     `  service while Redis hung p99 ${ms(s.duringRedisHang.p99Ms)}, max ${ms(s.duringRedisHang.maxMs)} over ${s.duringRedisHang.requests} requests (limit ${REDIS_HANG_P99_LIMIT_MS} ms; sender saw p99 ${ms(s.duringRedisHangClient.p99Ms)})`,
     `  service while PG hung    p99 ${ms(s.duringPostgresHang.p99Ms)}, max ${ms(s.duringPostgresHang.maxMs)} over ${s.duringPostgresHang.requests} requests`,
     `  service, no Redis/PG fault p99 ${ms(s.withoutDependencyFault.p99Ms)} over ${s.withoutDependencyFault.requests} requests (this machine's baseline)`,
