@@ -51,3 +51,46 @@ t.test("a client built elsewhere reports once observed; none is recorded without
   await sqs.send(new ListQueuesCommand({}));
   t.same(seen, ["ListQueuesCommand"]);
 });
+
+t.test("Sha256 (the clients' signer hash) gives Node's SHA-256 and HMAC, and the same signatures", async (t) => {
+  const { createHash, createHmac } = await import("node:crypto");
+  const { SignatureV4 } = await import("@smithy/signature-v4");
+  const { HttpRequest } = await import("@smithy/core/protocols");
+  const { Sha256 } = await import("../aws.ts");
+  const hex = async (h: { digest(): Promise<Uint8Array> }) => Buffer.from(await h.digest()).toString("hex");
+  const plain = new Sha256();
+  plain.update("abc");
+  plain.update(new Uint8Array([1, 2, 3]));
+  t.equal(
+    await hex(plain),
+    createHash("sha256")
+      .update("abc")
+      .update(Buffer.from([1, 2, 3]))
+      .digest("hex"),
+  );
+  for (const key of ["AWS4secret", new Uint8Array(Buffer.from("binary-key-bytes")), new Uint8Array(0)]) {
+    const mac = new Sha256(key);
+    mac.update("data");
+    t.equal(await hex(mac), createHmac("sha256", key).update("data").digest("hex"), `HMAC, key ${typeof key}`);
+  }
+  const sign = (sha256: never) =>
+    new SignatureV4({
+      service: "s3",
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token" },
+      sha256,
+      uriEscapePath: false,
+    }).sign(
+      new HttpRequest({
+        method: "PUT",
+        hostname: "b.s3.amazonaws.com",
+        path: "/k",
+        headers: { host: "b.s3.amazonaws.com" },
+      }),
+      { signingDate: new Date("2026-12-01T10:00:00Z") },
+    );
+  const { Sha256Node } = await import("@smithy/core/checksum");
+  const ours = (await sign(Sha256 as never)).headers.authorization;
+  t.match(ours, /^AWS4-HMAC-SHA256 Credential=AKID\/20261201\/eu-west-1\/s3\/aws4_request/);
+  t.equal(ours, (await sign(Sha256Node as never)).headers.authorization, "same signature as the SDK's class");
+});

@@ -33,6 +33,8 @@ export interface SideFigures {
   readonly latencyMs: LatencySummary;
   /** All of the process's CPU over its full-speed runs / bills accepted in them. */
   readonly cpuMsPerBill: number;
+  /** The kernel's share of cpuMsPerBill (system time: socket reads and writes, mostly). */
+  readonly systemMsPerBill?: number;
   /** At the fixed rate (half the service's maximum): what was reached and its latency. */
   readonly atHalfRate: { readonly acceptedPerSecond: number; readonly latencyMs: LatencySummary };
 }
@@ -63,6 +65,7 @@ const PROBE_NAME: Record<Side, string> = { service: "service", seed: "seed-stack
 interface Window {
   accepted: number;
   cpuMs: number;
+  systemMs: number;
   loads: LoadResult[];
 }
 
@@ -103,27 +106,30 @@ async function profileBoth(
 }
 
 /** The service's CPU per second with no requests (after 2 s for the last ones to finish). */
-async function idleCpuMsPerSecond(cpu: (side: Side) => Promise<number>, seconds: number): Promise<number> {
+async function idleCpuMsPerSecond(cpu: Cpu, seconds: number): Promise<number> {
   await delay(2000);
   const before = await cpu("service");
   await delay(seconds * 1000);
-  return round(((await cpu("service")) - before) / seconds, 2);
+  return round(((await cpu("service")).total - before.total) / seconds, 2);
 }
 
 type Load = (side: Side, durationS: number, ratePerSecond?: number) => Promise<LoadResult>;
-type Cpu = (side: Side) => Promise<number>;
+/** A side's CPU so far, ms: user + system, and system alone. */
+type Cpu = (side: Side) => Promise<{ total: number; system: number }>;
 
 /** Full speed, ABBA: each side's loads, CPU over its own runs and bills accepted. */
 async function fullSpeed(load: Load, cpu: Cpu, halfS: number, log: (msg: string) => void) {
   const full: Record<Side, Window> = {
-    service: { accepted: 0, cpuMs: 0, loads: [] },
-    seed: { accepted: 0, cpuMs: 0, loads: [] },
+    service: { accepted: 0, cpuMs: 0, systemMs: 0, loads: [] },
+    seed: { accepted: 0, cpuMs: 0, systemMs: 0, loads: [] },
   };
   for (const side of ["service", "seed", "seed", "service"] as const) {
     const before = await cpu(side);
     const result = await load(side, halfS);
-    const used = (await cpu(side)) - before;
+    const after = await cpu(side);
+    const used = after.total - before.total;
     full[side].cpuMs += used;
+    full[side].systemMs += after.system - before.system;
     full[side].accepted += result.accepted;
     full[side].loads.push(result);
     const perBill = round(used / Math.max(1, result.accepted), 2);
@@ -161,7 +167,7 @@ export async function compareWithSeed(
   const urls: Record<Side, string> = { service: stack.serviceUrl, seed: await stack.startSeedStack() };
   const cpu: Cpu = async (side) => {
     const { user, system } = (await stack.probe(PROBE_NAME[side])).cpu;
-    return (user + system) / 1000;
+    return { total: (user + system) / 1000, system: system / 1000 };
   };
   const load: Load = (side, durationS, ratePerSecond) => {
     const common = { url: urls[side], apiKey: stack.apiKey, bills: bills[side], durationS };
@@ -188,6 +194,7 @@ export async function compareWithSeed(
     return {
       ...merged(full[side].loads),
       cpuMsPerBill: round(full[side].cpuMs / Math.max(1, full[side].accepted), 3),
+      systemMsPerBill: round(full[side].systemMs / Math.max(1, full[side].accepted), 3),
       atHalfRate: { acceptedPerSecond: h.acceptedPerSecond, latencyMs: h.latencyMs },
     };
   };

@@ -54,6 +54,7 @@ export function compareLines(c: CompareResult): string[] {
     pad(["", "CPU ms/bill", "bills/s", "p50 ms", "p99 ms", "half: /s", "half p50", "half p99", "not 202"]),
     sideRow("service", c.service),
     sideRow("seed stack", c.seed),
+    `CPU per bill in the kernel (system time): service ${c.service.systemMsPerBill ?? "-"} ms, seed stack ${c.seed.systemMsPerBill ?? "-"} ms`,
     `ratios (service/seed): CPU per bill ${c.ratios.cpuPerBill}, throughput ${c.ratios.throughput}; service background CPU ${c.serviceIdleCpuMsPerSecond} ms/s`,
     c.standInCpuMsPerBill
       ? `stand-ins' CPU per accepted bill: S3 ${c.standInCpuMsPerBill.s3} ms, SQS ${c.standInCpuMsPerBill.sqs} ms`

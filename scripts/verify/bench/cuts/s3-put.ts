@@ -1,7 +1,7 @@
 /**
  * What one 100 KiB PDF put costs the caller, before and after lib/storage.ts putPdf left the SDK's
  * per-command middleware stack (it still uses the client's endpoint rules, signer, credentials,
- * retry strategy and HTTP handler), on the performance stand-ins (started here, stopped at the
+ * retry strategy and HTTP handler), and with the signer's HMAC keys as KeyObjects (lib/aws.ts Sha256), on the performance stand-ins (started here, stopped at the
  * end). Client CPU (user + system) per put and puts per second at a fixed concurrency; two rounds,
  * variants interleaved so drift lands on all of them. Figures for the README's "Cuts" table.
  *   node scripts/verify/bench/cuts/s3-put.ts [--calls 600] [--connections 16] [--rounds 2]
@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Sha256 } from "../../../../lib/aws.ts";
 import { type PutPdfInput, putPdf } from "../../../../lib/storage.ts";
 import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
 import { freePort, ROOT } from "../stack.ts";
@@ -31,6 +32,8 @@ const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), s
 process.env.AWS_ACCESS_KEY_ID ??= "test";
 process.env.AWS_SECRET_ACCESS_KEY ??= "test";
 const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
+// lib/aws.ts createAwsClients builds its clients with this hash class for the signer.
+const s3Keyed = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true, sha256: Sha256 });
 // The SDK's supported knobs for the same work: cached middleware, checksums only when required.
 const s3Tuned = new S3Client({
   region: "us-east-1",
@@ -106,9 +109,13 @@ try {
     await measure("after: putPdf (signed PUT through the client's handler)", (i) =>
       putPdf(s3, { bucket, key: `d${r}/${i}`, body, sha256 }),
     );
+    await measure("after: putPdf, signer HMAC keys as KeyObjects (lib/aws.ts Sha256)", (i) =>
+      putPdf(s3Keyed, { bucket, key: `e${r}/${i}`, body, sha256 }),
+    );
   }
 } finally {
   s3.destroy();
+  s3Keyed.destroy();
   s3Tuned.destroy();
   await standIns.stop();
 }
