@@ -30,13 +30,13 @@ export const settings = {
   withDetails: text("WITH_DETAILS", "true") !== "false",
   /** The Zoho vendor of every bill: VENDOR_ID, else VENDOR_NAME. @default the simulator's "Acme Supplies" */
   vendor: __ENV.VENDOR_ID ? { vendorId: __ENV.VENDOR_ID } : { vendorName: text("VENDOR_NAME", "Acme Supplies") },
-  /** Drain capacity of the worker fleet (its share of Zoho's limit), bills/hour; sets the delivery budget. @default 4800 */
+  /** Drain capacity of the worker fleet (its share of Zoho's limit), bills/hour; sets the delivery budget. @default 5880 (98/min) */
   zohoBillsPerHour: number("ZOHO_BILLS_PER_HOUR", zohoBillsPerHour()),
   /** Delivery probes per hour (each POSTs a bill and polls it to the end). @default enough for 30 samples, at least 60/h */
   probePerHour: __ENV.PROBE_PER_HOUR ? number("PROBE_PER_HOUR", 60) : undefined,
   /**
    * "off" drops the delivery probes and their thresholds (an ingest-only run: burst-5000 otherwise
-   * lasts until the whole batch is through Zoho, about 100 minutes at the default limit). @default on
+   * lasts until the whole batch is through Zoho, about 51 minutes at the default limit). @default on
    */
   probes: text("PROBES", "on") !== "off",
   /** Where handleSummary writes its files (relative to where k6 runs). @default bench-results/k6 */

@@ -1,4 +1,5 @@
 import t from "tap";
+import { workerSchema } from "../../../lib/config.ts";
 import {
   arrivalScenario,
   arrivalTimes,
@@ -8,6 +9,7 @@ import {
   compressProfile,
   deliveryBudgetSeconds,
   expectedArrivals,
+  FLEET_REQUESTS_PER_MINUTE,
   forecastBacklog,
   isFlat,
   k6Duration,
@@ -99,27 +101,53 @@ t.test("compression keeps the shape and the total", async (t) => {
 });
 
 t.test("the backlog model: no queue under capacity, a drain time over it", async (t) => {
-  t.equal(zohoBillsPerHour(), 4800, "the fleet's 80 requests/min, one call per created bill");
+  t.equal(FLEET_REQUESTS_PER_MINUTE, 98, "Zoho's 100 a minute less 2 for a stray call of another integration");
+  t.equal(
+    FLEET_REQUESTS_PER_MINUTE,
+    workerSchema.shape.ZOHO_RATE_LIMIT_PER_MINUTE.parse(undefined),
+    "the copy k6 can load is lib/config.ts's default",
+  );
+  t.equal(zohoBillsPerHour(), 98 * 60, "5,880: the fleet's 98 requests/min, one call per created bill");
   t.equal(zohoBillsPerHour(100, 2), 3000);
   const calm = forecastBacklog(baselineProfile(), zohoBillsPerHour());
   t.equal(calm.peakBacklog, 0);
   t.equal(calm.drainedAtSeconds, 0);
   t.equal(deliveryBudgetSeconds(baselineProfile()), DELIVERY_FLOOR_SECONDS);
 
-  // 5,000 bills in 2 minutes against 80 bills/min: 4,840 queued at the end, 60.5 more minutes to drain.
+  // 5,000 bills in 2 minutes against 98 bills/min: 5,000 - 2 x 98 = 4,804 queued at the end, which
+  // take 4,804 / 98 = 49.02 more minutes to drain.
   const burst = forecastBacklog(burstProfile(), zohoBillsPerHour());
-  t.ok(Math.abs(burst.peakBacklog - 4840) < 1, `peak ${burst.peakBacklog}`);
-  t.ok(Math.abs(burst.drainedAtSeconds - 3750) < 2, `drained at ${burst.drainedAtSeconds}`);
-  t.ok(Math.abs(burst.maxWaitSeconds - 3630) < 2);
+  const queued = 5000 - 2 * 98;
+  const drainSeconds = (queued / 98) * 60;
+  t.ok(Math.abs(burst.peakBacklog - queued) < 1, `peak ${burst.peakBacklog}`);
+  t.ok(Math.abs(burst.drainedAtSeconds - (120 + drainSeconds)) < 2, `drained at ${burst.drainedAtSeconds}`);
+  t.ok(Math.abs(burst.maxWaitSeconds - drainSeconds) < 2);
+  t.equal(
+    deliveryBudgetSeconds(burstProfile()),
+    Math.ceil(DELIVERY_FLOOR_SECONDS + burst.maxWaitSeconds * 1.25),
+    "the budget: the longest wait plus 25 %, on the floor",
+  );
   t.equal(burst.series.at(-1)?.backlog, 0, "series ends drained");
 
-  const spike = forecastBacklog(spikeProfile(), zohoBillsPerHour());
-  t.ok(spike.peakBacklog > 0);
+  // spike-10x against capacity c = 5,880/h: each 300 s ramp between 1,000 and 10,000 spends
+  // a = 300 x (10,000 - c) / 9,000 s above c, so the queue grows from 300 + (300 - a) s to 1,200 + a s
+  // (when the ramp down falls to c) and peaks at (600 + a) x (10,000 - c) / 3,600 bills (the hold plus
+  // two triangles). It then drains at c - rate: the rest of the ramp down, then c - 1,000 per hour.
+  const c = zohoBillsPerHour();
+  const above = (300 * (10_000 - c)) / 9000;
+  const peak = ((600 + above) * (10_000 - c)) / 3600;
+  const drainedInRamp = (0.5 * (300 - above) * (c - 1000)) / 3600;
+  const drainedAt = 1500 + ((peak - drainedInRamp) / (c - 1000)) * 3600;
+  const spike = forecastBacklog(spikeProfile(), c);
+  t.ok(Math.abs(spike.peakBacklog - peak) < 1, `peak ${spike.peakBacklog} ~ ${peak}`);
+  t.ok(Math.abs(spike.peakAtSeconds - (1200 + above)) <= 1, "peaks while ramping down, when arrivals fall to capacity");
+  t.ok(Math.abs(spike.drainedAtSeconds - drainedAt) < 2, `drained at ${spike.drainedAtSeconds} ~ ${drainedAt}`);
   t.ok(
-    spike.peakAtSeconds > 1200 && spike.peakAtSeconds <= 1500,
-    "peaks while ramping down, when arrivals fall to capacity",
+    spike.drainedAtSeconds < profileDurationSeconds(spikeProfile()),
+    "at 98/min the queue is empty before the recovery phase ends",
   );
-  t.ok(spike.drainedAtSeconds > profileDurationSeconds(spikeProfile()), "still draining after the profile");
+  const at80 = forecastBacklog(spikeProfile(), zohoBillsPerHour(80));
+  t.ok(at80.drainedAtSeconds > profileDurationSeconds(spikeProfile()), "at the old 80/min it was still draining");
   t.ok(spike.series.length > 100 && spike.series.length < 300);
   t.equal(deliveryBudgetSeconds(spikeProfile()), Math.ceil(DELIVERY_FLOOR_SECONDS + spike.maxWaitSeconds * 1.25));
   t.throws(() => forecastBacklog(spikeProfile(), 0), RangeError);
