@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import t from "tap";
+import { zohoBillsPerHour } from "../../lib/profiles.ts";
 
 const root = new URL("../../../", import.meta.url);
 const workflow = readFileSync(new URL(".github/workflows/loadtest-monthly.yml", root), "utf8");
@@ -43,4 +44,11 @@ t.test("secrets reach k6 through the environment, and the summary is kept", asyn
   t.match(workflow, /path: bench-results\/k6\//);
   t.match(workflow, /SUMMARY_DIR: bench-results\/k6/);
   t.match(workflow, /permissions:\n {2}contents: read/);
+});
+
+t.test("the staging delivery budget falls back to the fleet's production figure", async (t) => {
+  const fallback = workflow.match(
+    /ZOHO_BILLS_PER_HOUR: \$\{\{ vars\.STAGING_ZOHO_BILLS_PER_HOUR \|\| '(\d+)' \}\}/,
+  )?.[1];
+  t.equal(Number(fallback), zohoBillsPerHour(), "ZOHO_RATE_LIMIT_PER_MINUTE's bills per hour, not an old copy");
 });
