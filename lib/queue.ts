@@ -1,4 +1,5 @@
 /** The bills queue: one message per accepted transaction (see BillMessage). */
+import { createHash } from "node:crypto";
 import {
   GetQueueAttributesCommand,
   type MessageAttributeValue,
@@ -6,7 +7,10 @@ import {
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
+  SQSServiceException,
 } from "@aws-sdk/client-sqs";
+import { HttpRequest } from "@smithy/core/protocols";
+import { sendSigned } from "./aws.ts";
 import type { BillMessage, TransactionRow } from "./bill.ts";
 
 type MessageSource = Pick<TransactionRow, "id" | "netsuite_bill_id" | "s3_bucket" | "s3_key" | "content_sha256">;
@@ -52,6 +56,90 @@ export async function sendBillMessage(
   );
   if (!out.MessageId) throw new Error("SQS SendMessage returned no MessageId");
   return out.MessageId;
+}
+
+interface BatchAnswer {
+  readonly Successful?: { Id?: string; MessageId?: string; MD5OfMessageBody?: string }[];
+  readonly Failed?: { Id?: string; Code?: string; Message?: string }[];
+}
+
+/** An SQS error answer (JSON protocol, query-compatible) in the SDK's shape: name from __type, Code from the query error. */
+function sqsError(status: number, headers: Record<string, string>, body: Uint8Array): SQSServiceException {
+  let parsed: { __type?: string; message?: string; Message?: string } = {};
+  try {
+    parsed = JSON.parse(Buffer.from(body).toString("utf8")) as typeof parsed;
+  } catch {
+    // Not JSON (a proxy's page): named by the status below.
+  }
+  const [queryCode, fault] = (headers["x-amzn-query-error"] ?? "").split(";");
+  const name = parsed.__type?.split("#").pop() || queryCode || (status >= 500 ? "ServiceUnavailable" : `Http${status}`);
+  const err = new SQSServiceException({
+    name,
+    $fault: fault === "Sender" || status < 500 ? "client" : "server",
+    message: parsed.message ?? parsed.Message ?? name,
+    $metadata: { httpStatusCode: status, requestId: headers["x-amzn-requestid"] },
+  });
+  if (queryCode) Object.assign(err, { Code: queryCode });
+  return err;
+}
+
+/**
+ * SendMessageBatch through lib/aws.ts sendSigned (one per few bills on the ingest path; the SDK's
+ * per-command stack costs more than the call itself, cuts/aws-calls.ts): the same JSON request the
+ * SDK sends, its queue-URL endpoint rule, and its check of each message body's MD5.
+ */
+export function sendMessageBatch(
+  sqs: SQSClient,
+  queueUrl: string,
+  entries: readonly SendMessageBatchRequestEntry[],
+): Promise<BatchAnswer> {
+  const payload = JSON.stringify({ QueueUrl: queueUrl, Entries: entries });
+  const queueOrigin = new URL(queueUrl).origin;
+  return sendSigned(sqs, {
+    clientName: "SQSClient",
+    command: "SendMessageBatchCommand",
+    input: { QueueUrl: queueUrl },
+    endpointCommand: SendMessageBatchCommand,
+    endpointInput: { QueueUrl: queueUrl },
+    endpointKey: queueOrigin,
+    // The SDK's queueUrlMiddleware: without an explicit endpoint, a queue URL on another host is used as the endpoint.
+    adjustEndpoint: (url, config) =>
+      config.endpoint || config.useQueueUrlAsEndpoint === false || url.origin === queueOrigin
+        ? url
+        : new URL(queueOrigin),
+    request: (ep) =>
+      new HttpRequest({
+        method: "POST",
+        protocol: ep.url.protocol,
+        hostname: ep.url.hostname,
+        port: ep.url.port ? Number(ep.url.port) : undefined,
+        path: `${ep.basePath}/`,
+        headers: {
+          host: ep.url.host,
+          "content-type": "application/x-amz-json-1.0",
+          "content-length": String(Buffer.byteLength(payload)),
+          "x-amz-target": "AmazonSQS.SendMessageBatch",
+          "x-amzn-query-mode": "true",
+        },
+        body: payload,
+      }),
+    result: (_headers, body) => {
+      const out = JSON.parse(Buffer.from(body).toString("utf8")) as BatchAnswer;
+      const byId = new Map(entries.map((e) => [e.Id, e.MessageBody ?? ""]));
+      const bad = (out.Successful ?? []).filter(
+        (s) =>
+          s.MD5OfMessageBody !==
+          createHash("md5")
+            .update(byId.get(s.Id) ?? "")
+            .digest("hex"),
+      );
+      if (bad.length > 0)
+        throw new Error(`Invalid MD5 checksum on messages: ${bad.map((b) => b.MessageId).join(", ")}`);
+      return out;
+    },
+    error: sqsError,
+    traceFields: { queue_url: queueUrl },
+  });
 }
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
@@ -115,7 +203,7 @@ export class BillMessageBatcher {
     }));
     let sent: { waiting: Waiting; messageId: string }[];
     try {
-      const out = await this.#sqs.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries }));
+      const out = await sendMessageBatch(this.#sqs, this.#queueUrl, entries);
       const ids = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId]));
       const failed = new Map((out.Failed ?? []).map((f) => [f.Id, `${f.Code ?? "unknown"} ${f.Message ?? ""}`.trim()]));
       sent = batch.flatMap((waiting, i) => {

@@ -8,7 +8,6 @@ import {
   CreateQueueCommand,
   DeleteQueueCommand,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import t, { type Test } from "tap";
@@ -35,20 +34,21 @@ const bill = (n: number): BillMessage => ({
   sha256: "0".repeat(64),
 });
 
-/** Counts the SendMessageBatch calls the client makes (the SDK's own middleware stack, no stub). */
+/** Counts the SendMessageBatch requests the client's HTTP handler sends, and their entries (no stub). */
 function countBatches(t: Test, sqs: SQSClient): { readonly calls: number[] } {
   const seen = { calls: [] as number[] };
-  const name = `countBatches${queues}`;
-  t.teardown(() => sqs.middlewareStack.remove(name));
-  sqs.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === SendMessageBatchCommand.name) {
-        seen.calls.push((args.input as { Entries: unknown[] }).Entries.length);
-      }
-      return next(args);
-    },
-    { step: "initialize", name },
-  );
+  type Handle = (request: { headers: Record<string, string>; body?: unknown }) => Promise<unknown>;
+  const handler = sqs.config.requestHandler as unknown as { handle: Handle };
+  const real = handler.handle;
+  t.teardown(() => {
+    handler.handle = real;
+  });
+  handler.handle = function (this: unknown, request) {
+    if (request.headers["x-amz-target"] === "AmazonSQS.SendMessageBatch") {
+      seen.calls.push((JSON.parse(String(request.body)) as { Entries: unknown[] }).Entries.length);
+    }
+    return real.call(this, request);
+  };
   return seen;
 }
 
@@ -125,4 +125,24 @@ t.test("a queue that does not exist rejects every send of the batch", async (t) 
 t.test("linger outside 0..10 ms fails at construction", async (t) => {
   t.throws(() => new BillMessageBatcher({ sqs: env.sqs, queueUrl: env.queueUrl, lingerMs: 11 }), RangeError);
   t.throws(() => new BillMessageBatcher({ sqs: env.sqs, queueUrl: env.queueUrl, lingerMs: -1 }), RangeError);
+});
+
+t.test("the batch is reported to onCommand, and a missing queue fails with the SDK's error name", async (t) => {
+  const { onCommand, observeCommands } = await import("../aws.ts");
+  const { SQSClient: Client } = await import("@aws-sdk/client-sqs");
+  const sqs = observeCommands(new Client({ region: env.env.AWS_REGION ?? "us-east-1" }));
+  t.teardown(() => sqs.destroy());
+  const seen: { command: string; input: Record<string, unknown>; error?: { name: string } }[] = [];
+  const listen = (s: (typeof seen)[number]) => void seen.push(s);
+  onCommand.push(listen);
+  t.teardown(() => void onCommand.splice(onCommand.indexOf(listen), 1));
+  const url = await freshQueue(t, env.sqs);
+  await new BillMessageBatcher({ sqs, queueUrl: url, lingerMs: 0 }).send(bill(20));
+  const missing = new BillMessageBatcher({ sqs, queueUrl: `${url}-missing`, lingerMs: 0 });
+  const err = (await missing.send(bill(21)).catch((e: unknown) => e)) as { name?: string; $fault?: string };
+  t.match(err, { name: /QueueDoesNotExist|NonExistentQueue/, $fault: "client" });
+  t.match(seen, [
+    { command: "SendMessageBatchCommand", input: { QueueUrl: url }, error: undefined },
+    { command: "SendMessageBatchCommand", input: { QueueUrl: `${url}-missing` }, error: { name: err.name } },
+  ]);
 });
