@@ -197,6 +197,32 @@ interface ResolvedEndpoint {
   readonly basePath: string;
   readonly authScheme: { name: string; signingName?: string; signingRegion?: string };
   readonly endpointV2: unknown;
+  /** What AwsSdkSigV4Signer reads of the client's config, with the client's signer built once. */
+  readonly signingConfig: object;
+}
+
+/**
+ * The client's config as the SigV4 signer sees it, except that `signer` answers with one signer
+ * built by the client's own factory: the factory builds a new one (spreading the whole config) on
+ * every request. The clock offset reads and writes through to the client, so calls through send()
+ * and these share its correction.
+ */
+function signingConfigOf(config: Record<string, unknown>, authScheme: ResolvedEndpoint["authScheme"]): object {
+  const factory = config.signer as (scheme: unknown) => Promise<unknown>;
+  let built: Promise<unknown> | undefined;
+  return {
+    signer: () => {
+      built ??= factory(authScheme);
+      return built;
+    },
+    get systemClockOffset() {
+      return config.systemClockOffset;
+    },
+    set systemClockOffset(offset: unknown) {
+      config.systemClockOffset = offset;
+    },
+    disableClockSkewCorrection: config.disableClockSkewCorrection,
+  };
 }
 
 const endpointCache = new WeakMap<object, Map<string, Promise<ResolvedEndpoint>>>();
@@ -220,7 +246,13 @@ function resolvedEndpoint(config: Record<string, unknown>, call: SignedCall<unkn
       };
       if (scheme.name !== "sigv4") throw new Error(`${call.command}: unsupported auth scheme ${scheme.name}`);
       const url = call.adjustEndpoint ? call.adjustEndpoint(ep.url, config) : ep.url;
-      return { url, basePath: url.pathname.replace(/\/$/, ""), authScheme: scheme, endpointV2: { ...ep, url } };
+      return {
+        url,
+        basePath: url.pathname.replace(/\/$/, ""),
+        authScheme: scheme,
+        endpointV2: { ...ep, url },
+        signingConfig: signingConfigOf(config, scheme),
+      };
     });
     const cache = byKey;
     const key = call.endpointKey;
@@ -251,7 +283,7 @@ async function attemptOnce<T>(config: SdkConfig, ep: ResolvedEndpoint, call: Sig
   const request = call.request(ep);
   request.headers["amz-sdk-request"] = `attempt=${n}; max=${max}`;
   const signingProperties: Record<string, unknown> = {
-    config,
+    config: ep.signingConfig,
     context: { endpointV2: ep.endpointV2 },
     signingName: ep.authScheme.signingName,
     signingRegion: ep.authScheme.signingRegion ?? (await config.region()),
