@@ -156,6 +156,13 @@ export class BenchStack {
     return this.#ask(gc ? "gc" : "cpu");
   }
 
+  /** The process id of a child started here, by name ("service", "seed-stack"). */
+  pidOf(name: string): number {
+    const pid = this.#procs.find((p) => p.name === name)?.child.pid;
+    if (pid === undefined) throw new Error(`${name} not started`);
+    return pid;
+  }
+
   /** CPU time (and memory) of a probed child: "service" or "seed-stack". */
   async probe(name: string): Promise<ProbeReply> {
     return this.#ask("cpu", name);
