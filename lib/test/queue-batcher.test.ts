@@ -4,12 +4,7 @@
  * afterSend runs once per batch before the sends resolve, and its failure rejects them; a queue
  * that does not exist rejects every send of the batch; a bad linger fails at construction.
  */
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import t, { type Test } from "tap";
 import type { BillMessage } from "../bill.ts";
 import { BillMessageBatcher, queueDepth } from "../queue.ts";
