@@ -181,8 +181,8 @@ export interface SignedCall<T> {
   readonly adjustEndpoint?: (url: URL, clientConfig: Readonly<Record<string, unknown>>) => URL;
   /** The unsigned request for an endpoint (path-style base path without a trailing "/"). */
   readonly request: (endpoint: { readonly url: URL; readonly basePath: string }) => HttpRequest;
-  /** The answer of a 2xx; may throw (a checksum that does not match). */
-  readonly result: (headers: Record<string, string>, body: Uint8Array) => T;
+  /** The answer of a 2xx (`attempts`: 1 when no attempt before it was sent); may throw (a checksum that does not match). */
+  readonly result: (headers: Record<string, string>, body: Uint8Array, attempts: number) => T;
   /** The error of a non-2xx answer in the SDK's shape (name = the service's code, $fault, $metadata). */
   readonly error: (status: number, headers: Record<string, string>, body: Uint8Array) => Error;
   /** X-Ray: the aws subsegment's fields beyond operation, region, request id and retries. */
@@ -325,7 +325,7 @@ export async function sendSigned<T>(client: ClientLike, call: SignedCall<T>): Pr
       try {
         const { headers, body } = await attemptOnce(config, ep, call, attempts + 1, maxAttempts);
         strategy.recordSuccess(token);
-        const out = call.result(headers, body);
+        const out = call.result(headers, body, attempts + 1);
         traced?.ok(headers, attempts + 1);
         tell();
         return out;

@@ -83,8 +83,13 @@ function s3Error(status: number, headers: Record<string, string>, body: Uint8Arr
   });
 }
 
-/** Returns the new object version (versioned buckets), so a caller can remove exactly what it wrote. */
-export function putPdf(s3: S3Client, input: PutPdfInput): Promise<{ versionId: string | undefined }> {
+/**
+ * Returns the new object version (versioned buckets), so a caller can remove exactly what it wrote,
+ * and the attempts made: after a 2xx on the first attempt nothing reads `body` any more (S3 answers
+ * only once it has every byte), so the caller may reuse it; after a retry, an earlier attempt's
+ * socket may not have let go of it.
+ */
+export function putPdf(s3: S3Client, input: PutPdfInput): Promise<{ versionId: string | undefined; attempts: number }> {
   return sendSigned(s3, {
     clientName: "S3Client",
     command: "PutObjectCommand",
@@ -99,7 +104,7 @@ export function putPdf(s3: S3Client, input: PutPdfInput): Promise<{ versionId: s
     endpointInput: { Bucket: input.bucket, Key: "k" },
     endpointKey: input.bucket,
     request: (ep) => putRequest(ep, input, s3.config.expectContinueHeader),
-    result: (headers) => ({ versionId: headers["x-amz-version-id"] }),
+    result: (headers, _body, attempts) => ({ versionId: headers["x-amz-version-id"], attempts }),
     error: s3Error,
     traceFields: { bucket_name: input.bucket, key: input.key },
   });

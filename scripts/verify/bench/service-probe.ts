@@ -4,16 +4,20 @@
  * garbage collections, and {profile: "start" | "stop", file} to record a CPU profile of a stretch
  * of the run with the inspector (written as a .cpuprofile), and {stubIngest: true | false} to
  * answer every bill without S3, PostgreSQL or SQS (cuts/http-layer.ts: what HTTP, Fastify and the
- * service's plugins cost per request on their own). The service code is unchanged.
+ * service's plugins cost per request on their own). The service code is unchanged. Every reply also
+ * carries the garbage collections so far by kind (count and main-thread ms, from perf_hooks).
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 
 export interface ProbeReply {
   /** process.cpuUsage(): user and system CPU time of the whole process, µs. */
   readonly cpu: { readonly user: number; readonly system: number };
   readonly memory: NodeJS.MemoryUsage;
+  /** Garbage collections since start, by kind (minor = scavenge, major = mark-compact): count and main-thread ms. */
+  readonly gc: Readonly<Record<string, { readonly count: number; readonly ms: number }>>;
 }
 
 export type ProbeMessage =
@@ -24,6 +28,22 @@ export type ProbeMessage =
   | { readonly stubIngest: boolean };
 
 const gc = (globalThis as { gc?: () => void }).gc;
+const GC_KIND: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+};
+const gcs: Record<string, { count: number; ms: number }> = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = GC_KIND[(e as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? "other";
+    gcs[kind] ??= { count: 0, ms: 0 };
+    const k = gcs[kind];
+    k.count++;
+    k.ms += e.duration;
+  }
+}).observe({ entryTypes: ["gc"] });
 let session: Session | undefined;
 let realAccept: ((...args: never[]) => unknown) | undefined;
 
@@ -59,7 +79,7 @@ async function answer(message: ProbeMessage): Promise<void> {
     session.disconnect();
     session = undefined;
   }
-  const reply: ProbeReply = { cpu: process.cpuUsage(), memory: process.memoryUsage() };
+  const reply: ProbeReply = { cpu: process.cpuUsage(), memory: process.memoryUsage(), gc: structuredClone(gcs) };
   process.send?.(reply);
 }
 

@@ -6,6 +6,7 @@
  * Measured on a 10 MiB PDF: ~2 ms here vs 5 ms for Buffer.from plus 74 ms for the regex.
  */
 import { ERR_BILL_TOO_LARGE, ERR_INVALID_BASE64 } from "../errors.ts";
+import { ingestBuffers } from "./buffer-pool.ts";
 
 /** Decoded size of a base64 string of this length, judged from its length and padding only. */
 export function decodedLength(b64: string): number {
@@ -44,20 +45,24 @@ const SLICE_CHARS = 48 * 1024;
 /**
  * Decodes src[start, end) as strict base64 (the rules of decodeStrictBase64) without making it
  * one string. Returns undefined when it is not strictly valid: the caller then takes the ordinary
- * path, which produces the usual error.
+ * path, which produces the usual error. The result comes from ingestBuffers: its owner gives it
+ * back once nothing reads it (ingest-service.ts), or leaves it to the garbage collector.
  */
 export function decodeStrictBase64Bytes(src: Buffer, start: number, end: number): Buffer | undefined {
   const length = end - start;
   if (length === 0 || length % 4 !== 0) return undefined;
   const pad = src[end - 1] === 0x3d ? (src[end - 2] === 0x3d ? 2 : 1) : 0;
   const size = (length / 4) * 3 - pad;
-  const out = Buffer.allocUnsafe(size);
+  const out = ingestBuffers.take(size);
   let written = 0;
   for (let at = start; at < end; at += SLICE_CHARS) {
     // Node skips characters outside the alphabet and stops at "=": any such slice decodes short.
     written += out.write(src.toString("latin1", at, Math.min(at + SLICE_CHARS, end)), written, "base64");
   }
   const span = src.subarray(start, end);
-  if (written !== size || span.indexOf(0x2d) !== -1 || span.indexOf(0x5f) !== -1) return undefined; // "-", "_"
+  if (written !== size || span.indexOf(0x2d) !== -1 || span.indexOf(0x5f) !== -1) {
+    ingestBuffers.give(out); // "-", "_", or short: never handed out
+    return undefined;
+  }
   return out;
 }

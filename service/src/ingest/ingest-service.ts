@@ -7,6 +7,7 @@
  * Cost per bill: one base64 decode (no regex), one SHA-256 (handed to S3 as the checksum, so the SDK
  * computes none), no copies of the decoded buffer; the message goes out in a SendMessageBatch with
  * the other bills of the same few milliseconds, and their rows are stamped enqueued in one UPDATE.
+ * The decoded PDF's memory goes back to ingestBuffers once nothing can read it (buffer-pool.ts).
  */
 import { createHash } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -23,6 +24,7 @@ import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "
 import { mayReadTransaction } from "../auth/transaction-access.ts";
 import { billConflict, ERR_BILL_TOO_LARGE, ERR_INVALID_TEXT, ERR_NOT_PDF } from "../errors.ts";
 import { decodeStrictBase64 } from "./base64.ts";
+import { ingestBuffers } from "./buffer-pool.ts";
 import { objectKey, sanitizeFileName } from "./file-name.ts";
 import { findUnstorableText } from "./storable-text.ts";
 
@@ -46,7 +48,10 @@ export interface BillInput {
   readonly fileName: string;
   readonly mimeType: string;
   readonly base64Data: string;
-  /** base64Data, already decoded and strictly valid (the JSON parser's fast path); base64Data is then a placeholder. */
+  /**
+   * base64Data, already decoded and strictly valid (the JSON parser's fast path); base64Data is then
+   * a placeholder. accept() owns it from the call on: the caller must not read it afterwards.
+   */
   readonly pdfBytes?: Buffer | undefined;
   readonly target: BillTarget | null;
   readonly apiKeyName: string | null;
@@ -99,6 +104,17 @@ export class IngestService {
   }
 
   async #accept(input: BillInput, log: FastifyBaseLogger): Promise<Accepted> {
+    // Reusable unless an S3 put may still read it: one that failed, or one that needed a retry
+    // (an earlier attempt's socket may still hold it). Anything else has finished with the bytes.
+    const done = { reusable: true };
+    try {
+      return await this.#acceptBytes(input, log, done);
+    } finally {
+      if (done.reusable && input.pdfBytes) ingestBuffers.give(input.pdfBytes);
+    }
+  }
+
+  async #acceptBytes(input: BillInput, log: FastifyBaseLogger, done: { reusable: boolean }): Promise<Accepted> {
     const d = this.#d;
     if (input.mimeType.toLowerCase() !== "application/pdf") {
       throw ERR_NOT_PDF(`mimeType must be application/pdf, got ${input.mimeType.slice(0, 100)}`);
@@ -119,15 +135,18 @@ export class IngestService {
 
     const fileName = sanitizeFileName(input.fileName);
     const key = objectKey(netsuiteBillId, sha256, fileName);
-    const { versionId } = await inSubsegment(d.tracing, "s3.put", () =>
+    done.reusable = false;
+    const { versionId, attempts } = await inSubsegment(d.tracing, "s3.put", () =>
       putPdf(d.s3, { bucket: d.bucket, key, body: bytes, sha256, kmsKeyId: d.kmsKeyId }),
     );
+    const fileSize = bytes.length;
+    done.reusable = attempts === 1;
     const { row, created } = await inSubsegment(d.tracing, "db.insert", () =>
       insertOrGetTransaction(d.db, {
         netsuiteBillId,
         fileName,
         mimeType: "application/pdf",
-        fileSize: bytes.length,
+        fileSize,
         sha256,
         bucket: d.bucket,
         key,

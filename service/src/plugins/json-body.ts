@@ -12,12 +12,19 @@
  * space (CPU per 100 KiB bill: scripts/verify/bench/cuts/body-parse.ts). Anything
  * unusual (escapes in the field, a second base64Data, invalid base64, a nested key) falls back to
  * parsing the whole text, so every answer, error or not, is the one the plain parse gives.
+ *
+ * The body is read into one buffer from ingestBuffers sized from Content-Length (readBody), not
+ * into Fastify's list of chunks joined by Buffer.concat: the same limits and errors as Fastify's
+ * own reader (413 before reading when Content-Length is over the route's limit, 413 as soon as the
+ * bytes are, 400 on a stream error or aborted upload, 400 when the length does not match), and the
+ * buffer goes back to the pool once parsed (both parses copy what they keep).
  */
 import { randomBytes } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import { errorCodes, type FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ERR_INVALID_JSON } from "../errors.ts";
 import { decodeStrictBase64Bytes } from "../ingest/base64.ts";
+import { ingestBuffers } from "../ingest/buffer-pool.ts";
 
 /** Unguessable, so it can only reach base64Data by being the text spliced in below. */
 export const PDF_PLACEHOLDER = `pdf-decoded-apart:${randomBytes(16).toString("hex")}`;
@@ -49,7 +56,7 @@ export function parsePdfApart(raw: Buffer): { body: unknown; pdf: Buffer } | und
   return { body, pdf };
 }
 
-function parseText(req: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void) {
+function parseText(req: FastifyRequest, text: string, done: Done) {
   if (req.apiKey && req.apiKey.hmacKeys.length > 0) req.rawBody = text;
   try {
     done(null, JSON.parse(text));
@@ -58,26 +65,115 @@ function parseText(req: FastifyRequest, text: string, done: (err: Error | null, 
   }
 }
 
+type Done = (err: Error | null, body?: unknown) => void;
+interface BodyStream extends NodeJS.EventEmitter {
+  resume(): unknown;
+  receivedEncodedLength?: number;
+}
+
+/**
+ * Fastify's raw-body reader (lib/content-type-parser.js rawBody, parseAs "buffer"), step for step,
+ * except where the bytes go: with a Content-Length they are copied into one pooled buffer, given
+ * back after `parse` returns; without one (chunked), chunks are joined as Fastify joins them.
+ */
+export function readBody(
+  req: FastifyRequest,
+  payload: BodyStream,
+  done: Done,
+  parse: (raw: Buffer, done: Done) => void,
+): void {
+  const limit = req.routeOptions.bodyLimit;
+  const contentLength = Number(req.headers["content-length"]);
+  if (contentLength > limit) {
+    done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+    return;
+  }
+  let received = 0;
+  // Taken at the first byte, not before: a declared size is not yet memory anyone sent.
+  let buf: Buffer | undefined;
+  let chunks: Buffer[] | undefined = Number.isNaN(contentLength) ? [] : undefined;
+  const stop = () => {
+    payload.removeListener("data", onData);
+    payload.removeListener("end", onEnd);
+    payload.removeListener("error", onEnd);
+  };
+  const release = () => {
+    if (buf) ingestBuffers.give(buf);
+    buf = undefined;
+  };
+  function onData(data: Buffer | string) {
+    // A custom preParsing stream may still emit strings.
+    const chunk = typeof data === "string" ? Buffer.from(data) : data;
+    const at = received;
+    received += chunk.length;
+    const encoded = payload.receivedEncodedLength ?? 0;
+    if (received > limit || encoded > limit) {
+      stop();
+      release();
+      done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+      return;
+    }
+    if (!chunks) {
+      buf ??= ingestBuffers.take(contentLength);
+      if (received <= buf.length) {
+        chunk.copy(buf, at);
+        return;
+      }
+      // More than declared (only a preParsing stream could): from here on, a list like Fastify's.
+      chunks = [Buffer.from(buf.subarray(0, at))];
+      release();
+    }
+    chunks.push(chunk);
+  }
+  function onEnd(err?: Error & { statusCode?: number }) {
+    stop();
+    if (err != null) {
+      release();
+      if (!(typeof err.statusCode === "number" && err.statusCode >= 400)) err.statusCode = 400;
+      done(err, undefined);
+      return;
+    }
+    if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) {
+      release();
+      done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), undefined);
+      return;
+    }
+    const raw = chunks ? Buffer.concat(chunks, received) : (buf?.subarray(0, received) ?? Buffer.alloc(0));
+    try {
+      parse(raw, done);
+    } catch (error) {
+      done(error as Error, undefined);
+    } finally {
+      release();
+    }
+  }
+  payload.on("data", onData);
+  payload.on("end", onEnd);
+  payload.on("error", onEnd);
+  payload.resume();
+}
+
 export default fp(
   async (app) => {
     app.decorateRequest("rawBody", undefined);
     app.decorateRequest("pdfBytes", undefined);
     // JSON only: anything else (Fastify also parses text/plain by default) is 415.
     app.removeContentTypeParser(["application/json", "text/plain"]);
-    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
-      const raw = body as Buffer;
-      // A signed request needs the exact text for its HMAC: the plain path.
-      const signed = req.apiKey !== undefined && req.apiKey.hmacKeys.length > 0;
-      if (!signed && req.routeOptions.config.pdfApart === true) {
-        const apart = parsePdfApart(raw);
-        if (apart) {
-          req.pdfBytes = apart.pdf;
-          done(null, apart.body);
-          return;
+    app.addContentTypeParser("application/json", (req, payload, done) =>
+      readBody(req, payload as unknown as BodyStream, done, (raw, done) => {
+        // A signed request needs the exact text for its HMAC: the plain path.
+        const signed = req.apiKey !== undefined && req.apiKey.hmacKeys.length > 0;
+        if (!signed && req.routeOptions.config.pdfApart === true) {
+          const apart = parsePdfApart(raw);
+          if (apart) {
+            req.pdfBytes = apart.pdf;
+            done(null, apart.body);
+            return;
+          }
         }
-      }
-      parseText(req, raw.toString("utf8"), done);
-    });
+        parseText(req, raw.toString("utf8"), done);
+      }),
+    );
   },
   { name: "json-body" },
 );

@@ -81,3 +81,40 @@ t.test("the placeholder is per process and never the caller's text", async (t) =
   const res = await send(f, "/apart", JSON.stringify({ base64Data: "pdf-decoded-apart:00" }));
   t.equal(res.statusCode, 400);
 });
+
+t.test("the pooled reader answers as Fastify's own buffer reader does", async (t) => {
+  // The same routes with Fastify's reader (parseAs "buffer") and a plain JSON.parse.
+  const ref = Fastify();
+  ref.removeContentTypeParser(["application/json"]);
+  ref.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse((body as Buffer).toString("utf8")));
+    } catch {
+      done(Object.assign(new Error("bad json"), { statusCode: 400 }), undefined);
+    }
+  });
+  const echo = async (req: import("fastify").FastifyRequest) => ({ n: (req.body as { n?: number }).n });
+  ref.post("/small", { bodyLimit: 100 }, echo);
+  const ours = Fastify();
+  ours.decorateRequest("apiKey", undefined);
+  await ours.register(jsonBody);
+  ours.post("/small", { bodyLimit: 100 }, echo);
+  t.teardown(() => Promise.all([ref.close(), ours.close()]));
+  const { Readable } = await import("node:stream");
+  const cases: Record<string, () => { payload: string | NodeJS.ReadableStream; headers?: Record<string, string> }> = {
+    "within the limit": () => ({ payload: '{"n":1}' }),
+    "Content-Length over the limit": () => ({ payload: JSON.stringify({ n: 1, pad: "x".repeat(200) }) }),
+    "chunked, within the limit": () => ({ payload: Readable.from([Buffer.from('{"n":'), Buffer.from("2}")]) }),
+    "chunked, over the limit": () => ({
+      payload: Readable.from([Buffer.from('{"n":3,"p":"'), Buffer.alloc(200, 0x78)]),
+    }),
+    "empty body": () => ({ payload: "", headers: { "content-type": "application/json", "content-length": "0" } }),
+  };
+  for (const [what, make] of Object.entries(cases)) {
+    const base = { method: "POST" as const, url: "/small", headers: { "content-type": "application/json" } };
+    const a = await ours.inject({ ...base, ...make() });
+    const b = await ref.inject({ ...base, ...make() });
+    t.equal(a.statusCode, b.statusCode, `${what}: same status (${b.statusCode})`);
+    if (b.statusCode < 400 || b.statusCode === 413) t.equal(a.body, b.body, `${what}: same body`);
+  }
+});

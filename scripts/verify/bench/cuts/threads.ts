@@ -46,6 +46,7 @@ try {
   const pid = stack.pidOf("service");
   const bills = new Bills(newRunId(), "th", 100 * 1024);
   await ingestLoad({ url: stack.serviceUrl, apiKey: stack.apiKey, bills, connections: 32, durationS: 5 });
+  const gcBefore = (await stack.probe("service")).gc;
   const before = threads(pid);
   const r = await ingestLoad({
     url: stack.serviceUrl,
@@ -55,6 +56,15 @@ try {
     durationS: Number(values.seconds),
   });
   const after = threads(pid);
+  const gcAfter = (await stack.probe("service")).gc;
+  // Per 1,000 bills: how often each kind of GC ran and its main-thread pause.
+  const gcPer1000 = Object.fromEntries(
+    Object.entries(gcAfter).map(([kind, { count, ms }]) => {
+      const b = gcBefore[kind] ?? { count: 0, ms: 0 };
+      const per = 1000 / Math.max(1, r.accepted);
+      return [kind, { count: round((count - b.count) * per, 1), ms: round((ms - b.ms) * per, 1) }];
+    }),
+  );
   const perBill = [...after].map(
     ([name, ms]) => [name, round((ms - (before.get(name) ?? 0)) / Math.max(1, r.accepted), 3)] as const,
   );
@@ -64,6 +74,7 @@ try {
         accepted: r.accepted,
         perSecond: r.acceptedPerSecond,
         cpuMsPerBillByThread: Object.fromEntries(perBill.sort((a, b) => b[1] - a[1])),
+        gcPer1000Bills: gcPer1000,
       },
       null,
       2,

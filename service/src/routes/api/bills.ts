@@ -40,6 +40,9 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
         referenceNumber: b.referenceNumber ?? b.billDetails?.referenceNumber,
         details: b.billDetails,
       });
+      // The ingest service owns the decoded PDF from here (it may reuse its memory once stored).
+      const pdfBytes = req.pdfBytes;
+      req.pdfBytes = undefined;
       const result = await app.tracing.run(req, () =>
         app.ingest.accept(
           {
@@ -47,7 +50,7 @@ const bills: FastifyPluginAsyncTypebox = async (app) => {
             fileName: b.fileName,
             mimeType: b.mimeType,
             base64Data: b.base64Data,
-            pdfBytes: req.pdfBytes,
+            pdfBytes,
             target,
             apiKeyName: req.apiKey?.name ?? null,
             apiKeyGroup: req.apiKey?.group ?? null,
