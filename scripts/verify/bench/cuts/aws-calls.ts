@@ -15,6 +15,7 @@ import { putPdf } from "../../../../lib/storage.ts";
 import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
 import { freePort, ROOT } from "../stack.ts";
 import { round } from "../stats.ts";
+import { closedLoop } from "./closed-loop.ts";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "600" }, connections: { type: "string", default: "16" } },
@@ -38,20 +39,7 @@ const s3Cached = new S3Client({
 const sqsCached = new SQSClient({ region: "us-east-1", endpoint: standIns.sqsUrl, cacheMiddleware: true });
 
 async function measure(label: string, op: (i: number) => Promise<unknown>, perCall = 1): Promise<object> {
-  let next = 0;
-  const run = (count: number, offset: number) =>
-    Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (next < count) await op(offset + next++);
-      }),
-    );
-  await run(50, 1_000_000); // warm-up
-  next = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await run(calls, 0);
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const { seconds, cpu } = await closedLoop(connections, calls, 50, op);
   return {
     variant: label,
     billsPerSecond: round((calls * perCall) / seconds),

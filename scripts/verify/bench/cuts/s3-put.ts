@@ -16,6 +16,7 @@ import { type PutPdfInput, putPdf } from "../../../../lib/storage.ts";
 import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
 import { freePort, ROOT } from "../stack.ts";
 import { round } from "../stats.ts";
+import { closedLoop } from "./closed-loop.ts";
 
 const { values } = parseArgs({
   options: {
@@ -69,20 +70,7 @@ async function putViaSend(client: S3Client, input: PutPdfInput): Promise<void> {
 
 const results = new Map<string, { perSecond: number[]; cpuMs: number[]; userMs: number[] }>();
 async function measure(label: string, op: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const run = (count: number, offset: number) =>
-    Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (next < count) await op(offset + next++);
-      }),
-    );
-  await run(100, 1_000_000); // warm-up
-  next = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await run(calls, 0);
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const { seconds, cpu } = await closedLoop(connections, calls, 100, op);
   const r = results.get(label) ?? { perSecond: [], cpuMs: [], userMs: [] };
   r.perSecond.push(round(calls / seconds));
   r.cpuMs.push(round((cpu.user + cpu.system) / 1000 / calls, 3));
