@@ -215,20 +215,27 @@ export class FaultScheduler {
     }
   }
 
-  /** The next 1-3 POST /bills commit in Zoho but their connections drop: the worker never sees the answer. */
+  /**
+   * The next 1-3 POST /bills commit in Zoho but their connections drop: the worker never sees the
+   * answer. Certain (probability 1) and armed for 10 s; the fault stays running until one fired and
+   * is armed again if none did, like the other simulator faults: armed and forgotten, it was once
+   * the last fault of a short run and the end-of-run clear took it before any create (CI, 2026-12-02).
+   */
   async #dropAfterWrite(): Promise<string> {
-    const spec = {
-      when: "after",
-      method: "POST",
-      path: "/bills",
-      // Certain, and armed for 20 s: a 50% chance over a 10 s window sometimes met no create at all
-      // (the fleet paused by a 429 storm), so the fault never fired (fresh-clone CI run, 2026-11-24).
-      probability: 1,
-      count: this.#int(1, 3),
-      durationMs: 20_000,
-    };
-    await this.#sim({ drop: spec });
-    return `connections dropped after the write committed: next ${spec.count} POST /bills`;
+    for (let tries = 1; ; tries++) {
+      const spec = { when: "after", method: "POST", path: "/bills", probability: 1, count: this.#int(1, 3) };
+      const before = await this.#injected("dropAfter");
+      await this.#sim({ drop: { ...spec, durationMs: 10_000 } });
+      const until = Date.now() + 10_000;
+      let fired = 0;
+      while (fired === 0 && Date.now() < until) {
+        await sleep(250);
+        fired = (await this.#injected("dropAfter")) - before;
+      }
+      if (fired > 0 || tries >= SIM_FAULT_MAX_TRIES) {
+        return `connections dropped after the write committed (next ${spec.count} POST /bills): ${fired} fired, try ${tries}`;
+      }
+    }
   }
 
   async #restart(kind: "restart-redis" | "restart-postgres"): Promise<string> {
