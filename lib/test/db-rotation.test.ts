@@ -7,7 +7,6 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -17,14 +16,7 @@ import { APP_USER, ChaosPostgres } from "../../scripts/verify/chaos/postgres.ts"
 import { createDb, sql } from "../db.ts";
 import { scramVerifier } from "../db-roles.ts";
 import { databasePasswordReader } from "../secret-env.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from "../testing/free-port.ts";
 
 const dir = tmpdir();
 const run = randomUUID().slice(0, 8);

@@ -1,19 +1,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import pg from "pg";
 import t from "tap";
+import { freePort } from "../../lib/testing/free-port.ts";
 import { setupTestEnv } from "../../lib/testing/harness.ts";
 import { API_KEY, API_KEYS, billBody, pdf } from "./helper.ts";
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  return port;
-}
 
 t.test("SIGTERM drains an in-flight upload, then the process exits cleanly", async (t) => {
   const env = await setupTestEnv(t, { API_KEYS });

@@ -3,21 +3,13 @@
  * posted as NetSuite does, and waiting on a transaction's status.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { ACME, pdfBytes, setFaults } from "../../../consumer/test/helper.ts";
 import type { Env } from "../../../lib/config.ts";
 import { NAMES } from "./policies.ts";
 import { ACCOUNT_ID, REGION } from "./stand-in.ts";
 import { ADMIN_KEY, API_KEY, type World } from "./world.ts";
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+export { freePort } from "../../../lib/testing/free-port.ts";
 
 /** What every process reads, pointed at the stack's names in the stand-in (lib/config.ts base). */
 function baseEnv(w: World): Env {

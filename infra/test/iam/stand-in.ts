@@ -7,8 +7,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../../lib/testing/free-port.ts";
 
 const MOTO = fileURLToPath(new URL("../../../.tools/venv/bin/moto_server", import.meta.url));
 export const ACCOUNT_ID = "123456789012";
@@ -28,14 +28,6 @@ export interface StandIn {
   /** IAM role (Lambda's CreateFunction needs one that exists). */
   createRole(name: string, trustPolicy: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 /** A Query-protocol IAM call; before enforcement moto reads only the credential scope. */

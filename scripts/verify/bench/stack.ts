@@ -9,7 +9,6 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdirSync, openSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -25,15 +24,11 @@ import type { Env } from "../../../lib/config.ts";
 import { setupTestEnv, type TestEnv } from "../../../lib/testing/harness.ts";
 import type { ProbeMessage, ProbeReply } from "./service-probe.ts";
 
-export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export { freePort } from "../../../lib/testing/free-port.ts";
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+import { freePort } from "../../../lib/testing/free-port.ts";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const ZOHO = {
   organizationId: "10234695",

@@ -8,13 +8,13 @@
 
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { resourceNames } from "../../../lib/naming.ts";
 import { bootstrapAws } from "../../../lib/testing/aws-bootstrap.ts";
+import { freePort } from "../../../lib/testing/free-port.ts";
 import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
 import { HangProxy } from "./hang-proxy.ts";
 import type { ChaosOptions } from "./options.ts";
@@ -55,18 +55,6 @@ export interface Stack {
   readonly workers: readonly Supervised[];
   readonly sqs: SQSClient;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
