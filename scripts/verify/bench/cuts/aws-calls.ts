@@ -5,28 +5,21 @@
  *   node scripts/verify/bench/cuts/aws-calls.ts [--calls 600] [--connections 16]
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BillMessageBatcher, billMessageFor, sendBillMessage, sendMessageBatch } from "../../../../lib/queue.ts";
 import { putPdf } from "../../../../lib/storage.ts";
-import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
-import { freePort, ROOT } from "../stack.ts";
 import { round } from "../stats.ts";
 import { closedLoop } from "./closed-loop.ts";
+import { cutStandIns } from "./cut-stand-ins.ts";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "600" }, connections: { type: "string", default: "16" } },
 });
 const calls = Number(values.calls);
 const connections = Number(values.connections);
-const logDir = join(ROOT, "bench-results", "logs");
-mkdirSync(logDir, { recursive: true });
-const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
-process.env.AWS_ACCESS_KEY_ID ??= "test";
-process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+const standIns = await cutStandIns();
 const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
 const sqs = new SQSClient({ region: "us-east-1", endpoint: standIns.sqsUrl });
 // The SDK rebuilds a command's middleware stack on every send unless the client caches it per command class.

@@ -7,16 +7,13 @@
  *   node scripts/verify/bench/cuts/s3-put.ts [--calls 600] [--connections 16] [--rounds 2]
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Sha256 } from "../../../../lib/aws.ts";
 import { type PutPdfInput, putPdf } from "../../../../lib/storage.ts";
-import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
-import { freePort, ROOT } from "../stack.ts";
 import { round } from "../stats.ts";
 import { closedLoop } from "./closed-loop.ts";
+import { cutStandIns } from "./cut-stand-ins.ts";
 
 const { values } = parseArgs({
   options: {
@@ -27,11 +24,7 @@ const { values } = parseArgs({
 });
 const calls = Number(values.calls);
 const connections = Number(values.connections);
-const logDir = join(ROOT, "bench-results", "logs");
-mkdirSync(logDir, { recursive: true });
-const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
-process.env.AWS_ACCESS_KEY_ID ??= "test";
-process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+const standIns = await cutStandIns();
 const s3 = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true });
 // lib/aws.ts createAwsClients builds its clients with this hash class for the signer.
 const s3Keyed = new S3Client({ region: "us-east-1", endpoint: standIns.s3Url, forcePathStyle: true, sha256: Sha256 });
