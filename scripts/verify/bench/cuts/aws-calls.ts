@@ -1,18 +1,11 @@
-/**
- * What one S3 put and one SQS send cost the caller, several ways, on the performance stand-ins
- * (started here, stopped at the end): client CPU per bill and calls per second at a fixed
- * concurrency. Figures for the README's "Cuts" table.
- *   node scripts/verify/bench/cuts/aws-calls.ts [--calls 600] [--connections 16]
- */
-import { createHash, randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BillMessageBatcher, billMessageFor, sendBillMessage, sendMessageBatch } from "../../../../lib/queue.ts";
 import { putPdf } from "../../../../lib/storage.ts";
 import { round } from "../stats.ts";
 import { closedLoop } from "./closed-loop.ts";
-import { cutStandIns } from "./cut-stand-ins.ts";
+import { cutBucket, cutStandIns } from "./cut-stand-ins.ts";
 
 const { values } = parseArgs({
   options: { calls: { type: "string", default: "600" }, connections: { type: "string", default: "16" } },
@@ -42,11 +35,7 @@ async function measure(label: string, op: (i: number) => Promise<unknown>, perCa
 
 const results: object[] = [];
 try {
-  const bucket = `cut-${randomBytes(4).toString("hex")}`;
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
-  const body = randomBytes(100 * 1024);
-  const sha256 = createHash("sha256").update(body).digest("hex");
+  const { bucket, body, sha256 } = await cutBucket(s3);
   results.push(
     await measure("S3 PutObject, SDK defaults (CRC32 computed by the SDK)", (i) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: `a/${i}`, Body: body, ContentType: "application/pdf" })),

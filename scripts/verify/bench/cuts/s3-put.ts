@@ -1,19 +1,10 @@
-/**
- * What one 100 KiB PDF put costs the caller, before and after lib/storage.ts putPdf left the SDK's
- * per-command middleware stack (it still uses the client's endpoint rules, signer, credentials,
- * retry strategy and HTTP handler), and with the signer's HMAC keys as KeyObjects (lib/aws.ts Sha256), on the performance stand-ins (started here, stopped at the
- * end). Client CPU (user + system) per put and puts per second at a fixed concurrency; two rounds,
- * variants interleaved so drift lands on all of them. Figures for the README's "Cuts" table.
- *   node scripts/verify/bench/cuts/s3-put.ts [--calls 600] [--connections 16] [--rounds 2]
- */
-import { createHash, randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Sha256 } from "../../../../lib/aws.ts";
 import { type PutPdfInput, putPdf } from "../../../../lib/storage.ts";
 import { round } from "../stats.ts";
 import { closedLoop } from "./closed-loop.ts";
-import { cutStandIns } from "./cut-stand-ins.ts";
+import { cutBucket, cutStandIns } from "./cut-stand-ins.ts";
 
 const { values } = parseArgs({
   options: {
@@ -72,11 +63,7 @@ async function measure(label: string, op: (i: number) => Promise<unknown>): Prom
 }
 
 try {
-  const bucket = `cut-${randomBytes(4).toString("hex")}`;
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
-  const body = randomBytes(100 * 1024);
-  const sha256 = createHash("sha256").update(body).digest("hex");
+  const { bucket, body, sha256 } = await cutBucket(s3);
   for (let r = 0; r < Number(values.rounds); r++) {
     await measure("PutObject through send(), SDK defaults (CRC32 by the SDK)", (i) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: `a${r}/${i}`, Body: body, ContentType: "application/pdf" })),
