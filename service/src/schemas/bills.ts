@@ -6,6 +6,7 @@
 import { type Static, Type } from "typebox";
 import { z } from "zod";
 import { BillDetails } from "../../../lib/bill.ts";
+import { TransactionStatus } from "./transactions.ts";
 
 type JsonSchema = { [k: string]: unknown };
 function closeObjects(s: JsonSchema): JsonSchema {
@@ -62,12 +63,7 @@ export type BillBody = Static<typeof BillBody>;
 export const BillAccepted = Type.Object(
   {
     transactionId: Type.String({ format: "uuid" }),
-    status: Type.Union([
-      Type.Literal("pending"),
-      Type.Literal("processing"),
-      Type.Literal("success"),
-      Type.Literal("failed"),
-    ]),
+    status: TransactionStatus,
     statusUrl: Type.String({ description: "GET this for progress" }),
   },
   { additionalProperties: false },

@@ -1,6 +1,7 @@
 /** POST /api/v1/transactions/status: the delivery status of up to 100 bills in one call. */
 import { type Static, Type } from "typebox";
 import { NetsuiteBillId } from "./bills.ts";
+import { TransactionStatus } from "./transactions.ts";
 
 /** Ids per call: one NetSuite page (the status script asks about 100 bills per call). */
 export const MAX_STATUS_IDS = 100;
@@ -24,12 +25,7 @@ export const BillStatus = Type.Object(
   {
     netsuiteBillId: Type.String(),
     transactionId: Type.String({ format: "uuid" }),
-    status: Type.Union([
-      Type.Literal("pending"),
-      Type.Literal("processing"),
-      Type.Literal("success"),
-      Type.Literal("failed"),
-    ]),
+    status: TransactionStatus,
     zohoBillId: NullableString("The bill's id in Zoho Books, once it exists there"),
     failureReason: NullableString("Why the bill failed (status failed only)"),
     updatedAt: Type.String({ format: "date-time" }),

@@ -1,6 +1,14 @@
 /** GET /api/v1/transactions/:id */
 import { type Static, Type } from "typebox";
 
+/** A transaction's status: the values of the transactions.status column (lib/bill.ts TRANSACTION_STATUSES). */
+export const TransactionStatus = Type.Union([
+  Type.Literal("pending"),
+  Type.Literal("processing"),
+  Type.Literal("success"),
+  Type.Literal("failed"),
+]);
+
 export const TransactionParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -10,12 +18,7 @@ export const TransactionView = Type.Object(
   {
     transactionId: Type.String({ format: "uuid" }),
     netsuiteBillId: Type.String(),
-    status: Type.Union([
-      Type.Literal("pending"),
-      Type.Literal("processing"),
-      Type.Literal("success"),
-      Type.Literal("failed"),
-    ]),
+    status: TransactionStatus,
     fileName: Type.String(),
     fileSize: Type.Integer(),
     sha256: Type.String(),
