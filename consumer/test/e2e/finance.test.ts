@@ -2,10 +2,14 @@
  * Finance truth end to end (issue 14): NetSuite-shaped bills POSTed to the ingest service reach the
  * Zoho Books simulator through a worker process with their lines, tax, currency and total; a bill
  * with only a total lands on the default account; an unmapped account fails the bill naming it and
- * the bill is delivered after the mapping is added and the bill retried. Every create body the worker
- * sent (the audit log) matches Zoho's create-a-bill schema.
+ * the bill is delivered after the mapping is added and the bill retried. `npm run local`'s demo
+ * (scripts/dev/demo.ts) run against this stack prints the lines and the total. Every create body the
+ * worker sent (the audit log) matches Zoho's create-a-bill schema.
  */
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import t from "tap";
 import { z } from "zod";
 import { sql } from "../../../lib/db.ts";
@@ -148,9 +152,33 @@ t.test("an unmapped account fails the bill naming it; after the mapping, a retry
   t.equal(bill.total, 75);
 });
 
+t.test("npm run local's demo prints the bill's lines and its total from Zoho", async (t) => {
+  // The same mappings as local-up.sh sets (vendor, accounts 58-60, tax 5): the demo's bill needs no others.
+  const demo = fileURLToPath(new URL("../../../scripts/dev/demo.ts", import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [demo], {
+    env: { ...process.env, SERVICE_URL: service.base, API_KEY: service.apiKey, ZOHO_SIM_URL: e.sim.url },
+    timeout: 60_000,
+  });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the demo colours its arrows
+  const out = stdout.replace(/\x1b\[[0-9;]*m/g, "");
+  t.match(out, /status: success/);
+  t.same(
+    [...out.matchAll(/ {2}line (\S+): (\S+) x (\S+) = (\S+)/g)].map((m) => m.slice(1)),
+    [
+      [OFFICE, "100", "1", "100"],
+      [TRAVEL, "250.5", "1", "250.5"],
+      [IT, "49.5", "1", "49.5"],
+    ],
+    "three lines, each on its mapped account",
+  );
+  t.match(out, /total in Zoho EUR 480; NetSuite sent 480/);
+  t.match(out, /with 1 attachment\(s\)/);
+  t.match(out, /sha256 matches the PDF NetSuite sent/);
+});
+
 t.test("every create body the worker sent matches Zoho's create-a-bill schema", async (t) => {
   const bodies = await e.db.anyFirst(sql.type(z.object({ bill: z.unknown() }))`
     SELECT request->'bill' AS bill FROM api_audit_logs WHERE operation = 'books.bills.create'`);
-  t.ok(bodies.length >= 3, `${bodies.length} create calls`);
+  t.ok(bodies.length >= 4, `${bodies.length} create calls`);
   for (const body of bodies) t.ok(CreateBillRequest.safeParse(body).success, JSON.stringify(body));
 });

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Test } from "tap";
+import { freePort } from "../../../lib/testing/free-port.ts";
 import { type ConsumerTestEnv, pdfBytes, waitFor } from "../helper.ts";
 
 const SERVER = fileURLToPath(new URL("../../../service/src/server.ts", import.meta.url));
@@ -23,7 +24,8 @@ export interface RunningService {
 
 export async function startService(t: Test, e: ConsumerTestEnv): Promise<RunningService> {
   const apiKey = `test-key-${randomUUID()}`;
-  const port = 43000 + Math.floor(Math.random() * 2000);
+  // Not a random port in 43000-45000: that is inside the ephemeral range and was never checked free.
+  const port = await freePort();
   const service = spawn(process.execPath, [SERVER], {
     env: {
       ...e.env,
