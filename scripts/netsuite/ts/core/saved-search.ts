@@ -8,6 +8,9 @@
  * run (search.load 5 units; Search.save 5 units the first time), so its criteria are these filters,
  * which the tests run against the fake search. To keep it in the project afterwards:
  * `suitecloud object:import --type savedsearch --scriptid customsearch_mw_bills_not_in_zoho`.
+ * Oracle: "Custom saved searches can be created and managed only by using NetSuite. After custom
+ * saved searches are created, they can be imported into a SuiteCloud project." (Saved Searches as
+ * XML Definitions, https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156579693093.html)
  */
 import { describeError } from "./errors.ts";
 import { type Budget, COST } from "./governance.ts";
