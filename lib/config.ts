@@ -95,7 +95,7 @@ const service = {
    * A pending row no worker has claimed since its message went out this long ago is enqueued again
    * (the message is presumed lost; a duplicate is harmless). Default: the deployed queue's visibility
    * timeout x receives (720 s, 6 x the burst Lambda's timeout, x 5) + 20 min margin for a backlog
-   * = 80 min (runbooks/test/retention.test.ts checks it against infra). At most two such re-sends per row.
+   * = 80 min (runbooks/test/retention.test.ts checks it against infra). At most two such extra enqueues per row.
    */
   SWEEPER_UNCLAIMED_AFTER_MS: int(60_000).default((720 * 5 + 20 * 60) * 1000),
   /**
@@ -216,7 +216,7 @@ const worker = {
   /**
    * How often the DLQ settler runs: one worker (a Redis lock elects it) looks at the DLQ for bills
    * still pending or processing, i.e. dead-lettered by receives no worker settled (crashes, database
-   * outages). The variable keeps its deployed name; "reconcile" here means settle (docs/glossary.md).
+   * outages). The variable keeps its deployed name (docs/glossary.md, deployed names): the settler's interval.
    */
   WORKER_DLQ_RECONCILE_INTERVAL_MS: int(1000).default(60_000),
   /** Such a bill goes back to the queue this many times at most; then its row is failed, with the reason. */

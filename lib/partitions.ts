@@ -16,7 +16,7 @@ import { sql } from "./db.ts";
 const gzipAsync = promisify(gzip);
 
 /** Rows per archived object (one gzip NDJSON object each): bounded memory for any month size. */
-export const ARCHIVE_PAGE_ROWS = 5_000;
+const ARCHIVE_PAGE_ROWS = 5_000;
 
 export interface ArchiveTarget {
   readonly s3: S3Client;
@@ -79,7 +79,7 @@ async function detachBefore(db: DatabasePool, cutoff: string): Promise<readonly 
 }
 
 /** Copies a detached month to S3 as gzip NDJSON pages, by id; returns the objects written. */
-export async function archivePartition(db: CommonQueryMethods, part: string, target: ArchiveTarget): Promise<number> {
+async function archivePartition(db: CommonQueryMethods, part: string, target: ArchiveTarget): Promise<number> {
   const page = z.object({ id: z.coerce.number(), line: z.string() });
   let after = -1;
   let objects = 0;
@@ -104,7 +104,7 @@ export async function archivePartition(db: CommonQueryMethods, part: string, tar
 }
 
 /** Detaches months beyond retention, archives them (when a target is given), then drops them. */
-export async function pruneAuditPartitions(
+async function pruneAuditPartitions(
   db: DatabasePool,
   retentionMonths: number,
   archive?: ArchiveTarget,

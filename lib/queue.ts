@@ -143,7 +143,7 @@ export function sendMessageBatch(
 }
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
-export const MAX_BATCH = 10;
+const MAX_BATCH = 10;
 
 interface Waiting {
   readonly message: BillMessage;

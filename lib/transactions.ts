@@ -85,8 +85,8 @@ export interface SweepWindows {
   readonly limit: number;
 }
 
-/** Sends counted in enqueue_attempts after which only lostAfterMs re-sends an unclaimed row. */
-export const MAX_UNCLAIMED_SENDS = 3;
+/** Sends counted in enqueue_attempts after which only lostAfterMs enqueues an unclaimed row again. */
+const MAX_UNCLAIMED_SENDS = 3;
 
 /**
  * Rows whose message must be enqueued again, claimed with SKIP LOCKED so several sweepers never

@@ -41,7 +41,7 @@ export async function applyOutcome(
 }
 
 /** Sends a fresh copy (receive count 0) that becomes visible after delaySeconds. */
-export async function sendDelayedCopy(
+async function sendDelayedCopy(
   sqs: SQSClient,
   queueUrl: string,
   message: InboundMessage,
@@ -59,7 +59,7 @@ export async function sendDelayedCopy(
 }
 
 /** Copies the message to the DLQ with the reason (the `failureReason` attribute on-call reads). */
-export async function sendToDeadLetter(
+async function sendToDeadLetter(
   sqs: SQSClient,
   dlqUrl: string,
   message: InboundMessage,

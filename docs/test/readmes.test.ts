@@ -106,11 +106,23 @@ const folders = (dir: string) =>
     return statSync(join(ROOT, dir, name)).isDirectory();
   });
 
+/**
+ * Names a README gives: every segment of a path it names (`src/zoho/client.ts` names `src` and
+ * `zoho` too), and the first word of each line of a fenced `text` block (a layout tree).
+ */
+export function listedNames(markdown: string): Set<string> {
+  const names = new Set(namedPaths(markdown).flatMap((n) => n.path.split("/").filter(Boolean)));
+  let layout = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*```/.test(line)) layout = !layout && /^\s*```text\s*$/.test(line);
+    else if (layout) for (const word of line.trim().split(/\s+/)[0]?.split("/") ?? []) if (word) names.add(word);
+  }
+  return names;
+}
+
 /** Entries of `folder` (files and folders; with dirsOnly, folders) that `readme` never names. */
 function unlisted(readme: string, folder: string, dirsOnly = false): string[] {
-  const named = new Set(
-    namedPaths(readFileSync(join(ROOT, readme), "utf8")).map((n) => n.path.replace(/\/$/, "").split("/").pop()),
-  );
+  const named = listedNames(readFileSync(join(ROOT, readme), "utf8"));
   const ignored = ignoredFolders();
   return readdirSync(join(ROOT, folder))
     .filter((name) => !name.startsWith(".") && !ignored.has(name) && name !== "README.md")
@@ -130,10 +142,43 @@ t.test("the READMEs that list their folder name every file and folder in it", as
     ["migrations/README.md", "migrations"],
     ["scripts/README.md", "scripts", true],
     ["scripts/dev/README.md", "scripts/dev"],
-    ["scripts/verify/README.md", "scripts/verify", true],
+    ["scripts/verify/README.md", "scripts/verify"],
+    ["consumer/README.md", "consumer"],
+    ["consumer/README.md", "consumer/src"],
+    ["consumer/README.md", "consumer/test"],
+    ["loadtest/README.md", "loadtest"],
+    ["runbooks/README.md", "runbooks"],
+    ["scripts/netsuite/README.md", "scripts/netsuite"],
+    ["scripts/ops/README.md", "scripts/ops"],
+    ["scripts/release/README.md", "scripts/release"],
+    ["scripts/verify/chaos/README.md", "scripts/verify/chaos"],
+    ["scripts/verify/fuzz/README.md", "scripts/verify/fuzz"],
+    ["scripts/zoho-sim/README.md", "scripts/zoho-sim"],
   ];
   for (const [readme, folder, dirsOnly] of listings) {
     t.same(unlisted(readme, folder, dirsOnly), [], `${readme} lists ${folder}/`);
+  }
+});
+
+t.test("a README lists a folder by any path segment or by a layout tree's first word", async (t) => {
+  const names = listedNames(
+    ["| `src/zoho/client.ts` | x |", "```text", "ts/core/   logic", "build.ts   esbuild", "```", "prose build"].join(
+      "\n",
+    ),
+  );
+  t.same([...names].sort(), ["build.ts", "client.ts", "core", "src", "ts", "zoho"]);
+  t.notOk(listedNames("```sh\nnpm test\n```").has("npm"), "only text blocks are layout trees");
+});
+
+t.test("every ADR has a status line and the context, decision and consequences headings, in order", async (t) => {
+  const adrs = readdirSync(join(ROOT, "docs/adr")).filter((f) => /^\d{4}-.*\.md$/.test(f));
+  t.ok(adrs.length >= 7, `${adrs.length} ADRs`);
+  for (const adr of adrs) {
+    const text = readFileSync(join(ROOT, "docs/adr", adr), "utf8");
+    t.match(text, /^# \d+\. \S/, `${adr}: numbered title`);
+    t.match(text, /\nStatus: (accepted|superseded|proposed)/, `${adr}: status line`);
+    const order = ["Context", "Decision", "Consequences"].map((h) => text.search(new RegExp(`^## ${h}\\b`, "m")));
+    t.ok(order.every((at) => at > 0) && order[0]! < order[1]! && order[1]! < order[2]!, `${adr}: ${order}`);
   }
 });
 

@@ -1,6 +1,6 @@
 /**
  * api_audit_logs partition maintenance: list the monthly partitions, create months ahead, and
- * detach (optionally drop) months older than the retention, audited as an operator action.
+ * detach (optionally drop) months older than the retention, recorded as an operator action (operator_actions).
  * DETACH is plain, not CONCURRENTLY: PostgreSQL refuses CONCURRENTLY while a DEFAULT partition
  * exists, so it takes a short ACCESS EXCLUSIVE lock on api_audit_logs, bounded by lock_timeout.
  * A detached month stays as a standalone table (pg_dump it for the archive) until dropped.

@@ -39,7 +39,8 @@ export function requireSetting(value: string | undefined, name: string): string 
 
 /** Who and why for a change: --by defaults to the login name, --reason is always required. */
 export function operatorFrom(values: { by?: string | undefined; reason?: string | undefined }): Operator {
-  if (!values.reason?.trim()) throw new OperationError("ERR_REASON", "--reason is required: say why, for the audit");
+  if (!values.reason?.trim())
+    throw new OperationError("ERR_REASON", "--reason is required: say why (operator_actions keeps it)");
   return { actor: values.by?.trim() || userInfo().username, reason: values.reason, channel: "cli" };
 }
 

@@ -5,7 +5,7 @@
  *
  *   node scripts/ops/retry-stuck.ts <transaction-id> --reason "why" [--by who] [--stale-minutes 15] [--json]
  *
- * Audited in operator_actions. Exit codes: 0 retried, 2 bad input, 3 refused (the reason is printed).
+ * Recorded in operator_actions. Exit codes: 0 retried, 2 bad input, 3 refused (the reason is printed).
  */
 import { parseArgs } from "node:util";
 import { OperationError } from "../../lib/operations/operation-error.ts";

@@ -1,4 +1,4 @@
-/** The error-management CLI end to end on the stand-ins: what on-call types, what it prints, what it audits. */
+/** The error-management CLI end to end on the stand-ins: what on-call types, what it prints, what it records in operator_actions. */
 import t from "tap";
 import { loadOpsConfig } from "../../../lib/config.ts";
 import { listOperatorActions } from "../../../lib/operations/operator-actions.ts";

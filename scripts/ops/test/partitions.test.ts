@@ -1,4 +1,4 @@
-/** Partition maintenance: list, ensure ahead, and prune old months (dry run first, audited when executed). */
+/** Partition maintenance: list, ensure ahead, and prune old months (dry run first, recorded in operator_actions when executed). */
 import t from "tap";
 import { z } from "zod";
 import { loadOpsConfig } from "../../../lib/config.ts";
