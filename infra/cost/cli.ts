@@ -12,7 +12,7 @@ import { App } from "cdktf";
 import { BillMiddlewareStack } from "../src/stacks/bill-middleware-stack.ts";
 import { estimate } from "./estimate.ts";
 import { PROFILES, seedArchitecture } from "./profiles.ts";
-import { htmlReport, type Report, textReport } from "./report.ts";
+import { htmlReport, type Report, textReport, versus } from "./report.ts";
 import { lifecycleOf, perMillionOverSevenYears } from "./storage.ts";
 
 type Resources = Parameters<typeof estimate>[0];
@@ -38,12 +38,14 @@ export function reportFor(name: string): Report {
   const profile = PROFILES[name]!;
   const synthesized = synthesize(name);
   const resources = profile.seedArchitecture ? seedArchitecture(synthesized) : synthesized;
+  const mine = estimate(resources, profile.usage);
   return {
     name,
     note: profile.note,
-    estimate: estimate(resources, profile.usage),
+    estimate: mine,
     storage: perMillionOverSevenYears(lifecycleOf(resources), profile.usage.pdfKb),
     pdfKb: profile.usage.pdfKb,
+    ...(profile.versus ? { versus: versus(mine, profile.versus, reportFor(profile.versus).estimate) } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export interface Profile {
   /** Price the seed's architecture: what the stack adds beyond it removed (see seedArchitecture). */
   readonly seedArchitecture: boolean;
   readonly note: string;
+  /** Profile this one is compared with, kind by kind ("what the extra buys"). @default none */
+  readonly versus?: string;
 }
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
@@ -54,6 +56,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     usage: { ...BASE_USAGE, logsGbPerMonth: 10, albLcu: 2 },
     seedArchitecture: false,
     note: "production as configured",
+    versus: "seed-architecture",
   },
   seed: {
     config: seed,
@@ -65,21 +68,31 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     config: seed,
     usage: { ...BASE_USAGE, reservedBaseline: true },
     seedArchitecture: true,
-    note: "the seed profile without what this stack adds: one NAT, no interface endpoints, no WAF",
+    note: "the seed profile on the seed's network: two public subnets (two NAT gateways, the ALB in two), no interface endpoints, no WAF",
   },
 };
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
+/** Public subnets, hence NAT gateways and ALB subnets, of the seed's network (infra/README.md "Network"). */
+export const SEED_PUBLIC_SUBNETS = 2;
+
 /**
- * The seed's architecture, from this stack's resources: one NAT gateway (and its address) instead
- * of one per AZ, no interface endpoints (their traffic goes through the NAT), no WAF. Each removal
- * is what this stack buys beyond the seed (reported as such).
+ * The seed's network, from this stack's resources: two public subnets, so two NAT gateways (and
+ * addresses) and an ALB in two subnets instead of three; no interface endpoints (the seed had no
+ * security group for them: their traffic goes through the NAT); no WAF (issue 16). Each removal
+ * is what this stack buys beyond the seed.
  */
 export function seedArchitecture(r: Resources): Resources {
-  const keepFirst = (type: string) => Object.fromEntries(Object.entries(r[type] ?? {}).slice(0, 1));
+  const keepFirst = (type: string) => Object.fromEntries(Object.entries(r[type] ?? {}).slice(0, SEED_PUBLIC_SUBNETS));
   const gateways = Object.fromEntries(
     Object.entries(r.aws_vpc_endpoint ?? {}).filter(([, e]) => e.vpc_endpoint_type === "Gateway"),
+  );
+  const albs = Object.fromEntries(
+    Object.entries(r.aws_lb ?? {}).map(([name, lb]) => [
+      name,
+      { ...lb, subnets: ((lb.subnets as unknown[]) ?? []).slice(0, SEED_PUBLIC_SUBNETS) },
+    ]),
   );
   const { aws_wafv2_web_acl: _waf, ...rest } = r;
   return {
@@ -87,5 +100,6 @@ export function seedArchitecture(r: Resources): Resources {
     aws_nat_gateway: keepFirst("aws_nat_gateway"),
     aws_eip: keepFirst("aws_eip"),
     aws_vpc_endpoint: gateways,
+    aws_lb: albs,
   };
 }

@@ -13,10 +13,69 @@ export interface Report {
   readonly estimate: Estimate;
   readonly storage: SevenYears;
   readonly pdfKb: number;
+  /** What this profile pays beyond a smaller one, per resource kind (production against the seed). */
+  readonly versus?: Versus;
+}
+
+/**
+ * What each kind of resource buys where one profile pays more than another. A kind that costs
+ * more without an entry here fails test/cost/cost.test.ts: every extra dollar is explained.
+ */
+export const WHAT_IT_BUYS: Readonly<Record<string, string>> = {
+  aws_elasticache_replication_group:
+    "availability: replicas in other AZs with automatic failover; memory, no evictions",
+  aws_db_instance: "availability: Multi-AZ standby with automatic failover; memory for max_connections",
+  aws_autoscaling_group: "isolation: two tiers (the public ingest holds no Zoho credentials); 2 per tier at night",
+  ebs: "the root volumes of those instances",
+  aws_nat_gateway: "availability: one NAT per AZ, egress survives the loss of an AZ",
+  "public IPv4": "the NAT gateways' and the ALB's addresses in the third AZ",
+  aws_vpc_endpoint: "isolation: AWS API calls stay inside the VPC, an endpoint in every AZ",
+  aws_wafv2_web_acl: "isolation: managed rules, per-IP rate limit, operator paths blocked at the edge",
+  aws_lb: "load: 2 LCU instead of 1 (usage assumption)",
+  aws_cloudwatch_log_group: "load: 10 GB of logs a month instead of 5 (usage assumption)",
+  aws_cloudwatch_metric_alarm: "the second tier's alarms",
+};
+
+export interface VersusLine {
+  readonly kind: string;
+  /** Scheduled month of this profile minus the other's, USD. */
+  readonly delta: number;
+  readonly buys: string | undefined;
+}
+
+export interface Versus {
+  readonly name: string;
+  readonly scheduled: number;
+  readonly lines: readonly VersusLine[];
+}
+
+/** Resource kind of a line: `aws_lb.edge_alb_…` -> `aws_lb`, `ebs (…)` -> `ebs`. */
+export const kindOf = (resource: string) =>
+  resource.startsWith("public IPv4") ? "public IPv4" : resource.split(/[. ]/)[0]!;
+
+/** Scheduled month per resource kind. */
+function byKind(e: Estimate): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of e.lines) {
+    const v = e.dayShare * l.day + (1 - e.dayShare) * l.night;
+    out.set(kindOf(l.resource), (out.get(kindOf(l.resource)) ?? 0) + v);
+  }
+  return out;
+}
+
+/** Per kind, what `mine` pays beyond `other` (largest first; kinds within a cent left out). */
+export function versus(mine: Estimate, otherName: string, other: Estimate): Versus {
+  const [a, b] = [byKind(mine), byKind(other)];
+  const kinds = new Set([...a.keys(), ...b.keys()]);
+  const lines = [...kinds]
+    .map((kind) => ({ kind, delta: (a.get(kind) ?? 0) - (b.get(kind) ?? 0), buys: WHAT_IT_BUYS[kind] }))
+    .filter((l) => Math.abs(l.delta) >= 0.01)
+    .sort((x, y) => y.delta - x.delta);
+  return { name: otherName, scheduled: other.totals.scheduled, lines };
 }
 
 /** One line per billable resource, then the totals (USD per month). */
-export function textReport({ name, note, estimate, storage, pdfKb }: Report): string {
+export function textReport({ name, note, estimate, storage, pdfKb, versus: vs }: Report): string {
   const rows = [...estimate.lines].sort((a, b) => b.ceiling - a.ceiling);
   const out = [
     `${name}: ${note}`,
@@ -32,6 +91,17 @@ export function textReport({ name, note, estimate, storage, pdfKb }: Report): st
     `scheduled month (day size ${(estimate.dayShare * 100).toFixed(0)}% of the week, night size the rest): ${usd(estimate.totals.scheduled)}`,
     `PDF storage per million bills over seven years (${pdfKb} KB, store once): ${usd(storage.storeOnce)} (stored twice it was ${usd(storage.storedTwice)})`,
   ];
+  if (vs) {
+    const extra = estimate.totals.scheduled - vs.scheduled;
+    out.push(
+      "",
+      `what ${name} buys beyond ${vs.name} (scheduled month ${usd(vs.scheduled)} -> ${usd(estimate.totals.scheduled)}, +${usd(extra)}):`,
+      ...vs.lines.map(
+        (l) =>
+          `  ${pad(l.kind, 38)} ${lpad(`${l.delta >= 0 ? "+" : "-"}${usd(Math.abs(l.delta))}`, 10)}  ${l.buys ?? ""}`,
+      ),
+    );
+  }
   return out.join("\n");
 }
 

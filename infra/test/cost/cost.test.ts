@@ -1,8 +1,8 @@
 /**
  * `npm run cost`: the schedule arithmetic, the storage model against hand-computed figures, the
  * estimate against the synthesized stacks (one line per billable resource kind, totals ordered
- * night <= day <= ceiling), each budget above its environment's scheduled month, and bad input
- * refused.
+ * night <= day <= ceiling), each budget above its environment's scheduled month, the seed's $320
+ * bracketed by the seed profiles, production's extra explained kind by kind, and bad input refused.
  */
 import t from "tap";
 import { reportFor } from "../../cost/cli.ts";
@@ -70,10 +70,35 @@ for (const [name, config] of [
   });
 }
 
-t.test("the seed-sized profile: cheaper than staging; its architecture is the floor", async (t) => {
-  const seed = reportFor("seed").estimate.totals.scheduled;
-  const floor = reportFor("seed-architecture").estimate.totals.scheduled;
-  const stagingMonth = reportFor("staging").estimate.totals.scheduled;
-  t.ok(floor < seed && seed < stagingMonth, `${floor.toFixed(0)} < ${seed.toFixed(0)} < ${stagingMonth.toFixed(0)}`);
-  t.throws(() => reportFor("nope"), /unknown profile nope/);
+t.test(
+  "the seed-sized profile: the seed's $320 lies between its architecture and its sizes on this stack",
+  async (t) => {
+    const seed = reportFor("seed").estimate.totals.scheduled;
+    const architecture = reportFor("seed-architecture").estimate;
+    const floor = architecture.totals.scheduled;
+    const stagingMonth = reportFor("staging").estimate.totals.scheduled;
+    t.ok(floor < 320 && 320 < seed, `${floor.toFixed(0)} < 320 < ${seed.toFixed(0)}`);
+    t.ok(seed < stagingMonth, `seed ${seed.toFixed(0)} < staging ${stagingMonth.toFixed(0)}`);
+    // The seed's network: two public subnets (two NATs, ALB in two), no interface endpoints, no WAF.
+    const what = (kind: string) => architecture.lines.find((l) => l.resource.startsWith(kind))?.what;
+    t.match(what("aws_nat_gateway"), /^2 x NAT gateway/);
+    t.match(what("public IPv4"), /^4 addresses/, "2 NAT EIPs + 2 ALB nodes");
+    t.equal(what("aws_vpc_endpoint"), undefined, "no interface endpoints");
+    t.equal(what("aws_wafv2_web_acl"), undefined, "no WAF");
+    t.throws(() => reportFor("nope"), /unknown profile nope/);
+  },
+);
+
+t.test("production: every dollar beyond the seed is listed with what it buys", async (t) => {
+  const { estimate, versus } = reportFor("production");
+  t.ok(versus, "production is compared");
+  const extra = estimate.totals.scheduled - versus!.scheduled;
+  const listed = versus!.lines.reduce((n, l) => n + l.delta, 0);
+  t.ok(Math.abs(listed - extra) < 0.1, `the kinds add up: ${listed.toFixed(2)} = ${extra.toFixed(2)}`);
+  for (const l of versus!.lines.filter((x) => x.delta > 1))
+    t.ok(l.buys, `${l.kind} +$${l.delta.toFixed(2)}: says what it buys`);
+  const kinds = versus!.lines.filter((l) => l.delta > 1).map((l) => l.kind);
+  for (const kind of ["aws_db_instance", "aws_elasticache_replication_group", "aws_nat_gateway", "aws_vpc_endpoint"]) {
+    t.ok(kinds.includes(kind), `${kind} costs more in production`);
+  }
 });
