@@ -130,7 +130,8 @@ export async function getPdfStream(s3: S3Client, bucket: string, key: string): P
 /**
  * Server-side copy (no bytes through this process): the worker copies a delivered PDF from incoming
  * to processed (Object Lock). It does not delete the incoming object: the incoming bucket's own
- * lifecycle expires it after 30 days (infra/src/constructs/secure-bucket.ts INCOMING_LIFECYCLE).
+ * lifecycle expires it 30 days after upload, delivered or not (infra/src/constructs/secure-bucket.ts
+ * INCOMING_LIFECYCLE), so the PDF is kept twice for those 30 days only.
  */
 export async function copyObject(
   s3: S3Client,

@@ -24,11 +24,11 @@ export const LIFECYCLE = {
 
 /**
  * Store once: `incoming` is a transit bucket. A delivered PDF is copied to `processed` (Object
- * Lock, LIFECYCLE) within minutes of upload, so incoming keeps each PDF only as long as a bill can
- * still need it: queue retention (4 d), DLQ (14 d) and the failed-bill fix window an operator has
- * to re-create a bill from its PDF (30 d, runbooks/failed-bills.md). Then the current version
- * expires (a delete marker), the noncurrent version is removed a day later, and S3 removes the
- * delete marker left alone (an Expiration with Days does that cleanup itself).
+ * Lock, LIFECYCLE) within minutes of upload, so incoming keeps each PDF for 30 days, past queue
+ * retention (4 d) and the DLQ (14 d). The rule counts from upload, delivered or not: a bill still
+ * undelivered on day 30 (failed and not yet retried) loses its incoming PDF. Then the current
+ * version expires (a delete marker), the noncurrent version is removed a day later, and S3 removes
+ * the delete marker left alone (an Expiration with Days does that cleanup itself).
  */
 export const INCOMING_LIFECYCLE = {
   expireAfterDays: 30,
