@@ -7,7 +7,8 @@
 import t from "tap";
 import { reportFor } from "../../cost/cli.ts";
 import { cronDays, dayShareOfWeek, parseRecurrence } from "../../cost/fleet.ts";
-import { PRICES, priceOf } from "../../cost/prices.ts";
+import { PRICE_REGION, PRICES, PRICES_AS_OF, type Price, priceOf } from "../../cost/prices.ts";
+import { htmlReport, textReport } from "../../cost/report.ts";
 import { monthCostPerPdf, perMillionOverSevenYears } from "../../cost/storage.ts";
 import { production, staging } from "../../src/environments.ts";
 
@@ -35,6 +36,31 @@ t.test("storage: one PDF's months follow the lifecycle tiers", async (t) => {
     seven.storeOnce < seven.storedTwice * 0.6,
     `store once ${seven.storeOnce.toFixed(0)} < twice ${seven.storedTwice.toFixed(0)}`,
   );
+});
+
+t.test("the price table is dated and every price names its AWS pricing page", async (t) => {
+  t.match(PRICES_AS_OF, /^\d{4}-\d{2}-\d{2}$/);
+  t.equal(PRICE_REGION, "us-east-1");
+  const entries: [string, Price][] = Object.entries(PRICES).flatMap(([name, p]) =>
+    "usd" in p ? [[name, p as Price]] : Object.entries(p as Record<string, Price>).map(([k, v]) => [`${name}.${k}`, v]),
+  );
+  t.ok(entries.length > 30, `${entries.length} prices`);
+  for (const [name, p] of entries) {
+    t.match(p.source, /^https:\/\/aws\.amazon\.com\//, `${name}: source is an AWS pricing page`);
+    t.ok(p.usd >= 0 && p.unit.length > 0, `${name}: amount and unit`);
+  }
+});
+
+t.test("the report: totals, the price date, and one bar per resource worth 50 cents in the chart", async (t) => {
+  const report = reportFor("staging");
+  const text = textReport(report);
+  t.match(text, `as of ${PRICES_AS_OF}`);
+  t.match(text, `$${report.estimate.totals.ceiling.toFixed(2)}`);
+  const html = htmlReport([report]);
+  t.equal(html.match(/<svg /g)?.length, 1, "one chart per profile");
+  const { dayShare, lines } = report.estimate;
+  const bars = lines.filter((l) => dayShare * l.day + (1 - dayShare) * l.night >= 0.5).length;
+  t.equal(html.match(/<rect /g)?.length, bars, `${bars} bars`);
 });
 
 t.test("an unknown instance type has no price: an error, not $0", async (t) => {
