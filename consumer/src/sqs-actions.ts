@@ -4,7 +4,12 @@
  * caller (sqs-consumer deletes what handleMessage returns; Lambda deletes what is not reported as a
  * batch item failure). hideFor hands a message back at shutdown.
  */
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { MAX_DELAY_SECONDS } from "./retry-policy.ts";
 import type { HandlerSettings, InboundMessage, Outcome } from "./types.ts";
 
@@ -41,37 +46,34 @@ export async function applyOutcome(
 }
 
 /** Sends a fresh copy (receive count 0) that becomes visible after delaySeconds. */
-async function sendDelayedCopy(
+function sendDelayedCopy(sqs: SQSClient, queueUrl: string, message: InboundMessage, delaySeconds: number) {
+  const DelaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds)));
+  return sendCopy(sqs, queueUrl, message, {}, DelaySeconds);
+}
+
+/** Copies the message to the DLQ with the reason (the `failureReason` attribute on-call reads). */
+function sendToDeadLetter(sqs: SQSClient, dlqUrl: string, message: InboundMessage, reason: string) {
+  return sendCopy(sqs, dlqUrl, message, {
+    failureReason: { DataType: "String", StringValue: reason.slice(0, 1000) || "unknown" },
+  });
+}
+
+/** The message's body again, with its transactionId attribute (when the body names one) and `attributes`. */
+async function sendCopy(
   sqs: SQSClient,
   queueUrl: string,
   message: InboundMessage,
-  delaySeconds: number,
+  attributes: Record<string, MessageAttributeValue>,
+  delaySeconds?: number,
 ): Promise<void> {
   const transactionId = transactionIdOf(message.body);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: message.body,
-      DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))),
-      MessageAttributes: transactionId ? { transactionId: { DataType: "String", StringValue: transactionId } } : {},
-    }),
-  );
-}
-
-/** Copies the message to the DLQ with the reason (the `failureReason` attribute on-call reads). */
-async function sendToDeadLetter(
-  sqs: SQSClient,
-  dlqUrl: string,
-  message: InboundMessage,
-  reason: string,
-): Promise<void> {
-  const transactionId = transactionIdOf(message.body);
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: dlqUrl,
-      MessageBody: message.body,
+      ...(delaySeconds === undefined ? {} : { DelaySeconds: delaySeconds }),
       MessageAttributes: {
-        failureReason: { DataType: "String", StringValue: reason.slice(0, 1000) || "unknown" },
+        ...attributes,
         ...(transactionId ? { transactionId: { DataType: "String", StringValue: transactionId } } : {}),
       },
     }),
