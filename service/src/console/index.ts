@@ -20,6 +20,7 @@ import { addGuard } from "./routes/guard.ts";
 import mappings from "./routes/mappings.ts";
 import overview from "./routes/overview.ts";
 import signIn from "./routes/sign-in.ts";
+import zohoCalls from "./routes/zoho-calls.ts";
 import { registerSession } from "./session.ts";
 import { registerViews } from "./views.ts";
 
@@ -77,6 +78,7 @@ async function operatorConsole(app: FastifyInstance) {
     await pages.register(billDetail);
     await pages.register(actions);
     await pages.register(mappings);
+    await pages.register(zohoCalls);
   });
 }
 

@@ -48,6 +48,21 @@ async function checkPage(t: Test, p: Page, shot: string) {
   await screenshot(p, shot);
 }
 
+/** The bill page's PDF link: which copy it names, and the SHA-256 of what it returns (a 5-minute link). */
+async function pdfOnPage(p: Page) {
+  const [href, copy] = await p.$eval("#pdf-link", (a) => [a.getAttribute("href") ?? "", a.getAttribute("data-copy")]);
+  const url = new URL(href);
+  if (url.searchParams.get("X-Amz-Expires") !== "300") throw new Error(`the PDF link is not a 5-minute link: ${href}`);
+  const pdf = await fetch(url);
+  if (pdf.status !== 200) throw new Error(`the PDF link answered ${pdf.status}`);
+  return {
+    copy,
+    sha256: createHash("sha256")
+      .update(Buffer.from(await pdf.arrayBuffer()))
+      .digest("hex"),
+  };
+}
+
 const text = (p: Page, selector: string) =>
   p.$eval(selector, (el) => el.textContent?.replace(/\s+/g, " ").trim() ?? "");
 
@@ -89,17 +104,7 @@ t.test("fix the vendor, retry, and watch the bill arrive in Zoho", async (t) => 
   await Promise.all([page.waitForNavigation(), page.click(`a[href="/console/bills/${vendorBill.transactionId}"]`)]);
   await checkPage(t, page, "bill-failed");
   t.match(await text(page, ".timeline"), /Zoho books\.bills\.create.*HTTP 400/, "Zoho's answer is on the timeline");
-  const pdfUrl = new URL(await page.$eval(".facts a", (a) => a.getAttribute("href") ?? ""));
-  t.equal(pdfUrl.searchParams.get("X-Amz-Expires"), "300", "the PDF link lives 5 minutes");
-  const pdf = await fetch(pdfUrl);
-  t.equal(pdf.status, 200);
-  t.equal(
-    createHash("sha256")
-      .update(Buffer.from(await pdf.arrayBuffer()))
-      .digest("hex"),
-    vendorBill.sha256,
-    "the bill's own PDF",
-  );
+  t.same(await pdfOnPage(page), { copy: "incoming", sha256: vendorBill.sha256 }, "the bill's own PDF, as received");
   await page.$eval("#fix-vendor-id", (el) => {
     (el as unknown as { value: string }).value = "";
   });
@@ -118,6 +123,11 @@ t.test("fix the vendor, retry, and watch the bill arrive in Zoho", async (t) => 
     await text(page, ".compare"),
     new RegExp(`Vendor \\(Zoho id\\)\\s*${ACME}\\s*${ACME}`),
     "Zoho got the fixed vendor",
+  );
+  t.same(
+    await pdfOnPage(page),
+    { copy: "processed", sha256: vendorBill.sha256 },
+    "delivered: the link reads the processed copy, which outlives incoming's 30 days",
   );
   const row = await rowOf(e, vendorBill.transactionId);
   t.equal(row.status, "success");
@@ -170,11 +180,17 @@ t.test("resolve with a note closes the bill, recorded under the operator's key n
   t.equal(simBills(e, `INV-${toResolve.netsuiteBillId}`).length, 0, "nothing sent to Zoho");
 });
 
-t.test("the bills and DLQ lists behind the overview's numbers", async (t) => {
+t.test("the bills, DLQ and Zoho calls lists behind the overview's numbers", async (t) => {
   await visit(t, page, "/console/bills?list=success&window=24h", "bills-delivered");
   t.equal((await page.$$("tbody tr")).length, 3, "the three delivered bills");
   await visit(t, page, "/console/dlq", "dlq");
   t.match(await text(page, "caption"), /messages/);
+  await visit(t, page, "/console/zoho-calls", "zoho-calls");
+  t.match(
+    await text(page, "#calls tbody"),
+    /books\.bills\.create.*HTTP 201 · code 0 · The bill has been created\./,
+    "today's calls, the worker's deliveries among them",
+  );
 });
 
 t.test("mappings: listed, and one added under the operator's name", async (t) => {

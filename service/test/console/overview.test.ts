@@ -1,8 +1,11 @@
 /**
  * The Overview (service/src/console/queries/overview.ts, templates/overview.eta): bills by status in
- * 24 h and 7 d, delivery rate, backlog and its oldest bill, each number linking to its list.
+ * 24 h and 7 d, delivery rate, backlog and its oldest bill, Zoho calls today, each number linking
+ * to its list (Zoho calls: routes/zoho-calls.ts, today's audit log rows).
  */
 import t from "tap";
+import { z } from "zod";
+import { sql } from "../../../lib/db.ts";
 import { seedBill, seedZohoCall } from "../../../lib/testing/seed.ts";
 import { build } from "../helper.ts";
 import { ADMIN_API_KEYS, page, signIn } from "./helper.ts";
@@ -17,7 +20,15 @@ t.test("the numbers count the right bills and link to their lists", async (t) =>
   const failed = await seedBill(app.db, { status: "failed", ageMs: 2 * H });
   await seedBill(app.db, { status: "pending", ageMs: 3 * H + 60_000 });
   await seedBill(app.db, { status: "processing", ageMs: 10 * 60_000 });
-  await seedZohoCall(app.db, failed, { statusCode: 400 });
+  await seedZohoCall(app.db, failed, { operation: "books.bills.create", statusCode: 400, message: "vendor_id" });
+  await seedZohoCall(app.db, failed, { operation: "books.bills.list", statusCode: 200 });
+  await seedZohoCall(app.db, failed, { operation: "books.bills.list", statusCode: 200 });
+  await seedZohoCall(app.db, failed, { operation: "oauth.refresh", statusCode: 200 }); // Zoho Accounts: not quota
+  // Yesterday's call counts for neither the number nor its list.
+  await app.db.query(sql.type(z.object({}))`
+    INSERT INTO api_audit_logs (transaction_id, operation, method, url, status_code, created_at)
+    VALUES (${failed}, 'books.bills.create', 'POST', '/books/v3/bills', 201,
+      date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 minute')`);
   const cookie = await signIn(app);
   const { html } = await page(app, "/console/", cookie);
   const cells = (label: string) =>
@@ -34,8 +45,25 @@ t.test("the numbers count the right bills and link to their lists", async (t) =>
   t.match(html, /<span class="n">1<\/span> failed bills waiting for someone/);
   t.match(html, /<span class="n">2<\/span> bills waiting for delivery/);
   t.match(html, /<span class="n">3 h 1 min<\/span> oldest waiting bill/);
-  t.match(html, /<span class="n">1<\/span> Zoho calls today/);
+  t.match(
+    html,
+    /<a href="\/console\/zoho-calls"><span class="n">3<\/span> Zoho Books calls today/,
+    "links to its list",
+  );
   t.match(html, /href="\/console\/bills\?list=success&amp;window=7d">2</, "a number links to its list");
   const list = await page(app, "/console/bills?list=success&window=7d", cookie);
   t.equal((list.html.match(/<tr><td><a href="\/console\/bills\//g) ?? []).length, 2, "and the list holds those bills");
+  const calls = await page(app, "/console/zoho-calls", cookie);
+  t.equal(calls.res.statusCode, 200);
+  t.match(calls.html, /<caption>4 calls today, by operation<\/caption>/);
+  t.match(calls.html, /quota counts the 3 calls to the Books API/, "the list's Books total is the tile's number");
+  t.match(calls.html, /<th scope="row">oauth\.refresh<\/th>(<td class="num">\d<\/td>){3}<td>no<\/td>/);
+  t.match(
+    calls.html,
+    /<th scope="row">books\.bills\.list<\/th><td class="num">2<\/td><td class="num">0<\/td>.*<td>yes/,
+  );
+  t.match(calls.html, /<th scope="row">books\.bills\.create<\/th><td class="num">1<\/td><td class="num">1<\/td>/);
+  const rows = calls.html.match(new RegExp(`<a href="/console/bills/${failed}">`, "g")) ?? [];
+  t.equal(rows.length, 4, "each of today's calls links to its bill");
+  t.match(calls.html, /HTTP 400 · code 0 · vendor_id/, "with Zoho's answer");
 });

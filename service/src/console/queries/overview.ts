@@ -1,6 +1,6 @@
 /**
  * The Overview page's numbers: bills by status in the last 24 h and 7 d, delivery rate, backlog and
- * its oldest bill, open failed bills, Zoho calls made today (the audit log: one row per call) and
+ * its oldest bill, open failed bills, Zoho Books calls made today (the audit log: one row per call) and
  * the DLQ's depth. Read-only; each query rides an existing index (transactions (status, created_at),
  * the partial index on failed rows, the audit log's primary key on (id, created_at)).
  */
@@ -11,6 +11,7 @@ import { TRANSACTION_STATUSES } from "../../../../lib/bill.ts";
 import { sql } from "../../../../lib/db.ts";
 import { epoch } from "../../../../lib/operations/rows.ts";
 import { queueDepth } from "../../../../lib/queue.ts";
+import { BOOKS_CALL, TODAY_UTC } from "./zoho-calls.ts";
 
 export type Status = (typeof TRANSACTION_STATUSES)[number];
 
@@ -46,8 +47,9 @@ export async function loadOverview(db: CommonQueryMethods, sqs: SQSClient, dlqUr
     db.oneFirst(
       sql.type(Count)`SELECT count(*) AS n FROM transactions WHERE status = 'failed' AND resolved_at IS NULL`,
     ),
-    db.oneFirst(sql.type(Count)`
-      SELECT count(*) AS n FROM api_audit_logs WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`),
+    db.oneFirst(
+      sql.type(Count)`SELECT count(*) AS n FROM api_audit_logs WHERE created_at >= ${TODAY_UTC} AND ${BOOKS_CALL}`,
+    ),
     queueDepth(sqs, dlqUrl).then(
       (d) => d.total,
       () => null,

@@ -1,14 +1,14 @@
 /**
- * GET /console/bills/:id: one bill: its timeline, its PDF (a presigned link valid for minutes),
- * NetSuite's fields next to what was last sent to Zoho, and (when failed) the retry, fix and
- * resolve forms. The detail query is the admin API's (lib/operations/failed-bills.ts).
+ * GET /console/bills/:id: one bill: its timeline, its PDF (a presigned link valid for minutes, to
+ * the processed copy once delivered: pdf-link.ts), NetSuite's fields next to what was last sent to
+ * Zoho, and (when failed) the retry, fix and resolve forms. The detail query is the admin API's (lib/operations/failed-bills.ts).
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { BillTarget } from "../../../../lib/bill.ts";
 import { getBillErrorDetail } from "../../../../lib/operations/failed-bills.ts";
 import { compareFields } from "../compare.ts";
-import { pdfLink } from "../pdf-link.ts";
+import { findPdf, pdfLink } from "../pdf-link.ts";
 import { plainReason } from "../plain-reason.ts";
 import { billRecord, lastSentToZoho, summarize } from "../queries/bills.ts";
 import { buildTimeline } from "../timeline.ts";
@@ -28,10 +28,18 @@ const billDetail: FastifyPluginAsyncTypebox = async (app) => {
     const record = await billRecord(app.adminDb, req.params.id);
     if (!record) return reply.callNotFound();
     const t = d.transaction;
-    const [sent, pdf] = await Promise.all([
+    const [sent, pdfCopy] = await Promise.all([
       lastSentToZoho(app.adminDb, t.id),
-      pdfLink(app.aws.s3, record.s3_bucket, record.s3_key, t.file_name),
+      findPdf(
+        app.aws.s3,
+        { status: t.status, s3_bucket: record.s3_bucket, s3_key: record.s3_key },
+        app.config.PROCESSED_BUCKET,
+      ),
     ]);
+    const pdf = pdfCopy && {
+      copy: pdfCopy.copy,
+      url: await pdfLink(app.aws.s3, pdfCopy.bucket, pdfCopy.key, t.file_name),
+    };
     const details = BillTarget.safeParse(record.bill ?? {}).data?.details;
     return reply.page("bill", `Bill ${t.netsuite_bill_id}`, {
       t,
