@@ -65,3 +65,27 @@ t.test("API and admin keys are re-read from their secrets on SIGHUP", async (t) 
   t.equal((await api(apiNew)).statusCode, 202, "the new API key works");
   t.equal((await api(apiOld)).statusCode, 401, "the revoked API key does not");
 });
+
+t.test("keys are re-read on the API_KEYS_REFRESH_MS timer; a failed re-read keeps the keys in force", async (t) => {
+  const env = await setupTestEnv(t);
+  const secrets = new SecretsManagerClient({ region: env.env.AWS_REGION });
+  t.teardown(() => secrets.destroy());
+  const keySet = (name: string, key: string) => JSON.stringify([{ name, sha256: sha(key) }]);
+  const [oldKey, newKey] = ["admin-timer-old-0123456789abcdef01234567", "admin-timer-new-0123456789abcdef01234567"];
+  const adminId = `${env.id}/admin-keys-timer`;
+  await secrets.send(new CreateSecretCommand({ Name: adminId, SecretString: keySet("ops-alice", oldKey) }));
+  const { app } = await build(t, { ADMIN_API_KEYS_SECRET_ID: adminId, API_KEYS_REFRESH_MS: "1000" }, { env });
+  const admin = (key: string) =>
+    app.inject({ method: "GET", url: "/admin/v1/errors", headers: { "x-admin-key": key } });
+  t.equal((await admin(oldKey)).statusCode, 200);
+
+  await secrets.send(new PutSecretValueCommand({ SecretId: adminId, SecretString: "not json" }));
+  await app.reloadKeys();
+  t.equal((await admin(oldKey)).statusCode, 200, "an unreadable secret leaves the current keys in force");
+
+  await secrets.send(new PutSecretValueCommand({ SecretId: adminId, SecretString: keySet("ops-bob", newKey) }));
+  const deadline = Date.now() + 5_000; // the timer fires every second; no SIGHUP here
+  while ((await admin(newKey)).statusCode !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.equal((await admin(newKey)).statusCode, 200, "the new key works without a signal or restart");
+  t.equal((await admin(oldKey)).statusCode, 401, "the old one is gone");
+});
