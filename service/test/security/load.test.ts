@@ -3,9 +3,11 @@
  * a cap on body bytes in flight answers 503 + Retry-After, readiness is cached and says nothing
  * about why a check failed, and a flood of requests without a valid key never reaches PostgreSQL.
  */
+import { totalmem } from "node:os";
 import type { FastifyInstance } from "fastify";
 import t from "tap";
 import { loadServiceConfig } from "../../../lib/config.ts";
+import { bodyBudgetBytes } from "../../src/plugins/body-budget.ts";
 import { memoryLimits } from "../../src/plugins/pressure.ts";
 import { API_KEYS, billBody, build, nothingWritten, pdf, post } from "../helper.ts";
 import { ADMIN_API_KEYS } from "../routes/admin/keys.ts";
@@ -102,6 +104,14 @@ t.test("body bytes in flight are capped: 503 with Retry-After, nothing written, 
   t.same([a.statusCode, b.statusCode].sort(), [202, 503], "two bills that fit one at a time do not fit together");
   t.equal(app.bodyBytesInFlight(), 0, "every admitted byte was released");
   t.equal((await post(app, JSON.stringify(billBody(pdf(1024))))).statusCode, 202, "and the next one fits");
+  const anonymous = await post(app, big, { "x-api-key": "wrong-key" });
+  t.equal(anonymous.statusCode, 401, "a body without a valid key is refused by the key check, not the budget");
+  t.equal(app.bodyBytesInFlight(), 0, "and held no budget");
+});
+
+t.test("the body budget defaults to 10% of the instance's memory", async (t) => {
+  t.equal(bodyBudgetBytes(undefined), Math.floor(totalmem() * 0.1));
+  t.equal(bodyBudgetBytes(5_000), 5_000, "MAX_BODY_BYTES_IN_FLIGHT wins when set");
 });
 
 t.test("load shedding is on by default, from the instance's memory", async (t) => {
