@@ -6,14 +6,45 @@
  */
 import { randomUUID } from "node:crypto";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SignatureV4 } from "@smithy/signature-v4";
 import t from "tap";
 import { pdfBytes, waitFor } from "../../../consumer/test/helper.ts";
+import { Sha256 } from "../../../lib/aws.ts";
 import { billMessageFor } from "../../../lib/queue.ts";
 import { findTransaction } from "../../../lib/transactions.ts";
 import { readCapture } from "./audit.ts";
+import { NAMES } from "./policies.ts";
 import { launch, run } from "./processes.ts";
 import { adminCall, faults, oncallEnv, postBill, workerEnv } from "./scenario.ts";
+import { type AccessKey, REGION } from "./stand-in.ts";
 import { auditRoles, failOneBill, startService, startSuite } from "./suite.ts";
+
+/**
+ * moto's answer to one SQS call signed with `key`: "<status> <body>". Sent by hand because moto
+ * answers a refused JSON-protocol call in XML, which the SDK reports as a SyntaxError without the body.
+ */
+async function sqsAnswer(key: AccessKey, operation: "SendMessage" | "ReceiveMessage", input: object): Promise<string> {
+  const url = new URL(String(process.env.AWS_ENDPOINT_URL));
+  const body = JSON.stringify(input);
+  const signer = new SignatureV4({ credentials: key, region: REGION, service: "sqs", sha256: Sha256 });
+  const signed = await signer.sign({
+    method: "POST",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: "/",
+    query: {},
+    headers: {
+      host: url.host,
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": `AmazonSQS.${operation}`,
+    },
+    body,
+  });
+  const { host: _, ...headers } = signed.headers;
+  const res = await fetch(`${url.origin}/`, { method: "POST", headers, body });
+  return `${res.status} ${await res.text()}`;
+}
 
 const s = await startSuite(t);
 const { w } = s;
@@ -101,8 +132,8 @@ await t.test(
       );
     await waitFor("the settler deletes the stale copy", async () => settled(), 20_000, 300);
     t.pass("settled");
-    // From here on workers without a settler round every second: a round hides what it leaves for
-    // on-call for 30 s, which would hide the DLQ from the operator paths below.
+    // From here on workers without a settler round every second: a round holds each DLQ copy while
+    // it runs (released at its end), so an operator path below could miss a copy at that moment.
     await settling.stop();
     t.ok(settling.child.exitCode !== null || settling.child.signalCode !== null, "the settling worker stopped");
     s.running.push(launch(root, { ...s.as("worker"), script: "consumer/src/worker.ts", env: quietWorker() }));
@@ -144,8 +175,8 @@ await t.test("on-call commands, on-call role: DLQ peek, retry, resolve, DLQ redr
     await failOneBill(t, s, base),
     await failOneBill(t, s, base),
   ];
-  // The workers' DLQ settler hides what it leaves for on-call for 30 s a round: stop them, and wait
-  // until every copy is visible again (peeking with visibility 0 leaves them in place).
+  // Only the on-call commands touch the queues while they run: stop the workers, and wait until
+  // every copy is visible (the admin peek above held the copies it read for a moment).
   for (const r of s.running.filter((r) => r !== service)) await r.stop();
   await waitFor(
     "the three DLQ copies visible",
@@ -202,13 +233,76 @@ await t.test("negative control: the on-call role without Redrive cannot read the
   const receive = readCapture(file).filter((c) => c.command === "ReceiveMessageCommand");
   t.ok(
     receive.length > 0 && receive.every((c) => c.error?.httpStatusCode === 403),
-    "moto denied ReceiveMessage on the DLQ (403 AccessDenied)",
+    "moto refused ReceiveMessage on the DLQ (403)",
+  );
+  t.match(
+    await sqsAnswer(key, "ReceiveMessage", { QueueUrl: w.dlqUrl, VisibilityTimeout: 0 }),
+    /^403 .*AccessDenied/s,
+    "with AccessDenied",
+  );
+  t.match(
+    await sqsAnswer(w.keys.oncall, "ReceiveMessage", { QueueUrl: w.dlqUrl, VisibilityTimeout: 0 }),
+    /^200 /,
+    "which the full on-call role is not refused",
+  );
+});
+
+await t.test("negative control: the worker role without DeadLetters cannot dead-letter a bill", async (t) => {
+  // The bug issue 13 found: with DLQ depth/URL only, a spent bill never reached the DLQ.
+  for (const r of s.running.filter((r) => r !== service)) await r.stop();
+  const file = `${s.captureFile}.without-dead-letters`;
+  const key = await w.without("worker", "DeadLetters");
+  const worker = launch(root, {
+    role: "worker",
+    key,
+    captureFile: file,
+    script: "consumer/src/worker.ts",
+    env: quietWorker(),
+  });
+  s.running.push(worker);
+  const toDlq = () =>
+    readCapture(file).filter((c) => c.command === "SendMessageCommand" && c.input.QueueUrl === w.dlqUrl);
+  await faults(w, { error5xx: { status: 500 } });
+  const posted = await postBill(base);
+  const id = String(posted.transactionId);
+  await s.waitStatus(t, id, "failed", 40_000);
+  await waitFor("the dead-letter send", async () => toDlq().length > 0, 10_000, 100);
+  await faults(w, {});
+  await worker.stop();
+  t.ok(
+    toDlq().every((c) => c.error?.httpStatusCode === 403),
+    "the worker's SendMessage to the DLQ was refused (403)",
+  );
+  t.match(
+    await sqsAnswer(key, "SendMessage", { QueueUrl: w.dlqUrl, MessageBody: "{}" }),
+    /^403 .*AccessDenied/s,
+    "with AccessDenied",
+  );
+  t.match(
+    await sqsAnswer(w.keys.worker, "SendMessage", { QueueUrl: w.dlqUrl, MessageBody: "{}" }),
+    /^200 /,
+    "which the full worker role is not refused",
+  );
+  const inDlq = await w.e.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: w.dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+  );
+  t.notOk(
+    (inDlq.Messages ?? []).some((m) => String(m.Body).includes(id)),
+    "the failed bill is not in the DLQ (its depth alarm would stay quiet)",
   );
 });
 
 await t.test("stop the worker and the service (last metrics flush)", async (t) => {
   for (const r of s.running) await r.stop();
-  t.pass();
+  const captured = readCapture(s.captureFile);
+  for (const role of ["ingest", "worker"] as const) {
+    const puts = captured.filter((c) => c.role === role && c.command === "PutMetricDataCommand");
+    t.ok(puts.length > 0, `${role}: metrics sent`);
+    t.ok(
+      puts.every((c) => !c.error && c.input.Namespace === NAMES.metricsNamespace),
+      `${role}: every PutMetricData accepted, in ${NAMES.metricsNamespace}`,
+    );
+  }
 });
 
 auditRoles(t, s, ["ingest", "worker", "oncall"]);

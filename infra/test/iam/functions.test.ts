@@ -91,7 +91,12 @@ await t.test(
 
 await t.test("stop the service (last metrics flush)", async (t) => {
   for (const r of s.running) await r.stop();
-  t.pass();
+  const puts = readCapture(s.captureFile).filter((c) => c.role === "burst" && c.command === "PutMetricDataCommand");
+  t.ok(puts.length > 0, "burst: metrics sent");
+  t.ok(
+    puts.every((c) => !c.error && c.input.Namespace === NAMES.metricsNamespace),
+    `burst: every PutMetricData accepted, in ${NAMES.metricsNamespace}`,
+  );
 });
 
 auditRoles(t, s, ["burst", "rotation", "release"]);

@@ -1,11 +1,18 @@
 /**
  * The role × action × resource table of infra/README.md, rendered from the action lists beside each
- * process (and the instances' boot needs). synthesized.test.ts fails when the README's copy differs;
+ * process and the statements the stack adds to a role (a tier's instance needs, on-call's shell). synthesized.test.ts fails when the README's copy differs;
  * `node infra/test/iam/role-table.ts --write` rewrites it between its markers.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { AwsGrant } from "../../../lib/aws-actions.ts";
+import { AWS_RESOURCES, type AwsGrant } from "../../../lib/aws-actions.ts";
+import { ONCALL_GRANTS } from "../../../scripts/ops/aws-permissions.ts";
+import {
+  type InstanceResources,
+  instanceStatements,
+  oncallStatements,
+  type ResourceArns,
+} from "../../src/stacks/role-statements.ts";
 import { PROCESS_GRANTS } from "./audit.ts";
 import type { RoleKey } from "./policies.ts";
 
@@ -22,22 +29,56 @@ const ROLE_TITLES: Readonly<Record<RoleKey, string>> = {
   release: "release (`bill-mw-<env>-release`)",
 };
 
-/** What each tier's instance needs besides its process (stacks/role-statements.ts instanceStatements). */
-const INSTANCE_ROWS = [
-  ["ReleaseBundle", "s3:GetObject", "`<artifacts>/releases/*`", "boot: the release bundle"],
-  ["ReleaseVersion", "ssm:GetParameter", "release-parameter", "boot: which release"],
-  [
-    "BootSecrets",
-    "secretsmanager:GetSecretValue",
-    "the tier's boot secrets (see Tiers)",
-    "bill-mw-env before each unit starts",
-  ],
-  ["BootSecretsKey", "kms:Decrypt", "secrets-key", "those secrets' CMK"],
-  ["AgentLogs", "logs:CreateLogStream, logs:PutLogEvents", "the tier's units' log groups", "CloudWatch agent"],
-  ["AgentMetrics", "cloudwatch:PutMetricData", "`*` if namespace = CWAgent", "CloudWatch agent memory metrics"],
-  ["AgentAsgDimension", "ec2:DescribeTags", "`*` (no resource type)", "CloudWatch agent ASG dimension"],
-  ["Tracing", "xray:PutTraceSegments, …", "`*` (no resource type)", "X-Ray daemon"],
-] as const;
+/**
+ * How the table names the resource of each statement a tier's instance adds (stacks/role-statements.ts
+ * instanceStatements), and why it is there. The Sids and actions come from the statements themselves.
+ */
+const INSTANCE_TEXT: Readonly<Record<string, readonly [resource: string, why: string]>> = {
+  ReleaseBundle: ["`<artifacts>/releases/*`", "boot: the release bundle"],
+  ReleaseVersion: ["release-parameter", "boot: which release"],
+  BootSecrets: ["the tier's boot secrets (see Tiers)", "bill-mw-env before each unit starts"],
+  BootSecretsKey: ["secrets-key", "those secrets' CMK"],
+  AgentLogs: ["the tier's units' log groups", "CloudWatch agent"],
+  AgentMetrics: ["`*` if namespace = CWAgent", "CloudWatch agent memory metrics"],
+  AgentAsgDimension: ["`*` (no resource type)", "CloudWatch agent ASG dimension"],
+  Tracing: ["`*` (no resource type)", "X-Ray daemon"],
+};
+
+/** Placeholder ARNs: the table shows Sids and actions, which do not depend on them. */
+const PLACEHOLDER_ARNS = {
+  ...Object.fromEntries(AWS_RESOURCES.map((r) => [r, [`arn:${r}`]])),
+  metricsNamespace: "BillMiddleware",
+} as unknown as ResourceArns;
+const PLACEHOLDER_INSTANCE: InstanceResources = {
+  artifactsBucketArn: "arn:artifacts",
+  releaseParameterArn: "arn:release-parameter",
+  bootSecretArns: ["arn:boot-secret"],
+  secretsKeyArn: "arn:secrets-key",
+  agentLogGroupArns: ["arn:log-group"],
+};
+
+/** The rows of the statements a role adds beyond its process's list (a tier's instance needs, on-call's shell). */
+function addedRows(role: RoleKey, title: string): string[] {
+  if (role === "ingest" || role === "worker") {
+    return instanceStatements(PLACEHOLDER_INSTANCE).map((st) => {
+      const text = INSTANCE_TEXT[String(st.Sid)];
+      if (!text) throw new Error(`role table: no text for the instance statement ${st.Sid}`);
+      return `| ${title} | ${st.Sid} | ${[st.Action].flat().join(", ")} | ${text[0]} | ${text[1]} |`;
+    });
+  }
+  if (role === "oncall") {
+    const listed = new Set(ONCALL_GRANTS.map((g) => g.sid));
+    const session = oncallStatements(PLACEHOLDER_ARNS, { region: "r", accountId: "a", tier: "worker" }).filter(
+      (st) => !listed.has(String(st.Sid)),
+    );
+    const sids = session.map((st) => st.Sid).join(", ");
+    const actions = [...new Set(session.flatMap((st) => [st.Action].flat()))].join(", ");
+    return [
+      `| ${title} | ${sids} | ${actions} | instances tagged Tier = worker; its own sessions | a Session Manager shell where bill-mw-ops runs |`,
+    ];
+  }
+  return [];
+}
 
 const cell = (s: string) => s.replaceAll("|", "\\|");
 
@@ -52,15 +93,8 @@ export function renderRoleTable(): string {
   const rows = ["| role | Sid | actions | resource | used by |", "|---|---|---|---|---|"];
   for (const role of Object.keys(PROCESS_GRANTS) as RoleKey[]) {
     for (const g of PROCESS_GRANTS[role]) rows.push(grantRow(ROLE_TITLES[role], g));
-    if (role === "ingest" || role === "worker") {
-      for (const [sid, actions, resource, why] of INSTANCE_ROWS) {
-        rows.push(`| ${ROLE_TITLES[role]} | ${sid} | ${actions} | ${resource} | ${why} |`);
-      }
-    }
+    rows.push(...addedRows(role, ROLE_TITLES[role]));
   }
-  rows.push(
-    `| ${ROLE_TITLES.oncall} | SessionOnWorkers, SessionDocument, OwnSessions | ssm:StartSession, ssm:TerminateSession, ssm:ResumeSession | instances tagged Tier = worker; its own sessions | a Session Manager shell where bill-mw-ops runs |`,
-  );
   return rows.join("\n");
 }
 

@@ -46,14 +46,26 @@ const EXPECTED: Readonly<Record<Exclude<AwsResource, "metrics">, RegExp>> = {
     /^arn:aws:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:\*:autoScalingGroupName\/bill-mw-[a-z]+-(app|worker)$/,
 };
 
-function roleOf(s: Synthesized, name: string): { trust: St[]; statements: St[] } {
+/** What a tier's instance adds to its role (stacks/role-statements.ts instanceStatements), in order. */
+const INSTANCE_SIDS = [
+  "ReleaseBundle",
+  "ReleaseVersion",
+  "BootSecrets",
+  "BootSecretsKey",
+  "AgentLogs",
+  "AgentMetrics",
+  "AgentAsgDimension",
+  "Tracing",
+];
+
+function roleOf(s: Synthesized, name: string): { logical: string; trust: St[]; statements: St[] } {
   const roles = s.json.resource.aws_iam_role ?? {};
   const [logical, role] = Object.entries(roles).find(([, r]) => r.name === name) ?? [];
   if (!logical || !role) throw new Error(`no role ${name}`);
   const statements = Object.values(s.json.resource.aws_iam_role_policy ?? {})
     .filter((p) => String(p.role) === `\${aws_iam_role.${logical}.id}`)
     .flatMap((p) => parse(p.policy).Statement as St[]);
-  return { trust: parse(role.assume_role_policy).Statement as St[], statements };
+  return { logical, trust: parse(role.assume_role_policy).Statement as St[], statements };
 }
 
 for (const config of allEnvironments) {
@@ -80,6 +92,46 @@ for (const config of allEnvironments) {
         }
         for (const arn of arns) t.match(arn, EXPECTED[g.resource], `${k} ${g.sid}: ${g.resource}`);
       }
+    }
+  });
+
+  t.test(`${config.name}: each role holds its list and nothing more (but the stack's named additions)`, async (t) => {
+    const listed = (k: RoleKey) => PROCESS_GRANTS[k].map((g) => g.sid);
+    const added: Readonly<Record<RoleKey, readonly string[]>> = {
+      ingest: INSTANCE_SIDS,
+      worker: INSTANCE_SIDS,
+      burst: [],
+      rotation: [],
+      oncall: ["SessionOnWorkers", "SessionDocument", "OwnSessions"],
+      release: [],
+    };
+    const lambdaTracing = {
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: "*",
+    };
+    const attachments = Object.values(s.json.resource.aws_iam_role_policy_attachment ?? {});
+    for (const k of Object.keys(ROLES) as RoleKey[]) {
+      const { statements, logical } = role(k);
+      t.same(
+        statements.filter((st) => st.Sid).map((st) => st.Sid),
+        [...listed(k), ...added[k]],
+        `${k}: its list's statements, then only ${added[k].join(", ") || "nothing"}`,
+      );
+      const lambda = k === "burst" || k === "rotation";
+      t.same(
+        statements.filter((st) => !st.Sid),
+        lambda ? [lambdaTracing] : [],
+        lambda ? `${k}: and Lambda's X-Ray statement` : `${k}: no statement without a Sid`,
+      );
+      const managed = attachments
+        .filter((a) => String(a.role) === `\${aws_iam_role.${logical}.name}`)
+        .map((a) => String(a.policy_arn).split("/").at(-1));
+      const expected =
+        { ingest: ["AmazonSSMManagedInstanceCore"], worker: ["AmazonSSMManagedInstanceCore"] }[
+          k as "ingest" | "worker"
+        ] ?? (lambda ? ["AWSLambdaVPCAccessExecutionRole"] : []);
+      t.same(managed, expected, `${k}: managed policies`);
     }
   });
 

@@ -189,6 +189,7 @@ export async function buildWorld(t: Test): Promise<World> {
 export const NEGATIVE_CONTROLS: readonly (readonly [RoleKey, string])[] = [
   ["ingest", "StorePdf"],
   ["oncall", "Redrive"],
+  ["worker", "DeadLetters"],
 ];
 
 export { ACCOUNT_ID };
