@@ -23,7 +23,7 @@ export interface BootstrapResult {
   readonly dlqUrl: string;
 }
 
-async function ensureBucket(s3: S3Client, bucket: string, objectLock: boolean): Promise<void> {
+async function ensureBucket(s3: S3Client, bucket: string, objectLock: boolean, encryption: boolean): Promise<void> {
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: objectLock }));
   } catch (err) {
@@ -31,6 +31,7 @@ async function ensureBucket(s3: S3Client, bucket: string, objectLock: boolean): 
     if (name !== "BucketAlreadyOwnedByYou" && name !== "BucketAlreadyExists") throw err;
   }
   await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+  if (!encryption) return;
   await s3.send(
     new PutBucketEncryptionCommand({
       Bucket: bucket,
@@ -44,10 +45,16 @@ async function ensureBucket(s3: S3Client, bucket: string, objectLock: boolean): 
 export async function bootstrapAws(
   clients: { s3: S3Client; sqs: SQSClient },
   names: BootstrapNames,
-  opts: { maxReceiveCount: number; visibilityTimeoutS: number },
+  opts: {
+    maxReceiveCount: number;
+    visibilityTimeoutS: number;
+    /** false only for the bench's gofakes3, which has no PutBucketEncryption (puts still carry SSE headers). */
+    bucketEncryption?: boolean;
+  },
 ): Promise<BootstrapResult> {
-  await ensureBucket(clients.s3, names.incomingBucket, false);
-  await ensureBucket(clients.s3, names.processedBucket, true);
+  const encryption = opts.bucketEncryption ?? true;
+  await ensureBucket(clients.s3, names.incomingBucket, false, encryption);
+  await ensureBucket(clients.s3, names.processedBucket, true, encryption);
   const dlq = await clients.sqs.send(
     new CreateQueueCommand({ QueueName: names.deadLetterQueue, Attributes: { MessageRetentionPeriod: "1209600" } }),
   );

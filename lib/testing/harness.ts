@@ -110,7 +110,11 @@ function testProcessEnv(
 }
 
 /** Builds an isolated environment and registers its teardown on t. */
-export async function setupTestEnv(t: Teardown, overrides: Env = {}): Promise<TestEnv> {
+export async function setupTestEnv(
+  t: Teardown,
+  overrides: Env = {},
+  aws: { bucketEncryption?: boolean } = {},
+): Promise<TestEnv> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl || !process.env.REDIS_URL || !process.env.AWS_ENDPOINT_URL) {
     throw new Error("DATABASE_URL, REDIS_URL and AWS_ENDPOINT_URL must be set: run tests with `npm test`");
@@ -131,6 +135,7 @@ export async function setupTestEnv(t: Teardown, overrides: Env = {}): Promise<Te
   const { queueUrl, dlqUrl } = await bootstrapAws({ s3, sqs }, names, {
     maxReceiveCount,
     visibilityTimeoutS: Number(overrides.WORKER_VISIBILITY_TIMEOUT_S ?? 30),
+    ...aws,
   });
   const { incomingBucket, processedBucket } = names;
   const resources = { databaseUrl, incomingBucket, processedBucket, queueUrl, dlqUrl };

@@ -85,14 +85,14 @@ const logDir = join(ROOT, "bench-results", "logs");
 mkdirSync(logDir, { recursive: true });
 let standIns: PerfStandIns | undefined;
 if (args["stand-ins"] === "perf") {
-  standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+  standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() }, "gofakes3");
   // The bench's own clients (harness, clean-up) and every child talk to them.
   process.env.AWS_ENDPOINT_URL_S3 = standIns.s3Url;
   process.env.AWS_ENDPOINT_URL_SQS = standIns.sqsUrl;
   log(`performance stand-ins: ${standIns.description}`);
 }
 const endpoints = standIns ? { AWS_ENDPOINT_URL_S3: standIns.s3Url, AWS_ENDPOINT_URL_SQS: standIns.sqsUrl } : {};
-const stack = await BenchStack.create(endpoints);
+const stack = await BenchStack.create(endpoints, { bucketEncryption: standIns?.bucketEncryption ?? true });
 let results: BenchResults | undefined;
 try {
   await stack.startSimulator(LIMITS);

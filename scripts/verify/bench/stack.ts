@@ -75,11 +75,12 @@ export class BenchStack {
   }
 
   /** `env`: added to every child's environment (e.g. AWS_ENDPOINT_URL_S3/_SQS of the performance stand-ins). */
-  static async create(env: Env = {}): Promise<BenchStack> {
+  static async create(env: Env = {}, aws: { bucketEncryption?: boolean } = {}): Promise<BenchStack> {
     const teardowns: (() => unknown)[] = [];
     const test = await setupTestEnv(
       { teardown: (fn) => teardowns.push(fn) },
       { WORKER_VISIBILITY_TIMEOUT_S: "60", ...env },
+      aws,
     );
     return new BenchStack(test, teardowns, await freePort(), await freePort());
   }

@@ -1,9 +1,11 @@
 /**
- * Stand-ins for performance runs, started fresh for one bench run and stopped with it: S3 from
- * moto's app under gunicorn (threads, keep-alive), SQS from ElasticMQ (JVM, keep-alive). Measured
- * against plain moto_server (README, "Stand-ins for performance runs"): moto answers
- * `Connection: close` and spends ~24 ms of its CPU per SendMessage, so its SQS caps a run at ~37
- * sends/s. moto stays the correctness stand-in for tests; run.sh installs both (ensure_perf_stand_ins).
+ * Stand-ins for performance runs, started fresh for one run and stopped with it: S3 from moto's app
+ * under gunicorn (threads, keep-alive; the chaos run's) or from gofakes3 (Go, in memory; the bench's),
+ * SQS from ElasticMQ (JVM, keep-alive). Measured against plain moto_server (bench README, "Stand-ins
+ * for performance runs"): moto answers `Connection: close` and spends ~24 ms of its CPU per
+ * SendMessage, so its SQS caps a run at ~37 sends/s; under gunicorn its S3 still spends ~3.7 ms per
+ * 100 KiB put, which capped both sides of the bench's comparison near the same ~200 bills/s.
+ * moto stays the correctness stand-in for tests; ensure_perf_stand_ins and ensure_gofakes3 install these.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -15,6 +17,8 @@ export interface PerfStandIns {
   readonly s3Url: string;
   readonly sqsUrl: string;
   readonly description: string;
+  /** gofakes3 has no PutBucketEncryption: buckets get no default encryption (the service sends SSE headers per put). */
+  readonly bucketEncryption: boolean;
   /** Process ids whose CPU the bench reads from /proc (gunicorn's worker, the JVM). */
   readonly pids: { readonly s3: number; readonly sqs: number };
   stop(): Promise<void>;
@@ -22,6 +26,10 @@ export interface PerfStandIns {
 
 export const GUNICORN = ".tools/venv/bin/gunicorn";
 export const ELASTICMQ_LIB = ".tools/elasticmq/lib";
+export const GOFAKES3 = ".tools/gofakes3/gofakes3";
+
+/** moto under gunicorn: versioning, Object Lock and bucket encryption as tests see them. gofakes3: ~6x less CPU per put. */
+export type S3StandIn = "moto" | "gofakes3";
 
 /** user + system CPU of a process, ms (clock ticks are 100 Hz on Linux). */
 export function procCpuMs(pid: number): number {
@@ -69,6 +77,10 @@ function startGunicorn(start: Start, root: string, port: number): ChildProcess {
   ]);
 }
 
+function startGofakes3(start: Start, port: number, root: string): ChildProcess {
+  return start("s3-stand-in", join(root, GOFAKES3), ["-backend", "memory", "-host", `127.0.0.1:${port}`, "-quiet"]);
+}
+
 function startElasticMq(start: Start, root: string, logDir: string, port: number): ChildProcess {
   const conf = join(logDir, "elasticmq.conf");
   writeFileSync(
@@ -90,8 +102,9 @@ export async function startPerfStandIns(
   root: string,
   logDir: string,
   ports: { readonly s3: number; readonly sqs: number },
+  s3Kind: S3StandIn = "moto",
 ): Promise<PerfStandIns> {
-  for (const path of [GUNICORN, ELASTICMQ_LIB]) {
+  for (const path of [s3Kind === "moto" ? GUNICORN : GOFAKES3, ELASTICMQ_LIB]) {
     if (!existsSync(join(root, path))) throw new Error(`${path} is missing: run the bench through npm run bench`);
   }
   const procs: ChildProcess[] = [];
@@ -103,17 +116,23 @@ export async function startPerfStandIns(
   };
   const stop = () => stopAll(procs);
   try {
-    const gunicorn = startGunicorn(start, root, ports.s3);
+    const s3 = s3Kind === "moto" ? startGunicorn(start, root, ports.s3) : startGofakes3(start, ports.s3, root);
     const jvm = startElasticMq(start, root, logDir, ports.sqs);
     const s3Url = `http://127.0.0.1:${ports.s3}`;
     const sqsUrl = `http://127.0.0.1:${ports.sqs}`;
-    await ready(`${s3Url}/moto-api/reset`, "gunicorn (moto S3)", join(logDir, "s3-stand-in.log"), { method: "POST" });
+    const s3Log = join(logDir, "s3-stand-in.log");
+    if (s3Kind === "moto") await ready(`${s3Url}/moto-api/reset`, "gunicorn (moto S3)", s3Log, { method: "POST" });
+    else await ready(`${s3Url}/`, "gofakes3", s3Log);
     await ready(`${sqsUrl}/?Action=ListQueues`, "ElasticMQ", join(logDir, "sqs-stand-in.log"));
     return {
       s3Url,
       sqsUrl,
-      description: "S3: moto under gunicorn (gthread, 8 threads, keep-alive); SQS: ElasticMQ",
-      pids: { s3: childPid(gunicorn.pid ?? 0), sqs: jvm.pid ?? 0 },
+      description:
+        s3Kind === "moto"
+          ? "S3: moto under gunicorn (gthread, 8 threads, keep-alive); SQS: ElasticMQ"
+          : "S3: gofakes3 (in memory, keep-alive); SQS: ElasticMQ",
+      bucketEncryption: s3Kind === "moto",
+      pids: { s3: s3Kind === "moto" ? childPid(s3.pid ?? 0) : (s3.pid ?? 0), sqs: jvm.pid ?? 0 },
       stop,
     };
   } catch (err) {

@@ -9,7 +9,7 @@ import { freePort, ROOT } from "../stack.ts";
 export async function cutStandIns(): Promise<PerfStandIns> {
   const logDir = join(ROOT, "bench-results", "logs");
   mkdirSync(logDir, { recursive: true });
-  const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+  const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() }, "gofakes3");
   // The stand-ins check no signature, but the SDK needs credentials to sign with.
   process.env.AWS_ACCESS_KEY_ID ??= "test";
   process.env.AWS_SECRET_ACCESS_KEY ??= "test";

@@ -23,12 +23,15 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const logDir = join(ROOT, "bench-results", "logs");
 mkdirSync(logDir, { recursive: true });
-const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() }, "gofakes3");
 process.env.AWS_ENDPOINT_URL_S3 = standIns.s3Url;
 process.env.AWS_ENDPOINT_URL_SQS = standIns.sqsUrl;
 process.env.AWS_ACCESS_KEY_ID ??= "test";
 process.env.AWS_SECRET_ACCESS_KEY ??= "test";
-const stack = await BenchStack.create({ AWS_ENDPOINT_URL_S3: standIns.s3Url, AWS_ENDPOINT_URL_SQS: standIns.sqsUrl });
+const stack = await BenchStack.create(
+  { AWS_ENDPOINT_URL_S3: standIns.s3Url, AWS_ENDPOINT_URL_SQS: standIns.sqsUrl },
+  { bucketEncryption: standIns.bucketEncryption },
+);
 const totals = {
   stub: { ms: 0, sys: 0, n: 0, perSecond: [] as number[] },
   real: { ms: 0, sys: 0, n: 0, perSecond: [] as number[] },

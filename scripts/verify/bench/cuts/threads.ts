@@ -33,14 +33,17 @@ function threads(pid: number): Map<string, number> {
 }
 const logDir = join(ROOT, "bench-results", "logs");
 mkdirSync(logDir, { recursive: true });
-const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() });
+const standIns = await startPerfStandIns(ROOT, logDir, { s3: await freePort(), sqs: await freePort() }, "gofakes3");
 process.env.AWS_ENDPOINT_URL_S3 = standIns.s3Url;
 process.env.AWS_ENDPOINT_URL_SQS = standIns.sqsUrl;
-const stack = await BenchStack.create({
-  AWS_ENDPOINT_URL_S3: standIns.s3Url,
-  AWS_ENDPOINT_URL_SQS: standIns.sqsUrl,
-  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-});
+const stack = await BenchStack.create(
+  {
+    AWS_ENDPOINT_URL_S3: standIns.s3Url,
+    AWS_ENDPOINT_URL_SQS: standIns.sqsUrl,
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  },
+  { bucketEncryption: standIns.bucketEncryption },
+);
 try {
   await stack.startService();
   const pid = stack.pidOf("service");
