@@ -12,7 +12,7 @@ import type { Page } from "puppeteer-core";
 import t, { type Test } from "tap";
 import { ACME, setupConsumerEnv, spawnWorker, waitFor } from "../../../consumer/test/helper.ts";
 import { build } from "../helper.ts";
-import { launchBrowser, newPage, screenshot, seriousViolations } from "./browser.ts";
+import { keyboardReach, launchBrowser, newPage, screenshot, seriousViolations } from "./browser.ts";
 import { actionsOn, billFailedInOutage, billWithUnknownVendor, mappingActions, rowOf, simBills } from "./fixtures.ts";
 import { ADMIN_API_KEYS, CONSOLE_KEY } from "./helper.ts";
 
@@ -46,6 +46,9 @@ async function visit(t: Test, p: Page, path: string, shot: string) {
 async function checkPage(t: Test, p: Page, shot: string) {
   t.same(await seriousViolations(p), [], `${shot}: no serious or critical axe-core violation`);
   await screenshot(p, shot);
+  const kb = await keyboardReach(p);
+  t.ok(kb.stops > 0, `${shot}: Tab moves through the page (${kb.stops} stops)`);
+  t.same(kb, { unreached: [], unmarked: [], stops: kb.stops }, `${shot}: every control reached by Tab, focus visible`);
 }
 
 /** The bill page's PDF link: which copy it names, and the SHA-256 of what it returns (a 5-minute link). */
@@ -76,13 +79,13 @@ t.test("without a session every page leads to sign-in; the key is typed once, by
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   t.equal(new URL(page.url()).pathname, "/console/");
   t.match(await text(page, ".who"), "Signed in as ap-clerk-ana");
-  await checkPage(t, page, "overview");
   await page.keyboard.press("Tab");
   t.equal(
     await page.evaluate("document.activeElement.textContent"),
     "Skip to content",
     "the first Tab reaches the skip link",
   );
+  await checkPage(t, page, "overview");
   t.match(await text(page, ".tiles"), /4 failed bills waiting for someone/);
 });
 

@@ -69,3 +69,91 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
+
+export interface KeyboardReach {
+  /** Visible controls the Tab key never reached. */
+  readonly unreached: string[];
+  /** Controls reached without a visible focus outline. */
+  readonly unmarked: string[];
+  readonly stops: number;
+}
+
+/** The DOM as the page functions below use it (the test's tsconfig has no DOM library). */
+interface El {
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly name?: string;
+  readonly disabled?: boolean;
+  readonly dataset: Record<string, string | undefined>;
+  id: string;
+  tabIndex: number;
+  checkVisibility(): boolean;
+  focus(): void;
+  prepend(child: El): void;
+}
+interface Win {
+  readonly document: {
+    readonly activeElement: El | null;
+    readonly body: El;
+    querySelectorAll(selector: string): Iterable<El>;
+    getElementById(id: string): El | null;
+    createElement(tag: string): El;
+  };
+  getComputedStyle(el: El): { outlineStyle: string; outlineWidth: string; boxShadow: string };
+}
+
+/**
+ * Tabs through the page from the top and reports every visible link, button, form field and
+ * summary that the Tab key skips or that shows no focus outline when reached: the page is usable
+ * by keyboard alone.
+ */
+export async function keyboardReach(page: Page): Promise<KeyboardReach> {
+  const total = await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    // Tab order starts from the focused element: start from one placed before everything else.
+    let start = w.document.getElementById("kb-start");
+    if (!start) {
+      start = w.document.createElement("span");
+      start.id = "kb-start";
+      start.tabIndex = -1;
+      w.document.body.prepend(start);
+    }
+    start.focus();
+    const controls =
+      'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const all = [...w.document.querySelectorAll(controls)].filter((el) => el.checkVisibility() && !el.disabled);
+    all.forEach((el, i) => {
+      el.dataset.kb = String(i);
+    });
+    return all.length;
+  });
+  const reached = new Set<string>();
+  const unmarked: string[] = [];
+  let previous: string | undefined;
+  // A date field takes one Tab per part (day, month, year): hence the slack in the count.
+  for (let i = 0; i < total * 4 + 5; i++) {
+    await page.keyboard.press("Tab");
+    const at = await page.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      const el = w.document.activeElement;
+      if (!el?.dataset?.kb) return null;
+      const cs = w.getComputedStyle(el);
+      const marked = (cs.outlineStyle !== "none" && cs.outlineWidth !== "0px") || cs.boxShadow !== "none";
+      const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.name || el.id).trim().slice(0, 40)}"`;
+      return { kb: el.dataset.kb, marked, name };
+    });
+    if (at && at.kb === previous) continue; // the next part of the same field
+    if (!at || reached.has(at.kb)) break; // past the last control, or wrapped round
+    reached.add(at.kb);
+    previous = at.kb;
+    if (!at.marked) unmarked.push(at.name);
+  }
+  const unreached = await page.evaluate(
+    (seen) =>
+      [...(globalThis as unknown as Win).document.querySelectorAll("[data-kb]")]
+        .filter((el) => !seen.includes(el.dataset.kb ?? ""))
+        .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || el.id).trim().slice(0, 40)}"`),
+    [...reached],
+  );
+  return { unreached, unmarked, stops: reached.size };
+}
