@@ -1,7 +1,7 @@
 /**
  * The alarms that complete the seed's coverage (issue 15.3, 15.1, 15.2, 14.6): Redis, Lambda,
- * database connections, disk, availability, 401/429 spikes, failed bills, audit DEFAULT rows and
- * the Zoho daily quota. A declarative table; `alarmSpecs()` in observability.ts appends it.
+ * database connections, disk, availability, 401/429 spikes, failed bills, Zoho totals that differ from
+ * NetSuite's, audit DEFAULT rows and the Zoho daily quota. A declarative table; `alarmSpecs()` in observability.ts appends it.
  */
 import type { AlarmSpec, AlarmTargets } from "./observability.ts";
 import { AGENT_NAMESPACE } from "./user-data.ts";
@@ -234,7 +234,7 @@ function edgeAbuseAlarms(t: AlarmTargets): AlarmSpec[] {
   ];
 }
 
-/** Failed bills (metric and row count), the audit DEFAULT partition, the Zoho daily quota. */
+/** Failed bills (metric and row count), totals that differ, the audit DEFAULT partition, the Zoho daily quota. */
 function businessAlarms(t: AlarmTargets): AlarmSpec[] {
   const app = (metricName: string, statistic: string, period: number, extra: Record<string, string> = {}) => ({
     namespace: t.metricsNamespace,
@@ -277,6 +277,17 @@ function businessAlarms(t: AlarmTargets): AlarmSpec[] {
       evaluationPeriods: 1,
       treatMissingData: "breaching",
       metric: app("AuditDefaultPartitionRows", "Maximum", 43_200),
+    },
+    {
+      id: "bill-total-mismatch",
+      runbook: "runbooks/bill-total-mismatch.md",
+      severity: "warning",
+      summary: "A delivered bill's total in Zoho differs from NetSuite's: finance must check it before paying",
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      metric: app("BillTotalMismatch", "Sum", 300),
     },
     {
       id: "zoho-daily-quota",

@@ -95,6 +95,8 @@ for (const config of allEnvironments) {
         period: 43_200,
         treat_missing_data: "breaching",
       });
+      // consumer/src/delivery/total-check.ts records it when Zoho's total differs from NetSuite's.
+      t.match(alarms.get("bill-total-mismatch"), { ...app, metric_name: "BillTotalMismatch", statistic: "Sum" });
       t.match(alarms.get("zoho-daily-quota"), {
         ...app,
         metric_name: "ZohoDailyCallsUsed",

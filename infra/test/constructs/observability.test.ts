@@ -40,6 +40,7 @@ const expected = (
   "http-429-spike": [100, "GreaterThanThreshold", "runbooks/auth-spikes.md"],
   "failed-bills": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
   "failed-bills-open": [1, "GreaterThanOrEqualToThreshold", "runbooks/failed-bills.md"],
+  "bill-total-mismatch": [1, "GreaterThanOrEqualToThreshold", "runbooks/bill-total-mismatch.md"],
   "audit-default-partition": [0, "GreaterThanThreshold", "runbooks/audit-default-partition.md"],
   // 80% of the environment's plan: the same figure app.env hands the workers (app-settings.test.ts).
   "zoho-daily-quota": [zohoDailyQuota * 0.8, "GreaterThanOrEqualToThreshold", "runbooks/zoho-daily-quota.md"],
@@ -60,9 +61,9 @@ for (const config of allEnvironments) {
     config.zohoDailyQuota,
   );
 
-  t.test(`${config.name}: exactly the expected alarms (28, the seed asks for 15+)`, async (t) => {
+  t.test(`${config.name}: exactly the expected alarms (29, the seed asks for 15+)`, async (t) => {
     t.same([...alarms.keys()].sort(), Object.keys(want).sort());
-    t.equal(alarms.size, 28);
+    t.equal(alarms.size, 29);
   });
 
   for (const [id, [threshold, comparison, runbook]] of Object.entries(want)) {
