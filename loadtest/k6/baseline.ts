@@ -3,7 +3,7 @@
  * delivery probes. Every SLO must hold here with room to spare.
  *   k6 run -e BASE_URL=... -e API_KEY=... [-e DURATION_S=1800] loadtest/k6/baseline.ts
  */
-import { baselineProfile } from "../lib/profiles.ts";
+import { baselineProfile } from "../shared/profiles.ts";
 import { number } from "./support/env.ts";
 import { script } from "./support/script.ts";
 

@@ -4,7 +4,7 @@
  * them within its SLO; probes sent during the burst measure how long the backlog takes to reach Zoho.
  *   k6 run -e BASE_URL=... -e API_KEY=... [-e BURST_WINDOW_S=120] loadtest/k6/burst-5000.ts
  */
-import { BURST_BILLS, burstProfile } from "../lib/profiles.ts";
+import { BURST_BILLS, burstProfile } from "../shared/profiles.ts";
 import { number } from "./support/env.ts";
 import { script } from "./support/script.ts";
 

@@ -3,7 +3,7 @@
  * environment; it checks the whole path (ingest, queue, worker, Zoho) and the thresholds' wiring.
  *   k6 run -e BASE_URL=https://staging.example.com -e API_KEY=... loadtest/k6/smoke.ts
  */
-import { smokeProfile } from "../lib/profiles.ts";
+import { smokeProfile } from "../shared/profiles.ts";
 import { number } from "./support/env.ts";
 import { script } from "./support/script.ts";
 

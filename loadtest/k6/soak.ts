@@ -4,7 +4,7 @@
  * alongside; the thresholds here catch latency drift and failed deliveries.
  *   k6 run -e BASE_URL=... -e API_KEY=... -e SOAK_HOURS=8 loadtest/k6/soak.ts
  */
-import { soakProfile } from "../lib/profiles.ts";
+import { soakProfile } from "../shared/profiles.ts";
 import { number } from "./support/env.ts";
 import { script } from "./support/script.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The figures the docs derive from the fleet's Zoho budget are the ones the code computes: the
- * default ZOHO_RATE_LIMIT_PER_MINUTE (lib/config.ts), its copy in loadtest/lib/profiles.ts, and the
+ * default ZOHO_RATE_LIMIT_PER_MINUTE (lib/config.ts), its copy in loadtest/shared/profiles.ts, and the
  * fluid model's queue peaks, drain times and delivery budgets. A changed limit that leaves a stale
  * "80 bills/min" or "76 min" in a README, an ADR or a runbook fails here.
  */
@@ -16,7 +16,7 @@ import {
   profileDurationSeconds,
   spikeProfile,
   zohoBillsPerHour,
-} from "../lib/profiles.ts";
+} from "../shared/profiles.ts";
 
 const limit = workerSchema.shape.ZOHO_RATE_LIMIT_PER_MINUTE.parse(undefined);
 const perHour = zohoBillsPerHour();

@@ -4,8 +4,8 @@
  * Env: SERVICE_URL, API_KEY, ZOHO_SIM_URL (scripts/dev/local-up.sh sets them).
  */
 import { createHash } from "node:crypto";
-import { billDetails, INGEST_PATH } from "../../loadtest/lib/payload.ts";
-import { createPdfTemplate, stampPdf } from "../../loadtest/lib/pdf.ts";
+import { billDetails, INGEST_PATH } from "../../loadtest/shared/payload.ts";
+import { createPdfTemplate, stampPdf } from "../../loadtest/shared/pdf.ts";
 
 const serviceUrl = process.env.SERVICE_URL ?? "http://127.0.0.1:3000";
 const apiKey = process.env.API_KEY ?? "";

@@ -1,17 +1,17 @@
 /**
  * What one k6 iteration does: POST a bill (ingest), and for delivery probes, poll its status URL
  * until `success` or `failed` and record the end-to-end delivery time and the worker-side
- * processing time. Bodies and ids come from the shared modules in loadtest/lib/.
+ * processing time. Bodies and ids come from the shared modules in loadtest/shared/.
  */
 import { check, fail, sleep } from "k6";
 import { b64encode } from "k6/encoding";
 import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Rate, Trend } from "k6/metrics";
-import { API_KEY_HEADER, billId, buildBillRequest, INGEST_PATH, newRunId } from "../../lib/payload.ts";
-import type { PdfTemplate } from "../../lib/pdf.ts";
-import { createPdfTemplate } from "../../lib/pdf.ts";
-import { isTerminal, processingMsOf, serverTimeMsOf, statusOf, statusUrlOf } from "../../lib/status.ts";
+import { API_KEY_HEADER, billId, buildBillRequest, INGEST_PATH, newRunId } from "../../shared/payload.ts";
+import type { PdfTemplate } from "../../shared/pdf.ts";
+import { createPdfTemplate } from "../../shared/pdf.ts";
+import { isTerminal, processingMsOf, serverTimeMsOf, statusOf, statusUrlOf } from "../../shared/status.ts";
 import { settings } from "./env.ts";
 
 /** Accept (before the POST) to final status seen by polling, ms. */

@@ -3,7 +3,7 @@
  * which k6 copies into __ENV by default). The API key is read here and sent only as a header: it
  * never reaches a log line or the summary.
  */
-import { zohoBillsPerHour } from "../../lib/profiles.ts";
+import { zohoBillsPerHour } from "../../shared/profiles.ts";
 
 function text(name: string, fallback: string): string {
   const value = __ENV[name];

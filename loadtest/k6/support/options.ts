@@ -4,21 +4,21 @@
  * exit with code 99, which is what fails the monthly CI job.
  */
 import type { Options, Scenario } from "k6/options";
-import type { ArrivalProfile } from "../../lib/profiles.ts";
+import type { ArrivalProfile } from "../../shared/profiles.ts";
 import {
   arrivalScenario,
   deliveryBudgetSeconds,
   expectedArrivals,
   k6Duration,
   profileDurationSeconds,
-} from "../../lib/profiles.ts";
+} from "../../shared/profiles.ts";
 import {
   INGEST_SLO_MS,
   MAX_DELIVERY_FAILURE_RATE,
   MAX_HTTP_FAILURE_RATE,
   MIN_CHECK_PASS_RATE,
   PROCESSING_SLO_MS,
-} from "../../lib/slo.ts";
+} from "../../shared/slo.ts";
 import { settings } from "./env.ts";
 
 /**

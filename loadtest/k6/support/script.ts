@@ -4,7 +4,7 @@
  * of wiring on top of this, so the scripts cannot drift apart.
  */
 import type { Options } from "k6/options";
-import type { ArrivalProfile } from "../../lib/profiles.ts";
+import type { ArrivalProfile } from "../../shared/profiles.ts";
 import { followDelivery, type RunData, sendBill, setupRun } from "./bill-flow.ts";
 import { settings } from "./env.ts";
 import { type PlanOptions, plan } from "./options.ts";

@@ -3,7 +3,7 @@
  * text files under SUMMARY_DIR (bench-results/k6 by default) for CI to keep as an artifact.
  */
 import type { Options } from "k6/options";
-import { normalizeSummary, renderHtml, renderText, type ThresholdConfig } from "../../lib/summary.ts";
+import { normalizeSummary, renderHtml, renderText, type ThresholdConfig } from "../../shared/summary.ts";
 import { settings } from "./env.ts";
 
 export function summaryFiles(name: string, data: unknown, options: Options): Record<string, string> {

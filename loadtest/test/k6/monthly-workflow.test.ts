@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import t from "tap";
-import { zohoBillsPerHour } from "../../lib/profiles.ts";
+import { zohoBillsPerHour } from "../../shared/profiles.ts";
 
 const root = new URL("../../../", import.meta.url);
 const workflow = readFileSync(new URL(".github/workflows/loadtest-monthly.yml", root), "utf8");

@@ -24,7 +24,7 @@ function tsFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 const k6Files = tsFiles(join(LOADTEST, "k6"));
-const libFiles = tsFiles(join(LOADTEST, "lib"));
+const sharedFiles = tsFiles(join(LOADTEST, "shared"));
 
 t.test("the k6 scripts and shared modules type-check against @types/k6 without Node types", async (t) => {
   // TypeScript 7's compiler is a native binary; call it directly rather than through its Node
@@ -44,7 +44,7 @@ t.test(
   "every script exists, and no file uses syntax past ES2020 (k6 hands esbuild's ESNext output to Sobek)",
   async (t) => {
     for (const name of SCRIPTS) t.ok(k6Files.includes(join(LOADTEST, "k6", `${name}.ts`)), `${name}.ts`);
-    for (const file of [...k6Files, ...libFiles]) {
+    for (const file of [...k6Files, ...sharedFiles]) {
       const source = readFileSync(file, "utf8");
       const esnext = await transform(source, { loader: "ts", target: "esnext", format: "esm" });
       const es2020 = await transform(source, { loader: "ts", target: "es2020", format: "esm" });
@@ -64,7 +64,7 @@ t.test("imports are ones k6 can resolve: k6 modules in scripts, relative .ts fil
       );
     }
   }
-  for (const file of libFiles) {
+  for (const file of sharedFiles) {
     for (const s of specifiers(file)) {
       t.ok(/^\.\/[a-z0-9-]+\.ts$/.test(s), `${relative(LOADTEST, file)} imports only its siblings: ${s}`);
     }

@@ -2,8 +2,8 @@ import t from "tap";
 import { Value } from "typebox/value";
 import { BillDetails } from "../../../lib/bill.ts";
 import { BillBody } from "../../../service/src/schemas/bills.ts";
-import { billDetails, billId, buildBillRequest, newRunId } from "../../lib/payload.ts";
-import { createPdfTemplate, PDF_ID_SLOT } from "../../lib/pdf.ts";
+import { billDetails, billId, buildBillRequest, newRunId } from "../../shared/payload.ts";
+import { createPdfTemplate, PDF_ID_SLOT } from "../../shared/pdf.ts";
 
 t.test("a bill request follows the ingest contract", async (t) => {
   const template = createPdfTemplate(100 * 1024, "vu-1");

@@ -1,6 +1,6 @@
 import t from "tap";
-import { base64Length, encodeBase64 } from "../../lib/base64.ts";
-import { createPdfTemplate, generatePdf, minimumPdfSize, PDF_ID_SLOT, stampPdf } from "../../lib/pdf.ts";
+import { base64Length, encodeBase64 } from "../../shared/base64.ts";
+import { createPdfTemplate, generatePdf, minimumPdfSize, PDF_ID_SLOT, stampPdf } from "../../shared/pdf.ts";
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 

@@ -21,8 +21,8 @@ import {
   soakProfile,
   spikeProfile,
   zohoBillsPerHour,
-} from "../../lib/profiles.ts";
-import { DELIVERY_FLOOR_SECONDS } from "../../lib/slo.ts";
+} from "../../shared/profiles.ts";
+import { DELIVERY_FLOOR_SECONDS } from "../../shared/slo.ts";
 
 const sizing = { typicalIterationSeconds: 0.8, maxIterationSeconds: 10 };
 

@@ -7,7 +7,7 @@ import {
   statusUrlOf,
   toEpochMs,
   transactionIdOf,
-} from "../../lib/status.ts";
+} from "../../shared/status.ts";
 
 t.test("the status URL comes from the body, the Location header or the id", async (t) => {
   const base = "https://staging.example.com/";

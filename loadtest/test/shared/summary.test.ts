@@ -1,5 +1,5 @@
 import t from "tap";
-import { evaluateThreshold, failedThresholds, normalizeSummary, renderHtml, renderText } from "../../lib/summary.ts";
+import { evaluateThreshold, failedThresholds, normalizeSummary, renderHtml, renderText } from "../../shared/summary.ts";
 
 t.test("threshold expressions", async (t) => {
   const v = { "p(95)": 250, "p(99)": 900, med: 80, rate: 0.002, count: 0 };

@@ -1,10 +1,10 @@
 /**
  * Request bodies for the benchmark, built with the same shared modules as the k6 scripts
- * (loadtest/lib): a PDF template per stream, each bill a copy with its id stamped in, base64 by
+ * (loadtest/shared): a PDF template per stream, each bill a copy with its id stamped in, base64 by
  * Buffer. Every body is a different bill with different bytes.
  */
-import { type BillRequestBody, billId, buildBillRequest } from "../../../loadtest/lib/payload.ts";
-import { createPdfTemplate, type PdfTemplate, stampPdf } from "../../../loadtest/lib/pdf.ts";
+import { type BillRequestBody, billId, buildBillRequest } from "../../../loadtest/shared/payload.ts";
+import { createPdfTemplate, type PdfTemplate, stampPdf } from "../../../loadtest/shared/pdf.ts";
 
 export const nodeBase64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");

@@ -14,7 +14,7 @@ import { createDb } from "../../../lib/db.ts";
 import { BillMessageBatcher, billMessageFor } from "../../../lib/queue.ts";
 import { putPdf } from "../../../lib/storage.ts";
 import { findByNetsuiteBillId, insertOrGetTransaction, markEnqueuedMany } from "../../../lib/transactions.ts";
-import { billDetails } from "../../../loadtest/lib/payload.ts";
+import { billDetails } from "../../../loadtest/shared/payload.ts";
 import { Bills } from "./bodies.ts";
 import { latencySummary, round } from "./stats.ts";
 

@@ -5,8 +5,8 @@
  * accepted once the service said so, and from then on the service owes its delivery.
  */
 import { createHash } from "node:crypto";
-import { buildBillRequest, INGEST_PATH } from "../../../loadtest/lib/payload.ts";
-import { createPdfTemplate } from "../../../loadtest/lib/pdf.ts";
+import { buildBillRequest, INGEST_PATH } from "../../../loadtest/shared/payload.ts";
+import { createPdfTemplate } from "../../../loadtest/shared/pdf.ts";
 import type { RequestSample } from "./latency.ts";
 import type { ChaosOptions } from "./options.ts";
 

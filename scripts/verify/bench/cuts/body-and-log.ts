@@ -9,7 +9,7 @@ import { openSync } from "node:fs";
 import { Ajv } from "ajv";
 import pino from "pino";
 import { createLogger } from "../../../../lib/logger.ts";
-import { newRunId } from "../../../../loadtest/lib/payload.ts";
+import { newRunId } from "../../../../loadtest/shared/payload.ts";
 import { BillBody } from "../../../../service/src/schemas/bills.ts";
 import { Bills } from "../bodies.ts";
 import { median, round } from "../stats.ts";

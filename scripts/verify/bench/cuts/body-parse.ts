@@ -7,7 +7,7 @@
  *   node scripts/verify/bench/cuts/body-parse.ts
  */
 
-import { newRunId } from "../../../../loadtest/lib/payload.ts";
+import { newRunId } from "../../../../loadtest/shared/payload.ts";
 import { decodeStrictBase64 } from "../../../../service/src/ingest/base64.ts";
 import { parsePdfApart } from "../../../../service/src/plugins/json-body.ts";
 import { Bills } from "../bodies.ts";

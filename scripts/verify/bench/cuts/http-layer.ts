@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { newRunId } from "../../../../loadtest/lib/payload.ts";
+import { newRunId } from "../../../../loadtest/shared/payload.ts";
 import { startPerfStandIns } from "../../stand-ins/perf-stand-ins.ts";
 import { Bills } from "../bodies.ts";
 import { ingestLoad } from "../ingest-load.ts";
