@@ -3,7 +3,7 @@
  * databasePasswordReader): the role's password changes mid-test and the secret follows; a pool
  * given the reader re-reads the secret when the server refuses the old password (SQLSTATE 28P01)
  * and its next query succeeds, while a pool without it keeps failing. Runs on a cluster of its own
- * that checks passwords (scripts/verify/chaos/postgres.ts); the shared test cluster trusts everyone.
+ * that checks passwords (lib/testing/chaos-postgres.ts); the shared test cluster trusts everyone.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import pg from "pg";
 import t from "tap";
-import { APP_USER, ChaosPostgres } from "../../scripts/verify/chaos/postgres.ts";
 import { createDb, sql } from "../db.ts";
 import { scramVerifier } from "../db-roles.ts";
 import { databasePasswordReader } from "../secret-env.ts";
+import { APP_USER, ChaosPostgres } from "../testing/chaos-postgres.ts";
 import { freePort } from "../testing/free-port.ts";
 
 const dir = tmpdir();

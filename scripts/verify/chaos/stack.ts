@@ -14,11 +14,11 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { resourceNames } from "../../../lib/naming.ts";
 import { bootstrapAws } from "../../../lib/testing/aws-bootstrap.ts";
+import { ChaosPostgres } from "../../../lib/testing/chaos-postgres.ts";
 import { freePort } from "../../../lib/testing/free-port.ts";
 import { startPerfStandIns } from "../stand-ins/perf-stand-ins.ts";
 import { HangProxy } from "./hang-proxy.ts";
 import type { ChaosOptions } from "./options.ts";
-import { ChaosPostgres } from "./postgres.ts";
 import { ChaosRedis } from "./redis.ts";
 import {
   CHAOS_MAX_RECEIVES,

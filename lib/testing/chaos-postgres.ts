@@ -1,6 +1,7 @@
 /**
- * A PostgreSQL cluster of the chaos run's own (initdb into a temporary directory, its own port),
- * so restarting it harms nobody else's tests. Runs as the postgres user when we are root, like
+ * A PostgreSQL cluster of a test's own (initdb into a temporary directory, its own port), so
+ * restarting it harms nobody else's tests: the chaos run (scripts/verify/chaos/) and
+ * lib/test/db-rotation.test.ts. Runs as the postgres user when we are root, like
  * scripts/dev/services-up.sh. Restart = immediate stop (no checkpoint, as after a crash) and start.
  * The service and workers log in as APP_USER with a password (scram-sha-256) they read from
  * passwordFile at each new connection (DATABASE_PASSWORD_FILE); rotatePassword() changes it mid-run.
