@@ -20,6 +20,7 @@ import { addGuard } from "./routes/guard.ts";
 import mappings from "./routes/mappings.ts";
 import overview from "./routes/overview.ts";
 import signIn from "./routes/sign-in.ts";
+import totals from "./routes/totals.ts";
 import zohoCalls from "./routes/zoho-calls.ts";
 import { registerSession } from "./session.ts";
 import { registerViews } from "./views.ts";
@@ -79,6 +80,7 @@ async function operatorConsole(app: FastifyInstance) {
     await pages.register(actions);
     await pages.register(mappings);
     await pages.register(zohoCalls);
+    await pages.register(totals);
   });
 }
 

@@ -30,6 +30,9 @@ export const fmt = {
       return `${currency} ${value.toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
     }
   },
+  /** A difference: "+EUR 0.10", "-EUR 0.10", "EUR 0.00". */
+  signed: (value: unknown, currency: unknown): string =>
+    typeof value === "number" && value > 0 ? `+${fmt.amount(value, currency)}` : fmt.amount(value, currency),
   json: (value: unknown) => JSON.stringify(value ?? null, null, 2),
   count: (n: number) => n.toLocaleString("en-US"),
   /** Age in words: "3 min", "2 h 5 min", "4 d". */

@@ -1,8 +1,9 @@
 /**
  * The Overview page's numbers: bills by status in the last 24 h and 7 d, delivery rate, backlog and
- * its oldest bill, open failed bills, Zoho Books calls made today (the audit log: one row per call) and
- * the DLQ's depth. Read-only; each query rides an existing index (transactions (status, created_at),
- * the partial index on failed rows, the audit log's primary key on (id, created_at)).
+ * its oldest bill, open failed bills, Zoho Books calls made today (the audit log: one row per call),
+ * delivered bills whose totals differ, and the DLQ's depth. Read-only; each query rides an existing
+ * index (transactions (status, created_at), the partial index on failed rows, the audit log's primary
+ * key on (id, created_at)) except the totals count, which reads the delivered rows (total-differences.ts).
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { CommonQueryMethods } from "slonik";
@@ -10,6 +11,7 @@ import { z } from "zod";
 import { TRANSACTION_STATUSES } from "../../../../lib/bill.ts";
 import { sql } from "../../../../lib/db.ts";
 import { epoch } from "../../../../lib/operations/rows.ts";
+import { countTotalDifferences } from "../../../../lib/operations/total-differences.ts";
 import { queueDepth } from "../../../../lib/queue.ts";
 import { BOOKS_CALL, TODAY_UTC } from "./zoho-calls.ts";
 
@@ -23,6 +25,8 @@ export interface Overview {
   readonly oldestPendingAt: number | null;
   readonly failedOpen: number;
   readonly zohoCallsToday: number;
+  /** Delivered bills whose Zoho total differs from NetSuite's (lib/operations/total-differences.ts). */
+  readonly totalsDiffer: number;
   /** null when SQS could not be asked (the page says so instead of failing). */
   readonly dlq: number | null;
 }
@@ -35,7 +39,7 @@ const zeros = (): Record<Status, number> => ({ pending: 0, processing: 0, succes
 const rate = (c: Record<Status, number>) => (c.success + c.failed > 0 ? c.success / (c.success + c.failed) : null);
 
 export async function loadOverview(db: CommonQueryMethods, sqs: SQSClient, dlqUrl: string): Promise<Overview> {
-  const [counts, backlog, failedOpen, zohoCallsToday, dlq] = await Promise.all([
+  const [counts, backlog, failedOpen, zohoCallsToday, totalsDiffer, dlq] = await Promise.all([
     // One range scan of (status, created_at) per status, never a scan of the whole table.
     db.any(sql.type(StatusCount)`
       SELECT s.status,
@@ -50,6 +54,7 @@ export async function loadOverview(db: CommonQueryMethods, sqs: SQSClient, dlqUr
     db.oneFirst(
       sql.type(Count)`SELECT count(*) AS n FROM api_audit_logs WHERE created_at >= ${TODAY_UTC} AND ${BOOKS_CALL}`,
     ),
+    countTotalDifferences(db),
     queueDepth(sqs, dlqUrl).then(
       (d) => d.total,
       () => null,
@@ -67,6 +72,7 @@ export async function loadOverview(db: CommonQueryMethods, sqs: SQSClient, dlqUr
     oldestPendingAt: backlog.oldest,
     failedOpen,
     zohoCallsToday,
+    totalsDiffer,
     dlq,
   };
 }

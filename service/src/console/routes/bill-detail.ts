@@ -1,13 +1,14 @@
 /**
  * GET /console/bills/:id: one bill: its timeline, its PDF (a presigned link valid for minutes, to
  * the processed copy once delivered: pdf-link.ts), NetSuite's fields next to what was last sent to
- * Zoho, and (when failed) the retry, fix and resolve forms. The detail query is the admin API's (lib/operations/failed-bills.ts).
+ * Zoho, NetSuite's total next to the one Zoho computed (flagged when they differ), and (when
+ * failed) the retry, fix and resolve forms. The detail query is the admin API's (lib/operations/failed-bills.ts).
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { BillTarget } from "../../../../lib/bill.ts";
 import { getBillErrorDetail } from "../../../../lib/operations/failed-bills.ts";
-import { compareFields } from "../compare.ts";
+import { compareFields, totalsDiffer } from "../compare.ts";
 import { findPdf, pdfLink } from "../pdf-link.ts";
 import { plainReason } from "../plain-reason.ts";
 import { billRecord, lastSentToZoho, summarize } from "../queries/bills.ts";
@@ -41,6 +42,7 @@ const billDetail: FastifyPluginAsyncTypebox = async (app) => {
       url: await pdfLink(app.aws.s3, pdfCopy.bucket, pdfCopy.key, t.file_name),
     };
     const details = BillTarget.safeParse(record.bill ?? {}).data?.details;
+    const totals = { zohoTotal: t.zoho_total, difference: t.total_difference };
     return reply.page("bill", `Bill ${t.netsuite_bill_id}`, {
       t,
       record,
@@ -59,7 +61,8 @@ const billDetail: FastifyPluginAsyncTypebox = async (app) => {
           : null,
       timeline: buildTimeline(t, d.zohoCalls, d.actions, record.completed_at),
       sent: sent ?? null,
-      compare: compareFields(record.bill, sent ?? null),
+      compare: compareFields(record.bill, sent ?? null, totals),
+      totals: { ...totals, differs: totalsDiffer(totals) },
       pdf,
       live: t.status === "pending" || t.status === "processing",
     });
