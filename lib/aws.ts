@@ -2,7 +2,7 @@
  * AWS SDK clients. Endpoints come from the SDK's standard AWS_ENDPOINT_URL[_SERVICE] settings, so
  * the same code talks to AWS or to moto; only path-style S3 addressing needs a flag of ours.
  * X-Ray capture wraps each client when tracing is on. Every client built here reports each command
- * it sends to the `onCommand` listeners (none by default): the permission audit in infra/test/iam
+ * it sends to the `onCommand` listeners (none by default): the permission check in infra/test/iam
  * checks them against each process's action list (lib/aws-actions.ts).
  */
 

@@ -27,13 +27,6 @@ const SCANNED = [
 /** Names the glossary keeps because renaming them changes a contract (its "Deployed names" paragraph). */
 const DEPLOYED = ["WORKER_DLQ_RECONCILE_INTERVAL_MS", "SWEEPER_RESEND_AFTER_MS", "requeued"];
 
-/**
- * Code that still uses an unused word and is to be renamed by its owner (issue 12): the sweeper's
- * option carrying SWEEPER_RESEND_AFTER_MS, which the sweeper itself calls lostAfterMs. Each entry
- * must still occur, so the list cannot outlive the rename.
- */
-const PENDING_RENAMES = ["resendAfterMs"];
-
 const UNUSED = /\b\w*(re-?queue|replay|re-?send|reconciler)\w*\b/gi;
 const RECONCILE = /\b\w*reconcil\w*\b/gi;
 /** Where "reconcile" is the finance report's word (and the command's name). */
@@ -53,7 +46,7 @@ export function offWords(path: string, text: string): string[] {
   const out: string[] = [];
   text.split("\n").forEach((line, i) => {
     let rest = line;
-    for (const name of [...DEPLOYED, ...PENDING_RENAMES]) rest = rest.replaceAll(name, "");
+    for (const name of DEPLOYED) rest = rest.replaceAll(name, "");
     for (const m of rest.matchAll(UNUSED)) {
       if (SIGNING.test(path) && /replay/i.test(m[0])) continue;
       out.push(`${path}:${i + 1} ${m[0]}`);
@@ -72,14 +65,8 @@ t.test("product code and on-call commands use none of the glossary's unused word
   t.same(found, [], "say enqueue, retry, defer, redrive or settle (docs/glossary.md)");
 });
 
-t.test("the exceptions are the glossary's own, and each pending rename still exists", async (t) => {
+t.test("the exceptions are the glossary's own", async (t) => {
   for (const name of DEPLOYED) t.ok(GLOSSARY.includes(`\`${name}\``), `the glossary lists ${name}`);
-  const all = sources().map((p) => readFileSync(join(ROOT, p), "utf8"));
-  for (const name of PENDING_RENAMES)
-    t.ok(
-      all.some((text) => text.includes(name)),
-      `${name} still to rename`,
-    );
 });
 
 t.test("the check catches the words it bans and passes the allowed ones", async (t) => {

@@ -53,7 +53,7 @@ export class Bills implements BodySource {
  * The same `size` bills over and over, after they have been accepted once: NetSuite's retries,
  * answered 200 from the row without touching S3 or SQS (decode, hash, one lookup).
  */
-export class Replays implements BodySource {
+export class Retries implements BodySource {
   readonly #bodies: string[];
   #i = 0;
 

@@ -23,8 +23,8 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly requests: number;
   readonly accepted: number;
-  /** 200: an earlier bill sent again (idempotent replay). */
-  readonly replayed: number;
+  /** 200: an earlier bill sent again (idempotent retry). */
+  readonly retried: number;
   readonly otherStatus: Record<string, number>;
   readonly errors: number;
   readonly seconds: number;
@@ -71,12 +71,12 @@ export async function ingestLoad(o: LoadOptions): Promise<LoadResult> {
   const result = await finished;
   const seconds = (performance.now() - started) / 1000;
   const accepted = statuses[202] ?? 0;
-  const replayed = statuses[200] ?? 0;
+  const retried = statuses[200] ?? 0;
   const otherStatus = Object.fromEntries(Object.entries(statuses).filter(([s]) => s !== "202" && s !== "200"));
   return {
     requests: latencies.length,
     accepted,
-    replayed,
+    retried,
     otherStatus,
     errors: result.errors + result.timeouts,
     seconds: round(seconds),
@@ -135,7 +135,7 @@ export async function fixedRateLoad(
   return {
     requests: latencies.length,
     accepted,
-    replayed: statuses[200] ?? 0,
+    retried: statuses[200] ?? 0,
     otherStatus: Object.fromEntries(Object.entries(statuses).filter(([s]) => s !== "202" && s !== "200")),
     errors,
     seconds: round(seconds),

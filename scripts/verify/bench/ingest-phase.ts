@@ -38,7 +38,7 @@ function meanLoad(a: LoadResult, b: LoadResult): LoadResult {
   return {
     requests: a.requests + b.requests,
     accepted: a.accepted + b.accepted,
-    replayed: a.replayed + b.replayed,
+    retried: a.retried + b.retried,
     otherStatus: { ...a.otherStatus, ...b.otherStatus },
     errors: a.errors + b.errors,
     seconds: round(a.seconds + b.seconds),

@@ -48,12 +48,12 @@ const PLAN = {
   large: { sizeBytes: 5 * 1024 * 1024, connections: 4, durationS: q(10, 3) },
   memory: {
     sizeBytes: 16 * 1024,
-    // Replays are CPU-bound in the service: 8 connections keep it busy without queueing (fastest here).
+    // Retries are CPU-bound in the service: 8 connections keep it busy without queueing (fastest here).
     connections: 8,
     chunks: 10,
     newPerChunk: q(100, 40),
-    replaysPerChunk: q(4_900, 260),
-    replayPool: 500,
+    retriesPerChunk: q(4_900, 260),
+    retryPool: 500,
   },
   spike: { timeCompression: 30, rateScale: 6 / 30, workers: 3, sizeBytes: 16 * 1024 },
 };
@@ -110,9 +110,9 @@ try {
   }
   if (phases.has("ingest")) Object.assign(figures, await ingestPhase(stack, runId, PLAN, log));
   if (phases.has("memory")) {
-    const perChunk = PLAN.memory.newPerChunk + PLAN.memory.replaysPerChunk;
+    const perChunk = PLAN.memory.newPerChunk + PLAN.memory.retriesPerChunk;
     log(
-      `memory: ${PLAN.memory.chunks * perChunk} requests of 16 KiB bills (new and replayed), heap after GC every ${perChunk}`,
+      `memory: ${PLAN.memory.chunks * perChunk} requests of 16 KiB bills (new and retried), heap after GC every ${perChunk}`,
     );
     figures.memory = await memoryRun(stack, new Bills(runId, "m", PLAN.memory.sizeBytes), PLAN.memory);
   }

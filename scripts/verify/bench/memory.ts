@@ -1,12 +1,12 @@
 /**
  * Memory across a long ingest run: `chunks` chunks, each `newPerChunk` new bills (the full path:
- * S3, row, SQS) then `replaysPerChunk` replays of bills already accepted (NetSuite's retries: HTTP,
+ * S3, row, SQS) then `retriesPerChunk` NetSuite retries of bills already accepted (HTTP,
  * auth, JSON, base64, SHA-256, one lookup, 200), and after every chunk the service's RSS and heap
  * after two full GCs (through the IPC probe). The first chunk is the warm-up; growth is measured
- * from there to the end. Replays keep 50,000 requests inside the time budget: new bills are bound
- * by moto (about 60/s here), replays are not.
+ * from there to the end. Retries keep 50,000 requests inside the time budget: new bills are bound
+ * by moto (about 60/s here), retries are not.
  */
-import { type Bills, Replays } from "./bodies.ts";
+import { type Bills, Retries } from "./bodies.ts";
 import { ingestLoad } from "./ingest-load.ts";
 import type { BenchStack } from "./stack.ts";
 import { round } from "./stats.ts";
@@ -20,7 +20,7 @@ export interface MemorySample {
 export interface MemoryResult {
   readonly requests: number;
   readonly accepted: number;
-  readonly replayed: number;
+  readonly retried: number;
   readonly samples: readonly MemorySample[];
   readonly heapGrowthAfterWarmupPct: number;
   readonly rssGrowthAfterWarmupPct: number;
@@ -35,8 +35,8 @@ export async function memoryRun(
   o: {
     readonly chunks: number;
     readonly newPerChunk: number;
-    readonly replaysPerChunk: number;
-    readonly replayPool: number;
+    readonly retriesPerChunk: number;
+    readonly retryPool: number;
     readonly connections: number;
   },
 ): Promise<MemoryResult> {
@@ -45,21 +45,21 @@ export async function memoryRun(
   samples.push({ requests: 0, rssMiB: mib(first.memory.rss), heapUsedMiB: mib(first.memory.heapUsed) });
   let requests = 0;
   let accepted = 0;
-  let replayed = 0;
+  let retried = 0;
   let seconds = 0;
-  const replays = new Replays(bills, o.replayPool);
+  const retries = new Retries(bills, o.retryPool);
   const common = { url: stack.serviceUrl, apiKey: stack.apiKey, connections: o.connections };
-  // The replay pool must exist before it is replayed.
-  const seeded = await ingestLoad({ ...common, bills: { nextBody: () => replays.nextBody() }, amount: o.replayPool });
+  // The retried bills must be accepted once first.
+  const seeded = await ingestLoad({ ...common, bills: { nextBody: () => retries.nextBody() }, amount: o.retryPool });
   accepted += seeded.accepted;
   for (let c = 0; c < o.chunks; c += 1) {
     for (const r of [
       await ingestLoad({ ...common, bills, amount: o.newPerChunk }),
-      await ingestLoad({ ...common, bills: replays, amount: o.replaysPerChunk }),
+      await ingestLoad({ ...common, bills: retries, amount: o.retriesPerChunk }),
     ]) {
       requests += r.requests;
       accepted += r.accepted;
-      replayed += r.replayed;
+      retried += r.retried;
       seconds += r.seconds;
     }
     const p = await stack.probeService(true);
@@ -73,7 +73,7 @@ export async function memoryRun(
   return {
     requests,
     accepted,
-    replayed,
+    retried,
     samples,
     heapGrowthAfterWarmupPct: round(((last.heapUsedMiB - warm.heapUsedMiB) / warm.heapUsedMiB) * 100, 1),
     rssGrowthAfterWarmupPct: round(((last.rssMiB - warm.rssMiB) / warm.rssMiB) * 100, 1),

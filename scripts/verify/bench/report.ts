@@ -137,7 +137,7 @@ function memoryAndSpikeLines(r: BenchResults): string[] {
   return [
     ...(m
       ? [
-          `memory over ${m.requests} requests (${m.accepted} new, ${m.replayed} replays): heap after GC ${m.samples[1]?.heapUsedMiB} -> ${m.samples.at(-1)?.heapUsedMiB} MiB (${m.heapGrowthAfterWarmupPct} % after warm-up), RSS ${m.samples[1]?.rssMiB} -> ${m.samples.at(-1)?.rssMiB} MiB (${m.rssGrowthAfterWarmupPct} %)`,
+          `memory over ${m.requests} requests (${m.accepted} new, ${m.retried} retries): heap after GC ${m.samples[1]?.heapUsedMiB} -> ${m.samples.at(-1)?.heapUsedMiB} MiB (${m.heapGrowthAfterWarmupPct} % after warm-up), RSS ${m.samples[1]?.rssMiB} -> ${m.samples.at(-1)?.rssMiB} MiB (${m.rssGrowthAfterWarmupPct} %)`,
         ]
       : []),
     ...(k

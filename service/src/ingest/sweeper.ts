@@ -20,10 +20,11 @@ export interface SweeperOptions {
   readonly queueUrl: string;
   readonly intervalMs: number;
   readonly staleAfterMs: number;
-  readonly resendAfterMs: number;
-  /** Pending rows no worker claimed since their message went out this long ago are sent again. */
+  /** Pending rows whose message went out this long ago: presumed lost, enqueued again. */
+  readonly lostAfterMs: number;
+  /** Pending rows no worker claimed since their message went out this long ago are enqueued again. */
   readonly unclaimedAfterMs: number;
-  /** Processing rows untouched this long are re-sent (lib/transactions.ts claimStalePending). */
+  /** Processing rows untouched this long are enqueued again (lib/transactions.ts claimStalePending). */
   readonly stuckProcessingAfterMs: number;
   readonly batchSize: number;
 }
@@ -64,7 +65,7 @@ export class Sweeper {
     const rows = await claimStalePending(o.db, {
       staleAfterMs: o.staleAfterMs,
       unclaimedAfterMs: o.unclaimedAfterMs,
-      lostAfterMs: o.resendAfterMs,
+      lostAfterMs: o.lostAfterMs,
       stuckProcessingAfterMs: o.stuckProcessingAfterMs,
       limit: o.batchSize,
     });

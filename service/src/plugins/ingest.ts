@@ -29,7 +29,7 @@ export default fp(
       queueUrl: c.QUEUE_URL,
       intervalMs: c.SWEEPER_INTERVAL_MS,
       staleAfterMs: c.SWEEPER_STALE_AFTER_MS,
-      resendAfterMs: c.SWEEPER_RESEND_AFTER_MS,
+      lostAfterMs: c.SWEEPER_RESEND_AFTER_MS,
       unclaimedAfterMs: c.SWEEPER_UNCLAIMED_AFTER_MS,
       stuckProcessingAfterMs: c.SWEEPER_STUCK_PROCESSING_AFTER_MS,
       batchSize: c.SWEEPER_BATCH_SIZE,

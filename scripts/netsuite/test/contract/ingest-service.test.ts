@@ -76,7 +76,7 @@ async function deliver(service: FastifyInstance, request: SentRequest) {
   return { code: response.statusCode, body: response.body, headers: response.headers as Record<string, string> };
 }
 
-t.test("the service accepts the client's signed request (202), then answers a resend idempotently (200)", async (t) => {
+t.test("the service accepts the client's signed request (202), then answers a retry idempotently (200)", async (t) => {
   const service = await startService(t);
   const fake = fakeAccount();
 

@@ -114,7 +114,7 @@ t.test("a full run sends each pending bill once and records every outcome on the
   );
 });
 
-t.test("a second run resends only what is left (RETRY), and the service answers idempotently", async (t) => {
+t.test("a second run retries only what is left (RETRY), and the service answers idempotently", async (t) => {
   const fake = account();
   runMapReduce(fake, createMapReduce(fake.n, fake.host));
   fake.state.requests.length = 0;

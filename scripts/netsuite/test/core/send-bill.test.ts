@@ -35,7 +35,7 @@ t.test("202 stores the transaction id", async (t) => {
   t.equal(state.remainingUsage, 1000 - 10 - 10 - 10, "record.load 10 + file.load 10 + https.post 10");
 });
 
-t.test("200 (idempotent replay) also stores the transaction id", async (t) => {
+t.test("200 (idempotent retry) also stores the transaction id", async (t) => {
   const { outcome } = run([accepted("tx-1", 200)]);
   t.match(outcome, { status: "SENT", transactionId: "tx-1", httpStatus: 200 });
   t.match(outcome.message, /already accepted/);

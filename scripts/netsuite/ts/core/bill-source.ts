@@ -7,7 +7,7 @@
  */
 import { COST } from "./governance.ts";
 import type { BillDetails } from "./ingest-request.ts";
-import { BILL_FIELDS, RESEND_STATUSES } from "./outcome.ts";
+import { BILL_FIELDS, RETRY_STATUSES } from "./outcome.ts";
 import type { NModules } from "./types.ts";
 
 /** What map receives for one bill (small: file id, never file contents). */
@@ -44,7 +44,7 @@ type Columns = ReturnType<typeof columns>;
 
 export function pendingBillFilters(): unknown[] {
   const statusOpen: unknown[] = [[BILL_FIELDS.status, "isempty", ""]];
-  for (const status of RESEND_STATUSES) statusOpen.push("OR", [BILL_FIELDS.status, "is", status]);
+  for (const status of RETRY_STATUSES) statusOpen.push("OR", [BILL_FIELDS.status, "is", status]);
   return [["mainline", "is", "T"], "AND", ["file.internalid", "noneof", "@NONE@"], "AND", statusOpen];
 }
 

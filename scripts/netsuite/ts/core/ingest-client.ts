@@ -62,7 +62,7 @@ export function classify(response: HttpsResponse, nowMs: number): Verdict {
       return { kind: "retry", httpStatus: code, message: `HTTP ${code} without a transactionId in the body` };
     }
     const statusUrl = typeof json?.statusUrl === "string" ? json.statusUrl : undefined;
-    const replay = code === 200 ? " (already accepted earlier)" : "";
+    const again = code === 200 ? " (already accepted earlier)" : "";
     return {
       kind: "done",
       outcome: {
@@ -70,7 +70,7 @@ export function classify(response: HttpsResponse, nowMs: number): Verdict {
         httpStatus: code,
         transactionId,
         ...(statusUrl ? { statusUrl } : {}),
-        message: `accepted as ${transactionId}${replay}`,
+        message: `accepted as ${transactionId}${again}`,
       },
     };
   }

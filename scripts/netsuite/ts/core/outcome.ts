@@ -40,8 +40,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const SEND_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-/** Statuses the Map/Reduce input search treats as "not yet sent". */
-export const RESEND_STATUSES: readonly DeliveryStatus[] = ["RETRY"];
+/** Statuses the Map/Reduce input search treats as "not yet sent": bills it retries on its next run. */
+export const RETRY_STATUSES: readonly DeliveryStatus[] = ["RETRY"];
 
 export interface Outcome {
   readonly billId: string;

@@ -6,7 +6,7 @@ const latency = { p50: 10, p95: 20, p99: 30, max: 40 };
 const load = {
   requests: 100,
   accepted: 100,
-  replayed: 0,
+  retried: 0,
   otherStatus: {},
   errors: 0,
   seconds: 10,
@@ -43,7 +43,7 @@ const results: BenchResults = {
   memory: {
     requests: 50_000,
     accepted: 1_500,
-    replayed: 48_500,
+    retried: 48_500,
     samples: [
       { requests: 0, rssMiB: 100, heapUsedMiB: 30 },
       { requests: 5_000, rssMiB: 120, heapUsedMiB: 36 },
@@ -164,7 +164,7 @@ t.test("the table carries every figure the README quotes", async (t) => {
   t.match(text, /service\/direct: 100 KiB 0.91, 5 MiB 0.5/);
   t.match(text, /= 3x/);
   t.match(text, /@aws-sdk\/core\s+0.6 ms\/bill/);
-  t.match(text, /50000 requests \(1500 new, 48500 replays\)/);
+  t.match(text, /50000 requests \(1500 new, 48500 retries\)/);
   t.match(text, /peak backlog 230 at 45 s \(model 223\)/);
   t.match(text, /MISS {2}CPU per bill <= 2.0x the floor: 3/);
   t.match(text, /share of Zoho's limit used while saturated 78 % = 37.1 bills\/min per organization/);

@@ -366,7 +366,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
           return { kind: "retry", httpStatus: code, message: `HTTP ${code} without a transactionId in the body` };
         }
         const statusUrl = typeof (json == null ? void 0 : json.statusUrl) === "string" ? json.statusUrl : void 0;
-        const replay = code === 200 ? " (already accepted earlier)" : "";
+        const again = code === 200 ? " (already accepted earlier)" : "";
         return {
           kind: "done",
           outcome: {
@@ -374,7 +374,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
             httpStatus: code,
             transactionId,
             ...statusUrl ? { statusUrl } : {},
-            message: `accepted as ${transactionId}${replay}`
+            message: `accepted as ${transactionId}${again}`
           }
         };
       }

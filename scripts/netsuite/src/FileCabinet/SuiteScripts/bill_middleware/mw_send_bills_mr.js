@@ -42,7 +42,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
       zohoBillId: "custbody_mw_zoho_bill_id"
     };
     var SEND_STATUSES = ["SENT", "RETRY", "CONFLICT", "REJECTED", "SKIPPED", "ERROR"];
-    var RESEND_STATUSES = ["RETRY"];
+    var RETRY_STATUSES = ["RETRY"];
     var MAX_ERROR_LENGTH = 3900;
     function billFieldValues(outcome) {
       const values = {
@@ -122,7 +122,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
     }
     function pendingBillFilters() {
       const statusOpen = [[BILL_FIELDS.status, "isempty", ""]];
-      for (const status of RESEND_STATUSES) statusOpen.push("OR", [BILL_FIELDS.status, "is", status]);
+      for (const status of RETRY_STATUSES) statusOpen.push("OR", [BILL_FIELDS.status, "is", status]);
       return [["mainline", "is", "T"], "AND", ["file.internalid", "noneof", "@NONE@"], "AND", statusOpen];
     }
     function isPdf(fileType, fileName) {
@@ -421,7 +421,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
           return { kind: "retry", httpStatus: code, message: `HTTP ${code} without a transactionId in the body` };
         }
         const statusUrl = typeof (json == null ? void 0 : json.statusUrl) === "string" ? json.statusUrl : void 0;
-        const replay = code === 200 ? " (already accepted earlier)" : "";
+        const again = code === 200 ? " (already accepted earlier)" : "";
         return {
           kind: "done",
           outcome: {
@@ -429,7 +429,7 @@ define(["N/crypto","N/encode","N/file","N/https","N/log","N/record","N/runtime",
             httpStatus: code,
             transactionId,
             ...statusUrl ? { statusUrl } : {},
-            message: `accepted as ${transactionId}${replay}`
+            message: `accepted as ${transactionId}${again}`
           }
         };
       }
