@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ACME, type ConsumerTestEnv, seedBill } from "../../../consumer/test/helper.ts";
 import { sql } from "../../../lib/db.ts";
+import { upsertMapping } from "../../../lib/mappings/mappings.ts";
 import { seedZohoCall } from "../../../lib/testing/seed.ts";
 
 /** Not among the simulator's vendors (DEFAULT_VENDORS). */
@@ -44,6 +45,28 @@ export async function billFailedInOutage(e: ConsumerTestEnv, prefix: string) {
     message: "Service temporarily unavailable",
   });
   return seeded;
+}
+
+/** The simulator's "Office Supplies" expense account (scripts/zoho-sim/ledger.ts). */
+const OFFICE_SUPPLIES = "460000000000900";
+
+/**
+ * Sent to the queue with one expense line 0.50 short of NetSuite's total (ingest would refuse it; a
+ * bill edited in NetSuite after its lines were read looks like this). The worker delivers it and
+ * Zoho, which totals the lines, answers 1,250.00 against NetSuite's 1,250.50: a difference of -0.50.
+ */
+export async function billShortOfItsTotal(e: ConsumerTestEnv) {
+  await upsertMapping(
+    e.db,
+    { kind: "account", netsuiteKey: "58", zohoId: OFFICE_SUPPLIES, netsuiteName: "Office supplies" },
+    { actor: "test-fixture", reason: "console browser test", channel: "script" },
+  );
+  const netsuiteBillId = `NS-TOTAL-${randomUUID().slice(0, 6)}`;
+  const bill = details(ACME, `INV-${netsuiteBillId}`, 1250.5);
+  return seedBill(e, {
+    netsuiteBillId,
+    bill: { details: { ...bill.details, expenseLines: [{ account: { id: "58" }, amount: 1250, memo: "Paper" }] } },
+  });
 }
 
 const Row = z.object({ status: z.string(), resolved_by: z.string().nullable(), bill: z.unknown() });
