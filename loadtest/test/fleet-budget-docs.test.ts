@@ -7,12 +7,11 @@
 import { readFileSync } from "node:fs";
 import t, { type Test } from "tap";
 import { workerSchema } from "../../lib/config.ts";
+import { deliveryBudgetSeconds, forecastBacklog } from "../shared/backlog.ts";
 import {
   BURST_BILLS,
   burstProfile,
-  deliveryBudgetSeconds,
   FLEET_REQUESTS_PER_MINUTE,
-  forecastBacklog,
   profileDurationSeconds,
   spikeProfile,
   zohoBillsPerHour,

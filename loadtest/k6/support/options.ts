@@ -4,14 +4,10 @@
  * exit with code 99, which is what fails the monthly CI job.
  */
 import type { Options, Scenario } from "k6/options";
+import { deliveryBudgetSeconds } from "../../shared/backlog.ts";
 import type { ArrivalProfile } from "../../shared/profiles.ts";
-import {
-  arrivalScenario,
-  deliveryBudgetSeconds,
-  expectedArrivals,
-  k6Duration,
-  profileDurationSeconds,
-} from "../../shared/profiles.ts";
+import { expectedArrivals, profileDurationSeconds } from "../../shared/profiles.ts";
+import { arrivalScenario, k6Duration } from "../../shared/scenario.ts";
 import {
   INGEST_SLO_MS,
   MAX_DELIVERY_FAILURE_RATE,

@@ -1,18 +1,15 @@
 import t from "tap";
 import { workerSchema } from "../../../lib/config.ts";
+import { deliveryBudgetSeconds, forecastBacklog } from "../../shared/backlog.ts";
 import {
-  arrivalScenario,
   arrivalTimes,
   BASELINE_BILLS_PER_HOUR,
   baselineProfile,
   burstProfile,
   compressProfile,
-  deliveryBudgetSeconds,
   expectedArrivals,
   FLEET_REQUESTS_PER_MINUTE,
-  forecastBacklog,
   isFlat,
-  k6Duration,
   peakPerHour,
   profileDurationSeconds,
   rateAt,
@@ -22,6 +19,7 @@ import {
   spikeProfile,
   zohoBillsPerHour,
 } from "../../shared/profiles.ts";
+import { arrivalScenario, k6Duration } from "../../shared/scenario.ts";
 import { DELIVERY_FLOOR_SECONDS } from "../../shared/slo.ts";
 
 const sizing = { typicalIterationSeconds: 0.8, maxIterationSeconds: 10 };

@@ -1,18 +1,14 @@
 /**
  * The compressed spike on the whole local stack: spike-10x with time compressed and rates scaled
- * (loadtest/shared/profiles.ts), bills sent open-model at their arrival times, several workers
+ * (loadtest/shared/profiles.ts, backlog.ts), bills sent open-model at their arrival times, several workers
  * delivering to the Zoho simulator under a proportionally scaled limit. Samples the backlog (bills
  * accepted but not final) every half second until it drains, and compares with the fluid model.
  * While the backlog is up the fleet is saturated, which is where the delivery rate against the
  * simulator's limit, and the 429s, are read.
  */
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
-import {
-  type ArrivalProfile,
-  arrivalTimes,
-  forecastBacklog,
-  profileDurationSeconds,
-} from "../../../loadtest/shared/profiles.ts";
+import { forecastBacklog } from "../../../loadtest/shared/backlog.ts";
+import { type ArrivalProfile, arrivalTimes, profileDurationSeconds } from "../../../loadtest/shared/profiles.ts";
 import { procCpuMs } from "../stand-ins/perf-stand-ins.ts";
 import type { Bills } from "./bodies.ts";
 import type { BenchStack, ZohoLimits } from "./stack.ts";
