@@ -72,9 +72,58 @@ interface BodyStream extends NodeJS.EventEmitter {
 }
 
 /**
+ * Where a body's bytes go: with a Content-Length, one pooled buffer of that size; without one
+ * (chunked), or past the declared size, a list of chunks joined as Fastify joins them.
+ */
+class CollectedBody {
+  received = 0;
+  readonly #declared: number;
+  // Taken at the first byte, not before: a declared size is not yet memory anyone sent.
+  #buf: Buffer | undefined;
+  #chunks: Buffer[] | undefined;
+
+  constructor(declared: number) {
+    this.#declared = declared;
+    this.#chunks = Number.isNaN(declared) ? [] : undefined;
+  }
+
+  add(chunk: Buffer): void {
+    const at = this.received;
+    this.received += chunk.length;
+    if (!this.#chunks) {
+      this.#buf ??= ingestBuffers.take(this.#declared);
+      if (this.received <= this.#buf.length) {
+        chunk.copy(this.#buf, at);
+        return;
+      }
+      // More than declared (only a preParsing stream could): from here on, a list like Fastify's.
+      this.#chunks = [Buffer.from(this.#buf.subarray(0, at))];
+      this.release();
+    }
+    this.#chunks.push(chunk);
+  }
+
+  bytes(): Buffer {
+    if (this.#chunks) return Buffer.concat(this.#chunks, this.received);
+    return this.#buf?.subarray(0, this.received) ?? Buffer.alloc(0);
+  }
+
+  /** Gives the pooled buffer back (idempotent). */
+  release(): void {
+    if (this.#buf) ingestBuffers.give(this.#buf);
+    this.#buf = undefined;
+  }
+}
+
+/** A stream error or an aborted upload answers 400, unless it carries an error status of its own. */
+function asClientError(err: Error & { statusCode?: number }): Error {
+  if (!(typeof err.statusCode === "number" && err.statusCode >= 400)) err.statusCode = 400;
+  return err;
+}
+
+/**
  * Fastify's raw-body reader (lib/content-type-parser.js rawBody, parseAs "buffer"), step for step,
- * except where the bytes go: with a Content-Length they are copied into one pooled buffer, given
- * back after `parse` returns; without one (chunked), chunks are joined as Fastify joins them.
+ * except where the bytes go (CollectedBody), given back after `parse` returns.
  */
 export function readBody(
   req: FastifyRequest,
@@ -88,63 +137,38 @@ export function readBody(
     done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
     return;
   }
-  let received = 0;
-  // Taken at the first byte, not before: a declared size is not yet memory anyone sent.
-  let buf: Buffer | undefined;
-  let chunks: Buffer[] | undefined = Number.isNaN(contentLength) ? [] : undefined;
+  const body = new CollectedBody(contentLength);
   const stop = () => {
     payload.removeListener("data", onData);
     payload.removeListener("end", onEnd);
     payload.removeListener("error", onEnd);
   };
-  const release = () => {
-    if (buf) ingestBuffers.give(buf);
-    buf = undefined;
+  const fail = (err: Error) => {
+    stop();
+    body.release();
+    done(err, undefined);
   };
   function onData(data: Buffer | string) {
     // A custom preParsing stream may still emit strings.
     const chunk = typeof data === "string" ? Buffer.from(data) : data;
-    const at = received;
-    received += chunk.length;
-    const encoded = payload.receivedEncodedLength ?? 0;
-    if (received > limit || encoded > limit) {
-      stop();
-      release();
-      done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+    if (body.received + chunk.length > limit || (payload.receivedEncodedLength ?? 0) > limit) {
+      fail(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
       return;
     }
-    if (!chunks) {
-      buf ??= ingestBuffers.take(contentLength);
-      if (received <= buf.length) {
-        chunk.copy(buf, at);
-        return;
-      }
-      // More than declared (only a preParsing stream could): from here on, a list like Fastify's.
-      chunks = [Buffer.from(buf.subarray(0, at))];
-      release();
-    }
-    chunks.push(chunk);
+    body.add(chunk);
   }
   function onEnd(err?: Error & { statusCode?: number }) {
+    if (err != null) return fail(asClientError(err));
+    if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || body.received) !== contentLength) {
+      return fail(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+    }
     stop();
-    if (err != null) {
-      release();
-      if (!(typeof err.statusCode === "number" && err.statusCode >= 400)) err.statusCode = 400;
-      done(err, undefined);
-      return;
-    }
-    if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) {
-      release();
-      done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), undefined);
-      return;
-    }
-    const raw = chunks ? Buffer.concat(chunks, received) : (buf?.subarray(0, received) ?? Buffer.alloc(0));
     try {
-      parse(raw, done);
+      parse(body.bytes(), done);
     } catch (error) {
       done(error as Error, undefined);
     } finally {
-      release();
+      body.release();
     }
   }
   payload.on("data", onData);
