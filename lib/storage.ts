@@ -16,6 +16,7 @@ import {
   CopyObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -129,9 +130,9 @@ export async function getPdfStream(s3: S3Client, bucket: string, key: string): P
 
 /**
  * Server-side copy (no bytes through this process): the worker copies a delivered PDF from incoming
- * to processed (Object Lock). It does not delete the incoming object: the incoming bucket's own
- * lifecycle expires it 30 days after upload, delivered or not (infra/src/constructs/secure-bucket.ts
- * INCOMING_LIFECYCLE), so the PDF is kept twice for those 30 days only.
+ * to processed (Object Lock). It does not delete the incoming object; it marks it (markStoredOnce)
+ * and the incoming bucket's lifecycle expires it (infra/src/constructs/secure-bucket.ts
+ * INCOMING_LIFECYCLE, docs/adr/0009-store-once-by-tag.md).
  */
 export async function copyObject(
   s3: S3Client,
@@ -147,6 +148,24 @@ export async function copyObject(
       ServerSideEncryption: "aws:kms",
       SSEKMSKeyId: kmsKeyId,
       MetadataDirective: "COPY",
+    }),
+  );
+}
+
+/** The tag that tells the incoming bucket's lifecycle a PDF's copy in processed exists (INCOMING_LIFECYCLE). */
+export const STORED_ONCE_TAG = { key: "stored-once", value: "delivered" } as const;
+
+/**
+ * Tags the current version of an incoming PDF `stored-once=delivered`, after its copy to processed
+ * and the row's success: the lifecycle then expires it within a day or two instead of the 400-day
+ * backstop. It replaces the object's tag set (incoming objects carry no other tags).
+ */
+export async function markStoredOnce(s3: S3Client, object: { bucket: string; key: string }): Promise<void> {
+  await s3.send(
+    new PutObjectTaggingCommand({
+      Bucket: object.bucket,
+      Key: object.key,
+      Tagging: { TagSet: [{ Key: STORED_ONCE_TAG.key, Value: STORED_ONCE_TAG.value }] },
     }),
   );
 }

@@ -14,6 +14,12 @@ const DELIVERY: readonly AwsGrant[] = [
     why: "the PDF streamed to Zoho, and the source of the copy to processed (lib/storage.ts)",
   },
   {
+    sid: "MarkStoredOnce",
+    actions: ["s3:PutObjectTagging"],
+    resource: "incoming-objects",
+    why: "once delivered, the incoming PDF is tagged stored-once=delivered so its lifecycle expires it (lib/storage.ts markStoredOnce)",
+  },
+  {
     sid: "KeepPdf",
     actions: ["s3:PutObject"],
     resource: "processed-objects",

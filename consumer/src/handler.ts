@@ -11,7 +11,7 @@
 import { BillMessage, type TransactionRow } from "../../lib/bill.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { fileSizeBucket } from "../../lib/metrics.ts";
-import { copyObject } from "../../lib/storage.ts";
+import { copyObject, markStoredOnce } from "../../lib/storage.ts";
 import { inSegment } from "../../lib/tracing.ts";
 import { claimForDelivery, findTransaction, markDelivered } from "../../lib/transactions.ts";
 import { type DeliveredIds, deliverToZoho } from "./delivery/find-or-create.ts";
@@ -75,7 +75,7 @@ async function tryDelivery(
   };
   try {
     const ids = await deliverToZoho(row, deps, ctx);
-    await finish(row, ids, deps);
+    await finish(row, ids, deps, log);
     const ms = performance.now() - started;
     deps.metrics.record("PDFProcessingTime", ms, "Milliseconds", { FileSize: fileSizeBucket(row.file_size) });
     deps.metrics.record("PDFsProcessed", 1, "Count", { Outcome: "success" });
@@ -90,14 +90,19 @@ async function tryDelivery(
   }
 }
 
-/** The bill is in Zoho: keep the PDF in the processed bucket and mark the row success with Zoho's ids. */
-async function finish(row: TransactionRow, ids: DeliveredIds, deps: HandlerDeps): Promise<void> {
+/**
+ * The bill is in Zoho: keep the PDF in the processed bucket, mark the row success with Zoho's ids,
+ * then tag the incoming copy so its lifecycle expires it (store once, docs/adr/0009). The tag comes
+ * last, so a PDF becomes disposable only once a redelivery would no longer copy it; a failed tag
+ * does not fail the delivery (the 400-day backstop still removes the object).
+ */
+async function finish(row: TransactionRow, ids: DeliveredIds, deps: HandlerDeps, log: Logger): Promise<void> {
   const { settings } = deps;
-  await copyObject(
-    deps.s3,
-    { bucket: row.s3_bucket, key: row.s3_key },
-    { bucket: settings.PROCESSED_BUCKET, key: row.s3_key },
-    settings.S3_KMS_KEY_ID,
-  );
+  const incoming = { bucket: row.s3_bucket, key: row.s3_key };
+  await copyObject(deps.s3, incoming, { bucket: settings.PROCESSED_BUCKET, key: row.s3_key }, settings.S3_KMS_KEY_ID);
   await markDelivered(deps.db, row.id, ids.billId, ids.documentId);
+  await markStoredOnce(deps.s3, incoming).catch((err) => {
+    log.warn({ err, ...incoming }, "could not tag the incoming PDF stored-once; the backstop expiry will remove it");
+    deps.metrics.record("StoredOnceTagFailures", 1, "Count");
+  });
 }

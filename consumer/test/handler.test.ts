@@ -1,5 +1,5 @@
 import { CloudWatchClient, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectTaggingCommand, HeadObjectCommand, PutObjectTaggingCommand } from "@aws-sdk/client-s3";
 import t from "tap";
 import { z } from "zod";
 import { sql } from "../../lib/db.ts";
@@ -37,6 +37,9 @@ const auditRows = (id: string) =>
   )`
     SELECT operation, request, response, status_code FROM api_audit_logs WHERE transaction_id = ${id} ORDER BY id`);
 
+const incomingTags = async (key: string) =>
+  (await e.s3.send(new GetObjectTaggingCommand({ Bucket: e.incomingBucket, Key: key }))).TagSet ?? [];
+
 t.test("a new bill is created with its PDF in one Zoho call, copied to processed and marked success", async (t) => {
   const bill = await seedBill(e);
   const before = booksCalls();
@@ -57,6 +60,7 @@ t.test("a new bill is created with its PDF in one Zoho call, copied to processed
     new HeadObjectCommand({ Bucket: e.processedBucket, Key: `bills/${bill.netsuiteBillId}/${bill.fileName}` }),
   );
   t.ok(head.ContentLength, "object copied to the processed bucket");
+  t.same(await incomingTags(bill.key), [{ Key: "stored-once", Value: "delivered" }], "incoming copy marked to expire");
   const audit = await auditRows(bill.transactionId);
   t.same(
     audit.map((a) => a.operation),
@@ -206,3 +210,33 @@ t.test("an unreadable message is dead-lettered", async (t) => {
   const outcome = await handleBill({ messageId: "m", body: "{nope", receiptHandle: "r", receiveCount: 1 }, deps);
   t.equal(outcome.action, "deadletter");
 });
+
+t.test(
+  "a failed stored-once tag leaves the bill delivered: logged, counted, the PDF kept for the backstop",
+  async (t) => {
+    const bill = await seedBill(e);
+    const send = deps.s3.send.bind(deps.s3);
+    deps.s3.send = ((command: unknown, ...rest: unknown[]) =>
+      command instanceof PutObjectTaggingCommand
+        ? Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }))
+        : (send as (...a: unknown[]) => Promise<unknown>)(command, ...rest)) as typeof deps.s3.send;
+    const record = deps.metrics.record.bind(deps.metrics);
+    const recorded: string[] = [];
+    deps.metrics.record = (name, ...rest) => {
+      recorded.push(name);
+      record(name, ...rest);
+    };
+    t.teardown(() => {
+      deps.s3.send = send;
+      deps.metrics.record = record;
+    });
+
+    t.same(await handleBill(await next(), deps), { action: "ack", result: "delivered" });
+    t.equal((await findTransaction(e.db, bill.transactionId))?.status, "success");
+    const head = await e.s3.send(new HeadObjectCommand({ Bucket: e.processedBucket, Key: bill.key }));
+    t.ok(head.ContentLength, "the processed copy exists");
+    t.same(await incomingTags(bill.key), [], "incoming untagged: only the 400-day backstop applies");
+    t.equal(recorded.filter((n) => n === "StoredOnceTagFailures").length, 1, "counted once");
+    t.ok(recorded.includes("PDFsProcessed"), "the delivery's own metrics still recorded");
+  },
+);

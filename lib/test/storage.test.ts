@@ -1,10 +1,18 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { GetObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { finished } from "node:stream/promises";
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { type HttpRequest, HttpResponse } from "@smithy/core/protocols";
 import t from "tap";
 import { observeCommands, onCommand, type SentCommand } from "../aws.ts";
-import { getPdfStream, putPdf } from "../storage.ts";
+import { copyObject, getPdfStream, markStoredOnce, putPdf, STORED_ONCE_TAG } from "../storage.ts";
 import { setupTestEnv } from "../testing/harness.ts";
 
 type Handle = (request: HttpRequest) => Promise<{ response: HttpResponse }>;
@@ -85,7 +93,8 @@ t.test("a key with spaces, unicode and reserved characters lands under exactly t
   await putPdf(env.s3, { bucket: env.incomingBucket, key, body: pdf, sha256: pdfSha });
   const stored = await getPdfStream(env.s3, env.incomingBucket, key);
   t.equal(stored.sha256, pdfSha);
-  stored.stream.resume();
+  // Read to the end before teardown removes the bucket (a half-read body was reset: ECONNRESET).
+  await finished(stored.stream.resume());
 });
 
 t.test("the signer takes the payload hash from putPdf instead of hashing the body again", async (t) => {
@@ -188,4 +197,28 @@ t.test("putPdf is reported to onCommand listeners like a call through send()", a
       error: { name: "AccessDenied", httpStatusCode: 403 },
     },
   ]);
+});
+
+t.test("store once: the copied incoming object is tagged stored-once=delivered, in place, copy untagged", async (t) => {
+  const env = await setupTestEnv(t);
+  const key = "bills/NS 7/Faktura (1).pdf";
+  const { versionId } = await putPdf(env.s3, { bucket: env.incomingBucket, key, body: pdf, sha256: pdfSha });
+  const incoming = { bucket: env.incomingBucket, key };
+  const tags = async (bucket: string) =>
+    (await env.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }))).TagSet ?? [];
+  t.same(await tags(env.incomingBucket), [], "untagged until delivered: only the backstop applies");
+
+  await copyObject(env.s3, incoming, { bucket: env.processedBucket, key });
+  await markStoredOnce(env.s3, incoming);
+  t.same(await tags(env.incomingBucket), [{ Key: STORED_ONCE_TAG.key, Value: STORED_ONCE_TAG.value }]);
+  t.same(STORED_ONCE_TAG, { key: "stored-once", value: "delivered" }, "the lifecycle rule's filter (infra)");
+  // The tag lands on the version the copy read: no new version, so the rule expires that one.
+  const versions = await env.s3.send(new ListObjectVersionsCommand({ Bucket: env.incomingBucket, Prefix: key }));
+  t.same(
+    versions.Versions?.map((v) => v.VersionId),
+    [versionId],
+  );
+  t.same(await tags(env.processedBucket), [], "the processed copy does not carry it (the rule is incoming's only)");
+  const head = await env.s3.send(new HeadObjectCommand({ Bucket: env.processedBucket, Key: key }));
+  t.equal(head.ContentLength, pdf.byteLength, "the copy exists before its source is marked");
 });

@@ -11,6 +11,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
 import { Construct } from "constructs";
+import { STORED_ONCE_TAG } from "../../../lib/storage.ts";
 
 /** Days of the shared lifecycle: what the retention policy (7 years) and the tiers mean in days. */
 export const LIFECYCLE = {
@@ -23,15 +24,19 @@ export const LIFECYCLE = {
 } as const;
 
 /**
- * Store once: `incoming` is a transit bucket. A delivered PDF is copied to `processed` (Object
- * Lock, LIFECYCLE) within minutes of upload, so incoming keeps each PDF for 30 days, past queue
- * retention (4 d) and the DLQ (14 d). The rule counts from upload, delivered or not: a bill still
- * undelivered on day 30 (failed and not yet retried) loses its incoming PDF. Then the current
- * version expires (a delete marker), the noncurrent version is removed a day later, and S3 removes
- * the delete marker left alone (an Expiration with Days does that cleanup itself).
+ * Store once (ADR 9): `incoming` is a transit bucket. Once the worker has copied a PDF to
+ * `processed` and recorded the delivery, it tags the incoming object `stored-once=delivered`
+ * (lib/storage.ts STORED_ONCE_TAG); a rule filtered on that tag expires it a day after upload (S3
+ * counts from the object's creation and acts at the next midnight UTC, so a PDF delivered late
+ * goes at the next run), its noncurrent version a day later. An untagged PDF (not delivered yet:
+ * failed, waiting for a finance fix, or its tag call failed) stays until the backstop, 400 days:
+ * past the DLQ's 14 days and a year-end close, so a bill fixed in the next financial year still
+ * has its PDF. Lone delete markers are removed by their own rule (ExpiredObjectDeleteMarker
+ * cannot share an Expiration with Days, and S3 refuses it beside a tag filter).
  */
 export const INCOMING_LIFECYCLE = {
-  expireAfterDays: 30,
+  deliveredExpireAfterDays: 1,
+  backstopExpireAfterDays: 400,
   noncurrentExpireAfterDays: 1,
   abortMultipartAfterDays: 1,
 } as const;
@@ -59,7 +64,7 @@ export interface SecureBucketProps {
  * SSE-S3), versioning, all four public-access blocks, bucket-owner-enforced ownership, a policy
  * that denies any request not over TLS, and the retention lifecycle (30 d STANDARD_IA, 90 d
  * GLACIER, expiry at 2555 d, noncurrent versions and stale multipart uploads cleaned up), or the
- * short transit lifecycle of `incoming` (INCOMING_LIFECYCLE).
+ * transit lifecycle of `incoming` (INCOMING_LIFECYCLE: delivered PDFs go after a day).
  */
 export class SecureBucket extends Construct {
   public readonly bucket: string;
@@ -96,7 +101,7 @@ export class SecureBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucket.id,
       dependsOn: [versioning],
-      rule: [lifecycleRule(props.lifecycle ?? "retention")],
+      rule: lifecycleRules(props.lifecycle ?? "retention"),
     });
     if (objectLockDays !== undefined) {
       new S3BucketObjectLockConfigurationA(this, "object-lock", {
@@ -146,28 +151,46 @@ export class SecureBucket extends Construct {
   }
 }
 
-/** One lifecycle rule per plan; both filter on every key. */
-function lifecycleRule(plan: LifecyclePlan): S3BucketLifecycleConfigurationRule {
+/** The rules of each plan: the retention one, or the transit ones (delivered, backstop, delete markers). */
+function lifecycleRules(plan: LifecyclePlan): S3BucketLifecycleConfigurationRule[] {
   if (plan === "transit") {
-    return {
-      id: "transit-store-once",
+    const noncurrent = [{ noncurrentDays: INCOMING_LIFECYCLE.noncurrentExpireAfterDays }];
+    return [
+      {
+        id: "delivered-stored-once",
+        status: "Enabled",
+        filter: [{ tag: [{ key: STORED_ONCE_TAG.key, value: STORED_ONCE_TAG.value }] }],
+        expiration: [{ days: INCOMING_LIFECYCLE.deliveredExpireAfterDays }],
+        noncurrentVersionExpiration: noncurrent,
+      },
+      {
+        id: "undelivered-backstop",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        expiration: [{ days: INCOMING_LIFECYCLE.backstopExpireAfterDays }],
+        noncurrentVersionExpiration: noncurrent,
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMING_LIFECYCLE.abortMultipartAfterDays }],
+      },
+      {
+        id: "lone-delete-markers",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        expiration: [{ expiredObjectDeleteMarker: true }],
+      },
+    ];
+  }
+  return [
+    {
+      id: "tiering-and-retention",
       status: "Enabled",
       filter: [{ prefix: "" }],
-      expiration: [{ days: INCOMING_LIFECYCLE.expireAfterDays }],
-      noncurrentVersionExpiration: [{ noncurrentDays: INCOMING_LIFECYCLE.noncurrentExpireAfterDays }],
-      abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMING_LIFECYCLE.abortMultipartAfterDays }],
-    };
-  }
-  return {
-    id: "tiering-and-retention",
-    status: "Enabled",
-    filter: [{ prefix: "" }],
-    transition: [
-      { days: LIFECYCLE.standardIaAfterDays, storageClass: "STANDARD_IA" },
-      { days: LIFECYCLE.glacierAfterDays, storageClass: "GLACIER" },
-    ],
-    expiration: [{ days: LIFECYCLE.expireAfterDays }],
-    noncurrentVersionExpiration: [{ noncurrentDays: LIFECYCLE.noncurrentExpireAfterDays }],
-    abortIncompleteMultipartUpload: [{ daysAfterInitiation: LIFECYCLE.abortMultipartAfterDays }],
-  };
+      transition: [
+        { days: LIFECYCLE.standardIaAfterDays, storageClass: "STANDARD_IA" },
+        { days: LIFECYCLE.glacierAfterDays, storageClass: "GLACIER" },
+      ],
+      expiration: [{ days: LIFECYCLE.expireAfterDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: LIFECYCLE.noncurrentExpireAfterDays }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: LIFECYCLE.abortMultipartAfterDays }],
+    },
+  ];
 }

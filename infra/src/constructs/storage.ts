@@ -16,8 +16,8 @@ export interface StorageProps {
 export const LOG_PREFIXES = { alb: "alb", cloudtrail: "cloudtrail" } as const;
 
 /**
- * The four buckets. `incoming` holds PDFs until delivery and then 30 days at most (store once:
- * INCOMING_LIFECYCLE), `processed` keeps delivered PDFs under
+ * The four buckets. `incoming` holds each PDF until its delivery is recorded and a day or two more
+ * (store once: INCOMING_LIFECYCLE; an undelivered one up to 400 days), `processed` keeps delivered PDFs under
  * Object Lock (COMPLIANCE) for exactly as long as the lifecycle keeps them (2555 days), so the
  * expiry never fights the lock. `access-logs` receives ALB, S3 and CloudTrail logs: ALB access
  * logs and S3 server access logs can only be delivered to an SSE-S3 bucket, so it is the one

@@ -86,24 +86,40 @@ for (const config of allEnvironments) {
   );
 
   t.test(
-    `${config.name}: store once: incoming expires after 30 d, its old versions a day later, no tiers`,
+    `${config.name}: store once: a delivered (tagged) PDF expires after 1 d, an undelivered one at 400 d, no tiers`,
     async (t) => {
       const incoming = byBucket("aws_s3_bucket_lifecycle_configuration").get("incoming")!;
       t.same(incoming.rule, [
         {
-          id: "transit-store-once",
+          id: "delivered-stored-once",
+          status: "Enabled",
+          filter: [{ tag: [{ key: "stored-once", value: "delivered" }] }],
+          expiration: [{ days: 1 }],
+          noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+        },
+        {
+          id: "undelivered-backstop",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          expiration: [{ days: 30 }],
+          expiration: [{ days: 400 }],
           noncurrent_version_expiration: [{ noncurrent_days: 1 }],
           abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
         },
+        {
+          id: "lone-delete-markers",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ expired_object_delete_marker: true }],
+        },
       ]);
       t.ok(
-        INCOMING_LIFECYCLE.expireAfterDays < LIFECYCLE.standardIaAfterDays + 1,
-        "never pays STANDARD_IA's 30-day minimum",
+        INCOMING_LIFECYCLE.deliveredExpireAfterDays < LIFECYCLE.standardIaAfterDays,
+        "a delivered PDF never pays STANDARD_IA's 30-day minimum",
       );
-      t.ok(INCOMING_LIFECYCLE.expireAfterDays * 86_400 > 14 * 86_400, "outlives the DLQ's 14-day retention");
+      t.ok(
+        INCOMING_LIFECYCLE.backstopExpireAfterDays > 14 + 365,
+        "an undelivered one outlives the DLQ and a year-end close",
+      );
     },
   );
 

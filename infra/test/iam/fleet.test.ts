@@ -5,9 +5,10 @@
  * controls: without one statement, the matching path fails with AccessDenied.
  */
 import { randomUUID } from "node:crypto";
+import { GetObjectTaggingCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { SignatureV4 } from "@smithy/signature-v4";
-import t from "tap";
+import t, { type Test } from "tap";
 import { pdfBytes, waitFor } from "../../../consumer/test/helper.ts";
 import { Sha256 } from "../../../lib/aws.ts";
 import { billMessageFor } from "../../../lib/queue.ts";
@@ -52,7 +53,23 @@ const { w } = s;
 const quietWorker = () => ({ ...workerEnv(w), WORKER_DLQ_RECONCILE_INTERVAL_MS: "600000" });
 /** The service and the worker belong to the file, not to the subtest that starts them. */
 const root = t;
+
+/** The stored-once tags of a bill's incoming PDF (read with the bootstrap admin's keys). */
+async function incomingTags(id: string) {
+  const row = await findTransaction(w.e.db, id);
+  const out = await w.e.s3.send(new GetObjectTaggingCommand({ Bucket: row!.s3_bucket, Key: row!.s3_key }));
+  return out.TagSet ?? [];
+}
 const { url: base, running: service } = await startService(root, s);
+
+/** The console's PDF link for a bill, made with the ingest role's keys as the bill page makes it. */
+const consolePdfLink = (t: Test, row: { s3_bucket: string; s3_key: string; status: string } | null | undefined) =>
+  run(t, {
+    ...s.as("ingest"),
+    script: "infra/test/iam/runners/pdf-link.ts",
+    args: [String(row?.s3_bucket), String(row?.s3_key), String(row?.status), NAMES.processedBucket],
+    env: {},
+  });
 
 await t.test("ingest service: 202, idempotent 200, 409 (the lost duplicate's version deleted), ready", async (t) => {
   const first = await postBill(base);
@@ -72,16 +89,15 @@ await t.test("ingest service: 202, idempotent 200, 409 (the lost duplicate's ver
   }
   t.ok(orphanDeleted, "a duplicate that lost the race deleted the version it wrote");
   t.equal((await fetch(`${base}/health/ready`)).status, 200, "ready: the queue's attributes are readable");
-  // The operator console's PDF link: presigned with the service's role (runners/pdf-link.ts).
+  // The operator console's PDF link: found and presigned with the service's role (runners/pdf-link.ts).
   const row = await findTransaction(w.e.db, String(first.transactionId));
-  const link = await run(t, {
-    ...s.as("ingest"),
-    script: "infra/test/iam/runners/pdf-link.ts",
-    args: [String(row?.s3_bucket), String(row?.s3_key)],
-    env: {},
-  });
+  const link = await consolePdfLink(t, row);
   t.equal(link.code, 0, link.output);
-  t.match(link.output, `"signed":true,"key":"/${row?.s3_bucket}/${row?.s3_key}"`, "a signed link to the bill's PDF");
+  t.match(
+    link.output,
+    `{"copy":"incoming","signed":true,"key":"/${row?.s3_bucket}/${row?.s3_key}"}`,
+    "not delivered yet: a signed link to the incoming PDF",
+  );
 });
 
 await t.test(
@@ -92,6 +108,11 @@ await t.test(
     const delivered = await postBill(base);
     await s.waitStatus(t, String(delivered.transactionId), "success");
     t.pass("delivered");
+    t.same(
+      await incomingTags(String(delivered.transactionId)),
+      [{ Key: "stored-once", Value: "delivered" }],
+      "its incoming PDF tagged stored-once with the worker's role (MarkStoredOnce)",
+    );
 
     await faults(w, { slow: { delayMs: 4000, count: 1, method: "POST" } });
     const slow = await postBill(base);
@@ -139,6 +160,25 @@ await t.test(
     s.running.push(launch(root, { ...s.as("worker"), script: "consumer/src/worker.ts", env: quietWorker() }));
   },
 );
+
+await t.test("operator console: a delivered bill's PDF is linked from its processed copy (ingest role)", async (t) => {
+  // Incoming objects expire; the processed copy is kept (Object Lock). ConsoleProcessedPdf lets the
+  // service HEAD it and the browser GET it; without it findPdf falls back to incoming.
+  const posted = await postBill(base);
+  await s.waitStatus(t, String(posted.transactionId), "success");
+  const row = await findTransaction(w.e.db, String(posted.transactionId));
+  const link = await consolePdfLink(t, row);
+  t.equal(link.code, 0, link.output);
+  t.match(
+    link.output,
+    `{"copy":"processed","signed":true,"key":"/${NAMES.processedBucket}/${row?.s3_key}"}`,
+    "a signed link to the processed copy",
+  );
+  const heads = readCapture(s.captureFile).filter(
+    (c) => c.role === "ingest" && c.command === "HeadObjectCommand" && c.input.Bucket === NAMES.processedBucket,
+  );
+  t.ok(heads.length > 0 && heads.every((c) => !c.error), "the service's HEAD of the processed copy was allowed");
+});
 
 await t.test("operator DLQ peek, retry and resolve through the admin API (ingest role)", async (t) => {
   const first = await failOneBill(t, s, base);
@@ -291,6 +331,33 @@ await t.test("negative control: the worker role without DeadLetters cannot dead-
     "the failed bill is not in the DLQ (its depth alarm would stay quiet)",
   );
 });
+
+await t.test(
+  "negative control: the worker role without MarkStoredOnce still delivers; the PDF waits for the backstop",
+  async (t) => {
+    const file = `${s.captureFile}.without-mark-stored-once`;
+    const worker = launch(root, {
+      role: "worker",
+      key: await w.without("worker", "MarkStoredOnce"),
+      captureFile: file,
+      script: "consumer/src/worker.ts",
+      env: quietWorker(),
+    });
+    s.running.push(worker);
+    const posted = await postBill(base);
+    const id = String(posted.transactionId);
+    await s.waitStatus(t, id, "success");
+    const tagging = () => readCapture(file).filter((c) => c.command === "PutObjectTaggingCommand");
+    await waitFor("the tag call", async () => tagging().length > 0, 10_000, 100);
+    await worker.stop();
+    t.ok(
+      tagging().every((c) => c.error?.httpStatusCode === 403),
+      "the worker's PutObjectTagging was refused (403)",
+    );
+    t.same(await incomingTags(id), [], "the incoming PDF is untagged: the 400-day backstop keeps it");
+    t.match(worker.output(), /could not tag the incoming PDF stored-once/, "logged");
+  },
+);
 
 await t.test("stop the worker and the service (last metrics flush)", async (t) => {
   for (const r of s.running) await r.stop();

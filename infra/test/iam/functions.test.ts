@@ -5,6 +5,7 @@
  * Bills come in through the ingest service (ingest role). Then every command sent is held against
  * its list, and every listed action of these three must have been used.
  */
+import { GetObjectTaggingCommand } from "@aws-sdk/client-s3";
 import t from "tap";
 import { findTransaction } from "../../../lib/transactions.ts";
 import { readCapture } from "./audit.ts";
@@ -33,6 +34,13 @@ await t.test("burst Lambda, its role: cold-start secrets, delivery, retry, defer
   const delivered = await postBill(base);
   await lambda(3);
   t.equal(await status(delivered.transactionId), "success", "delivered");
+  const row = await findTransaction(w.e.db, String(delivered.transactionId));
+  const tags = await w.e.s3.send(new GetObjectTaggingCommand({ Bucket: row!.s3_bucket, Key: row!.s3_key }));
+  t.same(
+    tags.TagSet,
+    [{ Key: "stored-once", Value: "delivered" }],
+    "its incoming PDF tagged stored-once (MarkStoredOnce)",
+  );
 
   await faults(w, { error5xx: { status: 500, count: 1 } });
   const retried = await postBill(base);

@@ -190,6 +190,7 @@ export const NEGATIVE_CONTROLS: readonly (readonly [RoleKey, string])[] = [
   ["ingest", "StorePdf"],
   ["oncall", "Redrive"],
   ["worker", "DeadLetters"],
+  ["worker", "MarkStoredOnce"],
 ];
 
 export { ACCOUNT_ID };
