@@ -6,6 +6,7 @@ import t from "tap";
 import { createDb } from "../db.ts";
 import { listOperatorActions, type Operator } from "../operations/operator-actions.ts";
 import { retryFailedBills } from "../operations/retry.ts";
+import { eurBill, withLine } from "../testing/eur-bill.ts";
 import { setupTestEnv } from "../testing/harness.ts";
 import { seedBill } from "../testing/seed.ts";
 import { findTransaction } from "../transactions.ts";
@@ -15,30 +16,14 @@ const db = await createDb({ DATABASE_URL: env.databaseUrl });
 t.teardown(() => db.end());
 const who: Operator = { actor: "alice", reason: "vendor mapping fixed", channel: "cli" };
 const deps = { db, sqs: env.sqs, queueUrl: env.queueUrl, dlqUrl: env.dlqUrl };
-const details = {
-  billNumber: "B-9",
-  vendorId: "111",
-  currencyCode: "EUR",
-  total: 121,
-  taxTotal: 21,
-  expenseLines: [
-    { account: { id: "58" }, amount: 60, taxAmount: 12.6 },
-    { account: { id: "59" }, amount: 40, taxAmount: 8.4 },
-  ],
-};
+const details = { ...eurBill(), billNumber: "B-9", vendorId: "111" };
 
 const moneyChanges: Array<[string, object]> = [
   ["the total", { ...details, total: 131 }],
-  [
-    "a line amount",
-    { ...details, expenseLines: [details.expenseLines[0], { ...details.expenseLines[1], amount: 50 }] },
-  ],
+  ["a line amount", { ...details, expenseLines: withLine(details, 1, { amount: 50 }) }],
   ["the currency", { ...details, currencyCode: "USD" }],
   ["the exchange rate", { ...details, exchangeRate: 1.2 }],
-  [
-    "a line's tax",
-    { ...details, expenseLines: [details.expenseLines[0], { ...details.expenseLines[1], taxAmount: 0 }] },
-  ],
+  ["a line's tax", { ...details, expenseLines: withLine(details, 1, { taxAmount: 0 }) }],
 ];
 
 for (const [what, fixed] of moneyChanges) {
@@ -57,7 +42,7 @@ for (const [what, fixed] of moneyChanges) {
 
 t.test("a fix of the vendor and a line's account keeps the money and is applied", async (t) => {
   const id = await seedBill(db, { bill: { details } });
-  const lines = [{ ...details.expenseLines[0], account: { id: "77" } }, details.expenseLines[1]];
+  const lines = withLine(details, 0, { account: { id: "77" } });
   const result = await retryFailedBills(deps, {
     ids: [id],
     operator: who,
@@ -69,6 +54,9 @@ t.test("a fix of the vendor and a line's account keeps the money and is applied"
   );
   const after = await findTransaction(db, id);
   t.match(after?.bill, {
-    details: { vendorId: "222", expenseLines: [{ account: { id: "77" } }, { account: { id: "59" } }] },
+    details: {
+      vendorId: "222",
+      expenseLines: [{ account: { id: "77" } }, { account: { id: "59" } }, { account: { id: "60" } }],
+    },
   });
 });

@@ -4,6 +4,7 @@
  * Env: SERVICE_URL, API_KEY, ZOHO_SIM_URL (scripts/dev/local-up.sh sets them).
  */
 import { createHash } from "node:crypto";
+import { eurBill } from "../../lib/testing/eur-bill.ts";
 import { billDetails, INGEST_PATH } from "../../loadtest/shared/payload.ts";
 import { createPdfTemplate, stampPdf } from "../../loadtest/shared/pdf.ts";
 
@@ -15,30 +16,13 @@ const step = (s: string) => console.log(`\x1b[1;32m-->\x1b[0m ${s}`);
 const netsuiteBillId = `VB-DEMO-${Date.now()}`;
 const pdf = stampPdf(createPdfTemplate(40 * 1024, "demo"), netsuiteBillId);
 const sha256 = createHash("sha256").update(pdf).digest("hex");
-function vatLine(account: string, amount: number, taxAmount: number, memo: string) {
-  return { account: { id: account }, amount, memo, taxCode: { id: "5", name: "VAT 20%" }, taxAmount };
-}
 const body = {
   netsuiteBillId,
   fileName: `${netsuiteBillId}.pdf`,
   mimeType: "application/pdf",
   base64Data: Buffer.from(pdf).toString("base64"),
-  // As scripts/netsuite sends a bill: three expense lines with VAT, in EUR. local-up.sh maps the vendor,
-  // accounts 58-60 and tax code 5 to the simulator's Zoho ids (scripts/zoho-sim/ledger.ts).
-  billDetails: {
-    ...billDetails(netsuiteBillId),
-    lineItems: undefined,
-    vendorName: "Acme Supplies",
-    currencyCode: "EUR",
-    exchangeRate: 1.08,
-    expenseLines: [
-      vatLine("58", 100, 20, "Paper"),
-      vatLine("59", 250.5, 50.1, "Train tickets"),
-      vatLine("60", 49.5, 9.9, "Cloud backup"),
-    ],
-    taxTotal: 80,
-    total: 480,
-  },
+  // Three expense lines with VAT, in EUR, on the vendor, accounts and tax code local-up.sh maps.
+  billDetails: { ...billDetails(netsuiteBillId), lineItems: undefined, ...eurBill() },
 };
 
 step(

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { sql } from "../../../lib/db.ts";
 import { upsertMapping } from "../../../lib/mappings/mappings.ts";
 import { retryFailedBills } from "../../../lib/operations/retry.ts";
+import { eurBill } from "../../../lib/testing/eur-bill.ts";
 import { DEFAULT_CURRENCIES, DEFAULT_TAXES } from "../../../scripts/zoho-sim/app.ts";
 import { CreateBillRequest } from "../../src/zoho/schemas/bills.ts";
 import { ACME, setupConsumerEnv, spawnWorker, waitFor } from "../helper.ts";
@@ -69,27 +70,8 @@ async function post(details: Record<string, unknown>): Promise<string> {
   return res.body.transactionId;
 }
 
-const vatLine = (account: string, amount: number, tax: number, memo: string) => ({
-  account: { id: account, name: `Account ${account}` },
-  amount,
-  memo,
-  taxCode: { id: "5", name: "VAT 20%" },
-  taxAmount: tax,
-});
-
 t.test("three expense lines with VAT in EUR land with equal total, lines and currency", async (t) => {
-  const id = await post({
-    vendorName: "Acme Supplies",
-    currencyCode: "EUR",
-    exchangeRate: 1.08,
-    expenseLines: [
-      vatLine("58", 100, 20, "Paper"),
-      vatLine("59", 250.5, 50.1, "Train tickets"),
-      vatLine("60", 49.5, 9.9, "Cloud backup"),
-    ],
-    taxTotal: 80,
-    total: 480,
-  });
+  const id = await post(eurBill());
   const row = await settled(id);
   t.equal(row.status, "success", row.error_message ?? "");
   t.same(

@@ -6,28 +6,16 @@
  */
 import t from "tap";
 import { listOperatorActions } from "../../../lib/operations/operator-actions.ts";
+import { eurBill, withLine } from "../../../lib/testing/eur-bill.ts";
 import { seedBill } from "../../../lib/testing/seed.ts";
 import { findTransaction } from "../../../lib/transactions.ts";
 import { build, receiveAll } from "../helper.ts";
 import { ADMIN_API_KEYS, adminHeaders as headers } from "../routes/admin/keys.ts";
 
-const details = {
-  billNumber: "B-16",
-  vendorId: "111",
-  currencyCode: "EUR",
-  total: 121,
-  taxTotal: 21,
-  expenseLines: [
-    { account: { id: "58" }, amount: 60, taxAmount: 12.6 },
-    { account: { id: "59" }, amount: 40, taxAmount: 8.4 },
-  ],
-};
+const details = { ...eurBill(), billNumber: "B-16", vendorId: "111" };
 
 const moneyFixes: Array<[string, object]> = [
-  [
-    "the total and a line",
-    { total: 131, expenseLines: [details.expenseLines[0], { ...details.expenseLines[1], amount: 50 }] },
-  ],
+  ["the total and a line", { total: 131, expenseLines: withLine(details, 1, { amount: 50 }) }],
   ["the currency", { currencyCode: "USD" }],
 ];
 
@@ -56,5 +44,5 @@ t.test("an admin retry whose fix changes money is refused and changes nothing", 
   const vendorOnly = await retry(id, { vendorId: "222" });
   t.equal(vendorOnly.statusCode, 200, "a fix of the vendor alone is applied");
   t.match(vendorOnly.json(), { requeued: [{ id }] });
-  t.match((await findTransaction(app.db, id))?.bill, { details: { vendorId: "222", total: 121 } });
+  t.match((await findTransaction(app.db, id))?.bill, { details: { vendorId: "222", total: 480 } });
 });
