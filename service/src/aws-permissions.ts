@@ -26,6 +26,12 @@ export const INGEST_SERVICE_GRANTS: readonly AwsGrant[] = [
     why: "operator console: a 5-minute presigned link to the bill's PDF, fetched by the browser as this role (console/pdf-link.ts)",
   },
   {
+    sid: "ConsoleProcessedPdf",
+    actions: ["s3:GetObject"],
+    resource: "processed-objects",
+    why: "operator console: a delivered bill's PDF from its processed copy (incoming expires), HEAD then the link (console/pdf-link.ts findPdf)",
+  },
+  {
     sid: "Enqueue",
     actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
     resource: "queue",
@@ -53,7 +59,7 @@ export const INGEST_SERVICE_GRANTS: readonly AwsGrant[] = [
     sid: "PdfKey",
     actions: ["kms:GenerateDataKey", "kms:Decrypt"],
     resource: "storage-key",
-    why: "SSE-KMS of the stored PDF (written by ingest, read through the console's link)",
+    why: "SSE-KMS of the stored PDF (written by ingest, read through the console's link, incoming or processed)",
     impliedBy: ["s3:PutObject", "s3:GetObject"],
   },
   {
