@@ -256,7 +256,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses env against a schema; empty strings count as unset. Never echoes values (they may be secrets). */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
+function parseEnv<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
@@ -301,7 +301,7 @@ const ops = {
   /** Months of api_audit_logs partitions that `bill-mw-ops partitions prune` keeps. */
   AUDIT_RETENTION_MONTHS: int(1, 120).default(13),
 };
-export const opsSchema = z.object(ops);
+const opsSchema = z.object(ops);
 export type OpsConfig = Readonly<z.infer<typeof opsSchema>>;
 export const loadOpsConfig = (env: Env = process.env): OpsConfig => parseEnv(opsSchema, env);
 
@@ -310,8 +310,8 @@ const rotation = {
   AWS_REGION: base.AWS_REGION,
   ROTATION_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, "expected an SNS topic ARN"),
 };
-export const rotationSchema = z.object(rotation);
-export type RotationConfig = Readonly<z.infer<typeof rotationSchema>>;
+const rotationSchema = z.object(rotation);
+type RotationConfig = Readonly<z.infer<typeof rotationSchema>>;
 export const loadRotationConfig = (env: Env = process.env): RotationConfig => parseEnv(rotationSchema, env);
 
 /** The roles migration (migrations/1766000000000_create-database-roles.ts): login passwords, optional. */
@@ -321,5 +321,5 @@ const migrationRoles = {
   DB_ROLE_PASSWORD_DELIVERY: z.string().min(16).optional(),
   DB_ROLE_PASSWORD_ONCALL: z.string().min(16).optional(),
 };
-export const migrationRoleSchema = z.object(migrationRoles);
+const migrationRoleSchema = z.object(migrationRoles);
 export const loadMigrationRoleConfig = (env: Env = process.env) => parseEnv(migrationRoleSchema, env);
