@@ -2,9 +2,11 @@
  * The bill's PDF as a short-lived presigned S3 link: the browser fetches the object straight from
  * S3 (nothing streams through the service) and the link stops working after PDF_LINK_TTL_S.
  *
- * Which copy: the incoming bucket is a transit bucket whose lifecycle expires objects after 30 days;
- * a delivered bill's PDF is copied to the processed bucket (Object Lock, 7 years) before the row is
- * marked delivered (consumer/src/handler.ts finish). So a delivered bill links to its processed copy,
+ * Which copy: the incoming bucket is a transit bucket: once a bill is delivered its incoming object
+ * is tagged stored-once and expires a day later, an undelivered one at a 400-day backstop
+ * (infra/src/constructs/secure-bucket.ts INCOMING_LIFECYCLE); a delivered bill's PDF is copied to
+ * the processed bucket (Object Lock, 7 years) before the row is marked delivered (consumer/src/handler.ts
+ * finish). So a delivered bill links to its processed copy,
  * and to the incoming object only when that copy cannot be read; an incoming object that is gone
  * (expired) gives no link rather than a link that answers 404.
  */

@@ -139,7 +139,7 @@ t.test("fix the vendor, retry, and watch the bill arrive in Zoho", async (t) => 
   t.same(
     await pdfOnPage(page),
     { copy: "processed", sha256: vendorBill.sha256 },
-    "delivered: the link reads the processed copy, which outlives incoming's 30 days",
+    "delivered: the link reads the processed copy, which outlives the incoming object (expired a day after delivery)",
   );
   const row = await rowOf(e, vendorBill.transactionId);
   t.equal(row.status, "success");

@@ -1,6 +1,6 @@
 /**
  * The bill page's PDF link (service/src/console/pdf-link.ts findPdf): a delivered bill links to its
- * processed copy, which outlives the incoming bucket's 30-day expiry; a bill not delivered, or one
+ * processed copy, which outlives the incoming object (expired a day after delivery); a bill not delivered, or one
  * whose processed copy is missing, links to the incoming object; a PDF stored nowhere gets no link.
  * Each link is fetched: the bytes say which copy it reads.
  */
@@ -73,5 +73,5 @@ t.test("a PDF stored nowhere gets no link, and the page says why", async (t) => 
   const gone = await bill("failed", { incoming: false, processed: false });
   const { copy, html } = await pdfOf(gone);
   t.equal(copy, null, "no link that would answer 404");
-  t.match(html, /No longer stored: a received PDF is kept 30 days/);
+  t.match(html, /No longer stored: a received PDF is kept until a day after delivery/);
 });
