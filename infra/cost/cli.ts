@@ -43,7 +43,7 @@ export function reportFor(name: string): Report {
     name,
     note: profile.note,
     estimate: mine,
-    storage: perMillionOverSevenYears(lifecycleOf(resources), profile.usage.pdfKb),
+    storage: perMillionOverSevenYears(lifecycleOf(resources), profile.usage),
     pdfKb: profile.usage.pdfKb,
     ...(profile.versus ? { versus: versus(mine, profile.versus, reportFor(profile.versus).estimate) } : {}),
   };

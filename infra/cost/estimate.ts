@@ -14,6 +14,8 @@ type Resources = Record<string, Record<string, Json>>;
 export interface Usage {
   readonly billsPerMonth: number;
   readonly pdfKb: number;
+  /** Bills never delivered (resolved without Zoho): their incoming PDF stays until the backstop. */
+  readonly undeliveredShare: number;
   readonly natGbPerMonth: number;
   readonly logsGbPerMonth: number;
   readonly albLcu: number;
@@ -203,7 +205,7 @@ function serviceLines(r: Resources, usage: Usage): Line[] {
     flat(
       "aws_s3_bucket",
       `PDFs after 12 months (${usage.pdfKb} KB, lifecycle tiers)`,
-      monthlyStorageAfter(s3, usage.pdfKb, usage.billsPerMonth, 1),
+      monthlyStorageAfter(s3, usage, usage.billsPerMonth, 1),
     ),
   ];
 }

@@ -90,7 +90,8 @@ export const PRICES = {
   s3StandardGbMonth: { usd: 0.023, unit: "GB-month (first 50 TB)", source: S3 },
   s3StandardIaGbMonth: { usd: 0.0125, unit: "GB-month (30-day minimum)", source: S3 },
   s3GlacierGbMonth: { usd: 0.0036, unit: "GB-month, Glacier Flexible Retrieval (90-day minimum)", source: S3 },
-  s3Put1k: { usd: 0.005, unit: "1,000 PUT/COPY requests", source: S3 },
+  s3Put1k: { usd: 0.005, unit: "1,000 PUT/COPY/PutObjectTagging requests", source: S3 },
+  s3Tags10kMonth: { usd: 0.01, unit: "10,000 object tags per month (S3 Object Tagging)", source: S3 },
   s3TransitionIa1k: { usd: 0.01, unit: "1,000 lifecycle transitions to STANDARD_IA", source: S3 },
   s3TransitionGlacier1k: { usd: 0.03, unit: "1,000 lifecycle transitions to GLACIER", source: S3 },
   /** Each Glacier object also keeps 8 KB at STANDARD and 32 KB at GLACIER rates of metadata. */

@@ -8,11 +8,14 @@ import type { Usage } from "./estimate.ts";
 
 /**
  * ~1,500 bills a day: what a 5,000-call Zoho day (ZOHO_DAILY_QUOTA, ~3 calls per bill) carries.
- * 250 KB per PDF (a scanned one- or two-page bill). NAT: dnf, NetSuite/Zoho calls, the RDS CA.
+ * 250 KB per PDF (a scanned one- or two-page bill). 1% of bills never delivered (resolved by
+ * finance without Zoho: a duplicate, a cancelled bill), kept in incoming until the 400-day
+ * backstop; each further 1% adds ~$0.67 per million bills over seven years. NAT: dnf, NetSuite/Zoho calls, the RDS CA.
  */
 const BASE_USAGE: Usage = {
   billsPerMonth: 45_000,
   pdfKb: 250,
+  undeliveredShare: 0.01,
   natGbPerMonth: 20,
   logsGbPerMonth: 5,
   albLcu: 1,

@@ -21,21 +21,41 @@ t.test("schedules: day share of the week from the morning and night recurrences"
 });
 
 t.test("storage: one PDF's months follow the lifecycle tiers", async (t) => {
-  const l = { incomingExpireDays: 30, iaAfterDays: 30, glacierAfterDays: 90, expireDays: 2555 };
+  const l = {
+    incomingDeliveredDays: 3,
+    incomingBackstopDays: 400,
+    iaAfterDays: 30,
+    glacierAfterDays: 90,
+    expireDays: 2555,
+  };
   const gb = 1 / 1024; // 1 MiB PDF
-  // month 0 (30.42 days): incoming STANDARD all month; processed STANDARD 30 days, then IA
   const m = 30.42;
-  const month0 = gb * 0.023 + gb * 0.023 * (30 / m) + gb * 0.0125 * ((m - 30) / m);
-  t.ok(Math.abs(monthCostPerPdf(l, 1024, 0) - month0) < 1e-12, "month 0");
+  const tag = 0.01 / 1e4; // one tag for a month
+  // month 0 (30.42 days), all delivered: incoming 3 days with its tag; processed STANDARD 30 days, then IA
+  const delivered = { pdfKb: 1024, undeliveredShare: 0 };
+  const month0 = (gb * 0.023 + tag) * (3 / m) + gb * 0.023 * (30 / m) + gb * 0.0125 * ((m - 30) / m);
+  t.ok(Math.abs(monthCostPerPdf(l, delivered, 0) - month0) < 1e-12, "month 0");
   // month 4: GLACIER only, with the 40 KB per-object overhead
   const glacier = (gb + 32 / 1024 ** 2) * 0.0036 + (8 / 1024 ** 2) * 0.023;
-  t.ok(Math.abs(monthCostPerPdf(l, 1024, 4) - glacier) < 1e-12, "month 4");
-  t.equal(monthCostPerPdf(l, 1024, 90), 0, "nothing after the 7-year expiry");
-  const seven = perMillionOverSevenYears(l, 250);
+  t.ok(Math.abs(monthCostPerPdf(l, delivered, 4) - glacier) < 1e-12, "month 4");
+  // a never-delivered PDF stays in incoming (STANDARD, untagged) through month 13 (401 days)
+  const undelivered = { pdfKb: 1024, undeliveredShare: 1 };
+  t.ok(Math.abs(monthCostPerPdf(l, undelivered, 4) - (glacier + gb * 0.023)) < 1e-12, "month 4, undelivered");
+  const month13 = gb * 0.023 * ((401 - 13 * m) / m);
+  t.ok(Math.abs(monthCostPerPdf(l, undelivered, 13) - glacier - month13) < 1e-12, "month 13: the backstop's last days");
+  t.ok(Math.abs(monthCostPerPdf(l, undelivered, 14) - glacier) < 1e-12, "then processed only");
+  t.equal(monthCostPerPdf(l, delivered, 90), 0, "nothing after the 7-year expiry");
+
+  const seven = (share: number) => perMillionOverSevenYears(l, { pdfKb: 250, undeliveredShare: share });
   t.ok(
-    seven.storeOnce < seven.storedTwice * 0.6,
-    `store once ${seven.storeOnce.toFixed(0)} < twice ${seven.storedTwice.toFixed(0)}`,
+    seven(0.01).storeOnce < seven(0.01).storedTwice * 0.6,
+    `store once ${seven(0.01).storeOnce.toFixed(0)} < twice ${seven(0.01).storedTwice.toFixed(0)}`,
   );
+  // The tag costs one PUT ($5 per million) and saves ~27 days of STANDARD over the 30-day rule.
+  const thirtyDays = perMillionOverSevenYears({ ...l, incomingDeliveredDays: 31 }, { pdfKb: 250, undeliveredShare: 0 });
+  t.ok(seven(0).storeOnce < thirtyDays.storeOnce, "cheaper than 30 days after upload for everyone");
+  const perPercent = seven(0.02).storeOnce - seven(0.01).storeOnce;
+  t.ok(perPercent > 0.6 && perPercent < 0.8, `each 1% never delivered adds $${perPercent.toFixed(2)} (profiles.ts)`);
 });
 
 t.test("the price table is dated and every price names its AWS pricing page", async (t) => {
