@@ -5,12 +5,9 @@
  * REDIS_URL, ZOHO_*_URL): there is no "local mode" switch.
  */
 import { z } from "zod";
+import { bool, ConfigError, type Env, int, parseEnv, url } from "./config-parse.ts";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
-const url = (protocols: RegExp) => z.url({ protocol: protocols, error: "expected a URL" });
+export { ConfigError, type Env };
 
 /** Settings every process needs: identity, logging, Postgres, Redis and the AWS resources. */
 const base = {
@@ -244,31 +241,6 @@ export const baseSchema = z.object(base);
 export type BaseConfig = Readonly<z.infer<typeof baseSchema>>;
 export type ServiceConfig = Readonly<z.infer<typeof serviceSchema>>;
 export type WorkerConfig = Readonly<z.infer<typeof workerSchema>>;
-export type Env = Record<string, string | undefined>;
-
-export class ConfigError extends Error {
-  readonly variables: readonly string[];
-  constructor(problems: readonly { variable: string; message: string }[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join("\n")}`);
-    this.name = "ConfigError";
-    this.variables = problems.map((p) => p.variable);
-  }
-}
-
-/** Parses env against a schema; empty strings count as unset. Never echoes values (they may be secrets). */
-function parseEnv<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => ({
-        variable: String(i.path[0] ?? "(root)"),
-        message: i.code === "invalid_type" && i.input === undefined ? "is required but not set" : i.message,
-      })),
-    );
-  }
-  return Object.freeze(result.data);
-}
 
 export const loadServiceConfig = (env: Env = process.env): ServiceConfig => {
   const cfg = parseEnv(serviceSchema, env);
