@@ -81,35 +81,46 @@ export type ThresholdConfig = Readonly<Record<string, readonly (string | { reado
 /** Normalize either summary shape. `thresholds` is the script's options.thresholds. */
 export function normalizeSummary(data: unknown, title: string, thresholds: ThresholdConfig = {}): RunSummary {
   const root = obj(data);
+  return Array.isArray(obj(root.results).metrics)
+    ? fromResultsShape(root, title, thresholds)
+    : fromMetricsShape(root, title);
+}
+
+const checkOf = (c: unknown): CheckResult => ({
+  name: String(obj(c).name),
+  passes: num(obj(c).passes) ?? 0,
+  fails: num(obj(c).fails) ?? 0,
+});
+
+/** The shape with `results.metrics` as a list: thresholds are evaluated here from the script's own. */
+function fromResultsShape(root: Json, title: string, thresholds: ThresholdConfig): RunSummary {
   const expressions = (name: string): string[] =>
     (thresholds[name] ?? []).map((t) => (typeof t === "string" ? t : t.threshold));
-
-  if (Array.isArray(obj(root.results).metrics)) {
-    const results = obj(root.results);
-    const metrics = (results.metrics as unknown[]).map((raw): SummaryMetric => {
-      const m = obj(raw);
-      const name = String(m.name ?? "");
-      const values = valuesOf(m.values);
-      return {
-        name,
-        type: String(m.type ?? ""),
-        contains: String(m.contains ?? "default"),
-        values,
-        thresholds: expressions(name).map((expression) => ({ expression, ok: evaluateThreshold(expression, values) })),
-      };
-    });
-    const checks = (Array.isArray(obj(results.checks).results) ? (obj(results.checks).results as unknown[]) : []).map(
-      (c) => ({ name: String(obj(c).name), passes: num(obj(c).passes) ?? 0, fails: num(obj(c).fails) ?? 0 }),
-    );
+  const results = obj(root.results);
+  const metrics = (results.metrics as unknown[]).map((raw): SummaryMetric => {
+    const m = obj(raw);
+    const name = String(m.name ?? "");
+    const values = valuesOf(m.values);
     return {
-      title,
-      durationSeconds: num(obj(root.config).duration),
-      passed: results.passed !== false,
-      metrics: sortMetrics(metrics),
-      checks,
+      name,
+      type: String(m.type ?? ""),
+      contains: String(m.contains ?? "default"),
+      values,
+      thresholds: expressions(name).map((expression) => ({ expression, ok: evaluateThreshold(expression, values) })),
     };
-  }
+  });
+  const checks = obj(results.checks).results;
+  return {
+    title,
+    durationSeconds: num(obj(root.config).duration),
+    passed: results.passed !== false,
+    metrics: sortMetrics(metrics),
+    checks: Array.isArray(checks) ? checks.map(checkOf) : [],
+  };
+}
 
+/** The shape with `metrics` keyed by name and checks in nested groups: thresholds as k6 recorded them. */
+function fromMetricsShape(root: Json, title: string): RunSummary {
   const metrics = Object.entries(obj(root.metrics)).map(([name, raw]): SummaryMetric => {
     const m = obj(raw);
     const recorded = Object.entries(obj(m.thresholds)).map(([expression, r]) => ({
@@ -126,9 +137,7 @@ export function normalizeSummary(data: unknown, title: string, thresholds: Thres
   });
   const checks: CheckResult[] = [];
   const walk = (group: Json): void => {
-    for (const c of Array.isArray(group.checks) ? group.checks : []) {
-      checks.push({ name: String(obj(c).name), passes: num(obj(c).passes) ?? 0, fails: num(obj(c).fails) ?? 0 });
-    }
+    for (const c of Array.isArray(group.checks) ? group.checks : []) checks.push(checkOf(c));
     for (const g of Array.isArray(group.groups) ? group.groups : []) walk(obj(g));
   };
   walk(obj(root.root_group));
