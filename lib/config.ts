@@ -47,6 +47,14 @@ const base = {
   METRICS_FLUSH_INTERVAL_MS: int(100).default(10_000),
   /** X-Ray tracing: segments go to the daemon at AWS_XRAY_DAEMON_ADDRESS when enabled. */
   XRAY_ENABLED: bool.default(false),
+  /**
+   * Zoho calls per UTC day for the whole fleet: set it per stack to the production plan's figure
+   * (Zoho: 1,000 Free to 10,000 Premium and up; bills need Professional, 5,000). At one call per bill
+   * the plan caps bills per day, so the seed's 10,000 bills/day needs 10,000 (or a raise from Zoho).
+   * ZohoDailyCallsUsed (metric) counts against it; the alarm fires at 80 %. A base setting: the
+   * workers' fleet limiter enforces it, the service's console shows today's calls against it.
+   */
+  ZOHO_DAILY_QUOTA: int(1).default(5000),
 };
 
 /** Ingest service (Fastify). */
@@ -170,13 +178,6 @@ const worker = {
    */
   ZOHO_RATE_LIMIT_PER_MINUTE: int(1).default(98),
   ZOHO_RATE_WINDOW_MS: int(1000).default(60_000),
-  /**
-   * Zoho calls per UTC day for the whole fleet: set it per stack to the production plan's figure
-   * (Zoho: 1,000 Free to 10,000 Premium and up; bills need Professional, 5,000). At one call per bill
-   * the plan caps bills per day, so the seed's 10,000 bills/day needs 10,000 (or a raise from Zoho).
-   * ZohoDailyCallsUsed (metric) counts against it; the alarm fires at 80 %.
-   */
-  ZOHO_DAILY_QUOTA: int(1).default(5000),
   ZOHO_MAX_IN_FLIGHT: int(1).default(8),
   ZOHO_TIMEOUT_MS: int(100).default(30_000),
   WORKER_BATCH_SIZE: int(1, 10).default(10),

@@ -53,6 +53,8 @@ export function baseSettings(i: AppSettingsInputs) {
     DLQ_URL: i.dlqUrl,
     METRICS_NAMESPACE: i.metricsNamespace,
     XRAY_ENABLED: "true",
+    // The workers' limiter enforces it; the service's console shows today's calls against it.
+    ZOHO_DAILY_QUOTA: String(i.zohoDailyQuota),
   } satisfies SettingsOf<BaseConfig>;
 }
 
@@ -71,7 +73,6 @@ export function workerSettings(i: AppSettingsInputs) {
   return {
     WORKER_MAX_RECEIVES: String(i.maxReceiveCount),
     WORKER_VISIBILITY_TIMEOUT_S: String(i.workerBudgetSeconds),
-    ZOHO_DAILY_QUOTA: String(i.zohoDailyQuota),
     ZOHO_DATA_CENTER: i.zohoDataCenter,
     // Absent rather than empty when unset (lib/config.ts reads "" as unset too).
     ...(i.zohoDefaultExpenseAccountId ? { ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID: i.zohoDefaultExpenseAccountId } : {}),

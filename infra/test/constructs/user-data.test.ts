@@ -219,7 +219,8 @@ for (const config of allEnvironments) {
     t.notMatch(workerEnv, /^ADMIN_DATABASE_SECRET_ID=/m);
     t.match(workerEnv, new RegExp(`^ZOHO_DAILY_QUOTA=${config.zohoDailyQuota}$`, "m"), "the plan's quota");
     t.match(workerEnv, new RegExp(`^ZOHO_DATA_CENTER=${config.zohoDataCenter}$`, "m"));
-    t.notMatch(ingestEnv, /^ZOHO_/m, "no Zoho settings on the ingest tier");
+    t.match(ingestEnv, new RegExp(`^ZOHO_DAILY_QUOTA=${config.zohoDailyQuota}$`, "m"), "the console shows calls of it");
+    t.notMatch(ingestEnv, /^ZOHO_(?!DAILY_QUOTA=)/m, "no other Zoho setting on the ingest tier");
     if (config.zohoDefaultExpenseAccountId === undefined) t.notMatch(workerEnv, /^ZOHO_DEFAULT_EXPENSE_ACCOUNT_ID=/m);
     const [, alarm] = resources(s, "aws_cloudwatch_metric_alarm").find(([, p]) =>
       String(p.alarm_name).endsWith("-zoho-daily-quota"),

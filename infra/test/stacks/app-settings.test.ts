@@ -79,6 +79,7 @@ t.test("the map parses into the configuration both processes expect", async (t) 
     API_KEYS_SECRET_ID: inputs.apiKeysSecretArn,
     PUBLIC_BASE_URL: inputs.publicBaseUrl,
     TRUST_PROXY_HOPS: 1,
+    ZOHO_DAILY_QUOTA: inputs.zohoDailyQuota,
   });
   const secrets = {
     ZOHO_ORGANIZATION_ID: "123",
@@ -87,7 +88,13 @@ t.test("the map parses into the configuration both processes expect", async (t) 
     TOKEN_ENCRYPTION_KEY: "k".repeat(32),
   };
   const worker = loadWorkerConfig({ ...settings, ...plumbing, ...secrets });
-  t.match(worker, { WORKER_MAX_RECEIVES: 5, WORKER_VISIBILITY_TIMEOUT_S: 120, DLQ_URL: inputs.dlqUrl });
+  t.match(worker, {
+    WORKER_MAX_RECEIVES: 5,
+    WORKER_VISIBILITY_TIMEOUT_S: 120,
+    DLQ_URL: inputs.dlqUrl,
+    ZOHO_DAILY_QUOTA: inputs.zohoDailyQuota,
+  });
+  t.equal(service.ZOHO_DAILY_QUOTA, worker.ZOHO_DAILY_QUOTA, "one quota: the workers enforce it, the console shows it");
 });
 
 t.test("the burst Lambda's environment adds the secrets' names, never their values", async (t) => {

@@ -47,8 +47,8 @@ t.test("the numbers count the right bills and link to their lists", async (t) =>
   t.match(html, /<span class="n">3 h 1 min<\/span> oldest waiting bill/);
   t.match(
     html,
-    /<a href="\/console\/zoho-calls"><span class="n">3<\/span> Zoho Books calls today/,
-    "links to its list",
+    /<a href="\/console\/zoho-calls"><span class="n">3 of 5,000<\/span> Zoho Books calls today \(UTC\), of the daily quota<\/a>/,
+    "N of today's quota (ZOHO_DAILY_QUOTA's default), linking to its list",
   );
   t.match(html, /href="\/console\/bills\?list=success&amp;window=7d">2</, "a number links to its list");
   const list = await page(app, "/console/bills?list=success&window=7d", cookie);
@@ -56,7 +56,11 @@ t.test("the numbers count the right bills and link to their lists", async (t) =>
   const calls = await page(app, "/console/zoho-calls", cookie);
   t.equal(calls.res.statusCode, 200);
   t.match(calls.html, /<caption>4 calls today, by operation<\/caption>/);
-  t.match(calls.html, /quota counts the 3 calls to the Books API/, "the list's Books total is the tile's number");
+  t.match(
+    calls.html,
+    /quota \(5,000 calls\) counts the 3 calls to the Books API/,
+    "the list's Books total is the tile's number",
+  );
   t.match(calls.html, /<th scope="row">oauth\.refresh<\/th>(<td class="num">\d<\/td>){3}<td>no<\/td>/);
   t.match(
     calls.html,
@@ -67,3 +71,20 @@ t.test("the numbers count the right bills and link to their lists", async (t) =>
   t.equal(rows.length, 4, "each of today's calls links to its bill");
   t.match(calls.html, /HTTP 400 · code 0 · vendor_id/, "with Zoho's answer");
 });
+
+t.test(
+  "calls today are shown against the configured quota, flagged from 80 % (the quota alarm's threshold)",
+  async (t) => {
+    const { app } = await build(t, { ADMIN_API_KEYS, ZOHO_DAILY_QUOTA: "5" });
+    const bill = await seedBill(app.db, { status: "success" });
+    for (let i = 0; i < 4; i++) await seedZohoCall(app.db, bill, { operation: "books.bills.create", statusCode: 201 });
+    await seedZohoCall(app.db, bill, { operation: "oauth.refresh", statusCode: 200 }); // not quota
+    const cookie = await signIn(app);
+    const { html } = await page(app, "/console/", cookie);
+    t.match(
+      html,
+      /<a href="\/console\/zoho-calls" class="warn"><span class="n">4 of 5<\/span> Zoho Books calls today \(UTC\), of the daily quota: 80 % or more used<\/a>/,
+    );
+    t.match((await page(app, "/console/zoho-calls", cookie)).html, /quota \(5 calls\) counts the 4 calls/);
+  },
+);

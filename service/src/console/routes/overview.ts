@@ -22,6 +22,13 @@ export default async function overview(app: FastifyInstance) {
   };
   app.get("/", async (_req, reply) => {
     const o = await current();
-    return reply.page("overview", "Overview", { o, asOf: last?.at ?? Date.now() });
+    // The quota the workers' fleet limiter enforces and the 80 % alarm watches (base setting).
+    const quota = app.config.ZOHO_DAILY_QUOTA;
+    return reply.page("overview", "Overview", {
+      o,
+      quota,
+      quotaHigh: o.zohoCallsToday >= quota * 0.8,
+      asOf: last?.at ?? Date.now(),
+    });
   });
 }

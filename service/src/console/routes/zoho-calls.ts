@@ -18,6 +18,7 @@ export default async function zohoCallsPage(app: FastifyInstance) {
       calls,
       total,
       books,
+      quota: app.config.ZOHO_DAILY_QUOTA,
     });
   });
 }
