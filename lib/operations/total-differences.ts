@@ -4,8 +4,8 @@
  * and the bill stays delivered, so these are found here, not among failed bills. Read by the console's
  * "Totals that differ" list and its Overview number, and by GET /admin/v1/total-differences.
  *
- * No index serves `total_difference <> 0` yet: both queries read every delivered row's heap tuple.
- * A partial index (status = 'success' AND total_difference <> 0) would make them index scans.
+ * Both queries use the partial index transactions_total_differences (migration 1768000000000), which
+ * holds only these rows: DIFFERS below must stay its predicate, or PostgreSQL reads every delivered row.
  */
 import type { CommonQueryMethods } from "slonik";
 import { z } from "zod";
