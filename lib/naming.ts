@@ -76,3 +76,18 @@ export const OPS_COMMANDS = [
  * by scripts/release, split by the instances' user data, which refuse a bundle with another hash.
  */
 export const releaseParameterValue = (version: string, sha256: string): string => `${version}@sha256:${sha256}`;
+
+/**
+ * How the instances are laid out (infra/src/environments.ts explains the choice): `two-tier`, an
+ * ingest tier behind the ALB and a worker tier, each with its own role; `single-tier`, one group
+ * running both. Shared by the stack and the release command.
+ */
+export type FleetLayout = "two-tier" | "single-tier";
+
+/**
+ * The Auto Scaling groups a release refreshes, and so the `fleet-groups` the release role may
+ * refresh (infra/src/stacks/application.ts): the ingest and worker tiers, or the single tier.
+ */
+export function fleetGroups(names: ResourceNames, fleet: FleetLayout): readonly string[] {
+  return fleet === "single-tier" ? [names.autoScalingGroup] : [names.autoScalingGroup, names.workerAutoScalingGroup];
+}

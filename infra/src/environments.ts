@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_RECEIVE_COUNT } from "../../lib/naming.ts";
+import { DEFAULT_MAX_RECEIVE_COUNT, type FleetLayout } from "../../lib/naming.ts";
 
 /**
  * One typed configuration for every environment: main.ts builds one stack per entry. Each field
@@ -23,7 +23,8 @@ export type TlsPolicy = (typeof TLS_POLICIES)[keyof typeof TLS_POLICIES];
  * one group's minimum instances, and gives up that separation (its role is the union of both
  * tiers' statements) and independent scaling (infra/README.md "Tiers").
  */
-export type FleetLayout = "two-tier" | "single-tier";
+/* The type itself lives in lib/naming.ts, shared with the release command. */
+export type { FleetLayout };
 
 /** Zoho data centres (lib/config.ts ZOHO_DATA_CENTER). */
 export type ZohoDataCenter = "us" | "eu" | "in" | "au" | "jp" | "ca" | "sa" | "cn";

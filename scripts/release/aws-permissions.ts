@@ -3,17 +3,7 @@
  * why. The release role is built from this list (infra/src/stacks/role-statements.ts);
  * infra/test/iam checks each command the release code sends against it.
  */
-import type { FleetLayout } from "../../infra/src/environments.ts";
 import type { AwsGrant } from "../../lib/aws-actions.ts";
-import type { ResourceNames } from "../../lib/naming.ts";
-
-/**
- * The Auto Scaling groups a release refreshes, and so the `fleet-groups` the release role may
- * refresh (infra/src/stacks/application.ts): the ingest and worker tiers, or the single tier.
- */
-export function fleetGroups(names: ResourceNames, fleet: FleetLayout): readonly string[] {
-  return fleet === "single-tier" ? [names.autoScalingGroup] : [names.autoScalingGroup, names.workerAutoScalingGroup];
-}
 
 export const RELEASE_GRANTS: readonly AwsGrant[] = [
   {

@@ -14,10 +14,14 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/cli
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
-import type { FleetLayout } from "../../infra/src/environments.ts";
 import type { OPS_COMMANDS } from "../../lib/naming.ts";
-import { type ResourceNames, releaseArtifactKey, releaseParameterValue } from "../../lib/naming.ts";
-import { fleetGroups } from "./aws-permissions.ts";
+import {
+  type FleetLayout,
+  fleetGroups,
+  type ResourceNames,
+  releaseArtifactKey,
+  releaseParameterValue,
+} from "../../lib/naming.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 

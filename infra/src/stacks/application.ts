@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { fleetGroups } from "../../../scripts/release/aws-permissions.ts";
+import { fleetGroups } from "../../../lib/naming.ts";
 import { BurstConsumer } from "../constructs/burst-consumer.ts";
 import { DatabaseLogins } from "../constructs/database-logins.ts";
 import { Edge } from "../constructs/edge.ts";

@@ -80,9 +80,15 @@ t.test(
     const statements = ingestTierStatements(arns, instance);
     t.same(sids(statements), [...INGEST_SERVICE_GRANTS.map((g) => g.sid), ...INSTANCE]);
     const touched = resourcesOf(statements);
-    for (const r of ["zoho-oauth-secret", "token-key-secret", "db-delivery-secret", "processed-objects"]) {
+    for (const r of ["zoho-oauth-secret", "token-key-secret", "db-delivery-secret"]) {
       t.notOk(touched.includes(`arn:test:${r}`), `nothing on ${r}`);
     }
+    // The console links a delivered bill's PDF (service/src/console/pdf-link.ts): it may read the
+    // processed copy, never write or delete it.
+    const onProcessed = statements
+      .filter((s) => [s.Resource].flat().includes("arn:test:processed-objects"))
+      .flatMap((s) => [s.Action].flat());
+    t.same(onProcessed, ["s3:GetObject"], "on processed-objects: s3:GetObject only");
   },
 );
 
@@ -128,8 +134,8 @@ t.test("the burst Lambda: its list only: no API keys, no PutObject or version de
   const onIncoming = statements.filter((s) => [s.Resource].flat().includes("arn:test:incoming-objects"));
   t.same(
     onIncoming.flatMap((s) => [s.Action].flat()),
-    ["s3:GetObject"],
-    "reads incoming, nothing more",
+    ["s3:GetObject", "s3:PutObjectTagging"],
+    "reads incoming and tags a delivered PDF stored-once (ADR 9), nothing more",
   );
   t.notOk(
     resourcesOf(statements).some((r) => r.includes("release")),
