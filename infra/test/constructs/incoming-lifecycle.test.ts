@@ -95,23 +95,28 @@ async function incomingWithRules(): Promise<{ bucket: string; rules: LifecycleRu
 const tagsOf = async (bucket: string, key: string, versionId?: string) =>
   (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).TagSet ?? [];
 
+/** The two expiry rules of INCOMING_LIFECYCLE, as the S3 API spells them (synthesized and read back alike). */
+const EXPIRY_RULES = [
+  {
+    ID: "delivered-stored-once",
+    Status: "Enabled",
+    Filter: { Tag: { Key: "stored-once", Value: "delivered" } },
+    Expiration: { Days: 1 },
+    NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+  },
+  {
+    ID: "undelivered-backstop",
+    Status: "Enabled",
+    Filter: { Prefix: "" },
+    Expiration: { Days: 400 },
+    NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+  },
+];
+
 t.test("the synthesized rules: delivered (tag) 1 d, backstop 400 d, lone delete markers", async (t) => {
   t.same(synthesizedRules().map(apiRule), [
-    {
-      ID: "delivered-stored-once",
-      Status: "Enabled",
-      Filter: { Tag: { Key: "stored-once", Value: "delivered" } },
-      Expiration: { Days: 1 },
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-    },
-    {
-      ID: "undelivered-backstop",
-      Status: "Enabled",
-      Filter: { Prefix: "" },
-      Expiration: { Days: 400 },
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-    },
+    ...EXPIRY_RULES,
     {
       ID: "lone-delete-markers",
       Status: "Enabled",
@@ -124,21 +129,7 @@ t.test("the synthesized rules: delivered (tag) 1 d, backstop 400 d, lone delete 
 t.test("the incoming rules as synthesized are accepted by S3 and read back unchanged", async (t) => {
   const { rules } = await incomingWithRules();
   t.match(rules, [
-    {
-      ID: "delivered-stored-once",
-      Status: "Enabled",
-      Filter: { Tag: { Key: "stored-once", Value: "delivered" } },
-      Expiration: { Days: 1 },
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-    },
-    {
-      ID: "undelivered-backstop",
-      Status: "Enabled",
-      Filter: { Prefix: "" },
-      Expiration: { Days: 400 },
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-    },
+    ...EXPIRY_RULES,
     { ID: "lone-delete-markers", Status: "Enabled", Expiration: { ExpiredObjectDeleteMarker: true } },
   ]);
   t.equal(rules.length, 3);

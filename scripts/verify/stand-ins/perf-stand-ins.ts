@@ -77,7 +77,7 @@ function startGunicorn(start: Start, root: string, port: number): ChildProcess {
   ]);
 }
 
-function startGofakes3(start: Start, port: number, root: string): ChildProcess {
+function startGofakes3(start: Start, root: string, port: number): ChildProcess {
   return start("s3-stand-in", join(root, GOFAKES3), ["-backend", "memory", "-host", `127.0.0.1:${port}`, "-quiet"]);
 }
 
@@ -116,7 +116,7 @@ export async function startPerfStandIns(
   };
   const stop = () => stopAll(procs);
   try {
-    const s3 = s3Kind === "moto" ? startGunicorn(start, root, ports.s3) : startGofakes3(start, ports.s3, root);
+    const s3 = s3Kind === "moto" ? startGunicorn(start, root, ports.s3) : startGofakes3(start, root, ports.s3);
     const jvm = startElasticMq(start, root, logDir, ports.sqs);
     const s3Url = `http://127.0.0.1:${ports.s3}`;
     const sqsUrl = `http://127.0.0.1:${ports.sqs}`;
